@@ -1,0 +1,300 @@
+"""Training shared by every lesson: compiled optimizer steps, live progress and stopping rules.
+
+Stock `model.fit` pays Python and callback overhead on every epoch and every batch. For the
+course's small models that overhead is almost all of the time (1000 epochs of one neuron take
+about 20 s on two cores). Here one compiled TensorFlow function runs many optimizer steps in a
+`tf.while_loop`, so a whole chunk of training is a single call. Between chunks, Python reports
+progress and applies the stopping rules: the course's stop-at-target callback and a divergence
+check that turns an exploding loss into a lesson instead of a crash.
+
+The optimizer update is Keras's own (`optimizer.apply_gradients`), so a run here follows the same
+path as `model.fit` from the same initial weights; a test checks that.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+OPTIMIZERS = ("sgd", "adam", "rmsprop")
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    """Builds a Keras optimizer by its course name with an explicit learning rate."""
+    builders = {
+        "sgd": keras.optimizers.SGD,
+        "adam": keras.optimizers.Adam,
+        "rmsprop": keras.optimizers.RMSprop,
+    }
+    if name not in builders:
+        raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"The learning rate must be a positive number, not {learning_rate}.")
+    return builders[name](learning_rate=learning_rate)
+
+
+@dataclass(frozen=True)
+class StopAtTarget:
+    """The course's callback: stop at the end of the first epoch whose metric reaches a target.
+
+    With `metric="accuracy"` training stops once accuracy >= target; with `metric="loss"` once
+    loss <= target, as in the course's `myCallback.on_epoch_end`.
+    """
+
+    metric: str = "accuracy"  # "accuracy" or "loss"
+    target: float = 0.95
+
+    def __post_init__(self) -> None:
+        if self.metric not in ("accuracy", "loss"):
+            raise ValueError(f"The stopping metric must be 'accuracy' or 'loss', not {self.metric!r}.")
+        if not math.isfinite(self.target):
+            raise ValueError("The stopping target must be a finite number.")
+
+    def reached(self, loss: float, accuracy: float | None) -> bool:
+        if self.metric == "loss":
+            return loss <= self.target
+        return accuracy is not None and accuracy >= self.target
+
+    def message(self, epoch: int) -> str:
+        if self.metric == "loss":
+            return f"Loss is low so cancelling training! (epoch {epoch}, loss ≤ {self.target:g})"
+        return f"Reached {self.target:.0%} accuracy so cancelling training! (epoch {epoch})"
+
+
+@dataclass
+class TrainingHistory:
+    """What a run learned, epoch by epoch. It grows while training runs, so a run that is
+    interrupted (a Streamlit rerun, a stop button) keeps everything trained so far."""
+
+    epochs_planned: int
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    # Trainable weights flattened after each epoch, only when asked for (tiny models).
+    weights: list[np.ndarray] = field(default_factory=list)
+    seconds: float = 0.0
+    stopped_at_target: int | None = None  # 1-based epoch at which the stop rule fired
+    stop_message: str | None = None
+    diverged_at: int | None = None  # 1-based epoch whose loss was no longer finite
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.loss)
+
+    @property
+    def finished(self) -> bool:
+        return (
+            self.epochs_run >= self.epochs_planned
+            or self.stopped_at_target is not None
+            or self.diverged_at is not None
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot sent to the page between compiled chunks."""
+
+    epoch: int  # epochs completed
+    epochs: int
+    step_in_epoch: int  # batches done in the current epoch
+    steps_per_epoch: int
+    elapsed_s: float
+    seconds_left: float
+    history: TrainingHistory
+
+    @property
+    def fraction(self) -> float:
+        done = self.epoch * self.steps_per_epoch + self.step_in_epoch
+        return min(1.0, done / max(1, self.epochs * self.steps_per_epoch))
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class Trainer:
+    """Trains one Keras model on in-memory arrays with compiled multi-step chunks.
+
+    `x` may stay uint8: `input_scale` converts each batch to float inside the compiled step, so
+    the training set never needs a float copy in memory.
+    """
+
+    def __init__(
+        self,
+        model: keras.Model,
+        optimizer: keras.optimizers.Optimizer,
+        loss: keras.losses.Loss,
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        batch_size: int | None = None,
+        accuracy: str | None = None,  # None, "sparse_categorical" or "binary"
+        input_scale: float | None = None,
+        record_weights: bool = False,
+        seed: int = 0,
+    ) -> None:
+        if len(x) != len(y) or len(x) == 0:
+            raise ValueError(f"Need as many answers as inputs, and at least one: {len(x)} vs {len(y)}.")
+        self.model = model
+        self.optimizer = optimizer
+        self.loss_fn = loss
+        self.num_examples = len(x)
+        self.batch_size = min(batch_size or self.num_examples, self.num_examples)
+        self.steps_per_epoch = math.ceil(self.num_examples / self.batch_size)
+        self.accuracy_kind = accuracy
+        self.record_weights = record_weights
+        self._rng = np.random.default_rng(seed)
+        self._x = tf.convert_to_tensor(x)
+        self._y = tf.convert_to_tensor(y)
+        self._scale = input_scale
+        self.optimizer.build(self.model.trainable_variables)
+        self._run_steps = tf.function(self._steps_graph, reduce_retracing=True)
+
+    def _correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+        if self.accuracy_kind == "sparse_categorical":
+            predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
+            hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.int32))
+        elif self.accuracy_kind == "binary":
+            predicted = tf.cast(tf.reshape(y_pred, [-1]) > 0.5, tf.float32)
+            hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.float32))
+        else:
+            return tf.constant(0.0)
+        return tf.reduce_sum(tf.cast(hits, tf.float32))
+
+    def _steps_graph(self, order: tf.Tensor, offsets: tf.Tensor, sizes: tf.Tensor):
+        """Runs len(offsets) optimizer steps; step i trains on x[order[offsets[i]:+sizes[i]]]."""
+        num_steps = tf.shape(offsets)[0]
+        variables = self.model.trainable_variables
+        losses = tf.TensorArray(tf.float32, size=num_steps)
+        hits = tf.TensorArray(tf.float32, size=num_steps)
+        flat_size = sum(int(np.prod(v.shape)) for v in variables) if self.record_weights else 1
+        snapshots = tf.TensorArray(tf.float32, size=num_steps, element_shape=[flat_size])
+
+        def body(i, losses, hits, snapshots):
+            indices = order[offsets[i] : offsets[i] + sizes[i]]
+            x_batch = tf.gather(self._x, indices)
+            if self._scale is not None:
+                x_batch = tf.cast(x_batch, tf.float32) * self._scale
+            y_batch = tf.gather(self._y, indices)
+            with tf.GradientTape() as tape:
+                y_pred = self.model(x_batch, training=True)
+                loss = self.loss_fn(y_batch, y_pred)
+            gradients = tape.gradient(loss, variables)
+            self.optimizer.apply_gradients(zip(gradients, variables))
+            if self.record_weights:
+                snapshot = tf.concat([tf.reshape(v, [-1]) for v in variables], axis=0)
+            else:
+                snapshot = tf.zeros([1])
+            return (
+                i + 1,
+                losses.write(i, tf.cast(loss, tf.float32)),
+                hits.write(i, self._correct(y_batch, y_pred)),
+                snapshots.write(i, tf.cast(snapshot, tf.float32)),
+            )
+
+        _, losses, hits, snapshots = tf.while_loop(
+            lambda i, *_: i < num_steps, body, (tf.constant(0), losses, hits, snapshots)
+        )
+        return losses.stack(), hits.stack(), snapshots.stack()
+
+    def run(
+        self,
+        history: TrainingHistory,
+        *,
+        stop: StopAtTarget | None = None,
+        on_progress: ProgressCallback | None = None,
+        report_every_s: float = 0.5,
+    ) -> TrainingHistory:
+        """Trains until `history.epochs_planned` epochs, a stop rule, or a diverging loss.
+
+        `history` is updated after every chunk, so when `on_progress` raises (Streamlit stops a
+        script that way) the caller still holds every completed epoch.
+        """
+        started = time.perf_counter() - history.seconds
+        # Start with a small chunk to measure the step time, then size chunks to report_every_s.
+        chunk_steps = 1 if on_progress else self.steps_per_epoch * history.epochs_planned
+        epoch_loss_sum = epoch_hits = epoch_seen = 0.0
+        step_in_epoch = 0
+        order = self._rng.permutation(self.num_examples).astype(np.int32)
+        while not history.finished:
+            steps_left_in_run = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
+            steps = max(1, min(chunk_steps, steps_left_in_run))
+            if stop is not None:  # The course's callback acts at the end of an epoch, never past it.
+                steps = min(steps, self.steps_per_epoch - step_in_epoch)
+            orders, offsets, sizes = [], [], []
+            cursor, position = 0, step_in_epoch
+            for _ in range(steps):
+                if position == self.steps_per_epoch:
+                    orders.append(order)
+                    order = self._rng.permutation(self.num_examples).astype(np.int32)
+                    cursor += self.num_examples
+                    position = 0
+                start = position * self.batch_size
+                offsets.append(cursor + start)
+                sizes.append(min(self.batch_size, self.num_examples - start))
+                position += 1
+            orders.append(order)
+            chunk_started = time.perf_counter()
+            losses, hits, snapshots = self._run_steps(
+                tf.constant(np.concatenate(orders)),
+                tf.constant(offsets, dtype=tf.int32),
+                tf.constant(sizes, dtype=tf.int32),
+            )
+            losses, hits, snapshots = losses.numpy(), hits.numpy(), snapshots.numpy()
+            chunk_s = time.perf_counter() - chunk_started
+            for i, size in enumerate(sizes):
+                epoch_loss_sum += float(losses[i]) * size
+                epoch_hits += float(hits[i])
+                epoch_seen += size
+                step_in_epoch += 1
+                if not math.isfinite(float(losses[i])):
+                    history.diverged_at = history.epochs_run + 1
+                    break
+                if step_in_epoch == self.steps_per_epoch:
+                    self._end_epoch(history, epoch_loss_sum / epoch_seen, epoch_hits / epoch_seen, snapshots[i], stop)
+                    epoch_loss_sum = epoch_hits = epoch_seen = 0.0
+                    step_in_epoch = 0
+                    if history.finished:
+                        break
+            if step_in_epoch == 0:  # A new epoch starts with a new shuffle, as in model.fit.
+                order = self._rng.permutation(self.num_examples).astype(np.int32)
+            history.seconds = time.perf_counter() - started
+            if on_progress:
+                chunk_steps = max(1, int(steps * report_every_s / max(chunk_s, 1e-6)))
+                done = history.epochs_run * self.steps_per_epoch + step_in_epoch
+                total = history.epochs_planned * self.steps_per_epoch
+                seconds_left = history.seconds / max(done, 1) * (total - done)
+                on_progress(
+                    Progress(
+                        epoch=history.epochs_run,
+                        epochs=history.epochs_planned,
+                        step_in_epoch=step_in_epoch,
+                        steps_per_epoch=self.steps_per_epoch,
+                        elapsed_s=history.seconds,
+                        seconds_left=0.0 if history.finished else seconds_left,
+                        history=history,
+                    )
+                )
+        history.seconds = time.perf_counter() - started
+        return history
+
+    def _end_epoch(
+        self,
+        history: TrainingHistory,
+        loss: float,
+        accuracy: float,
+        snapshot: np.ndarray,
+        stop: StopAtTarget | None,
+    ) -> None:
+        history.loss.append(loss)
+        if self.accuracy_kind:
+            history.accuracy.append(accuracy)
+        if self.record_weights:
+            history.weights.append(snapshot.copy())
+        if stop is not None and stop.reached(loss, accuracy if self.accuracy_kind else None):
+            history.stopped_at_target = history.epochs_run
+            history.stop_message = stop.message(history.epochs_run)
