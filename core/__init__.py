@@ -1,0 +1,1 @@
+"""All training, data and visualisation logic of the dashboard. Never imports Streamlit."""

@@ -79,14 +79,16 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
         title="The data and the line the neuron learned (press Play to watch training)",
         xaxis=dict(title="x", range=[x_low, x_high]),
         yaxis=dict(title="y", range=[y_low, y_high]),
-        margin=dict(t=50, b=40),
+        margin=dict(t=50, b=110),
         updatemenus=[
             dict(
                 type="buttons",
                 showactive=False,
                 x=0.0,
-                y=-0.18,
+                y=-0.12,
                 xanchor="left",
+                yanchor="top",
+                pad=dict(t=30),
                 buttons=[
                     dict(
                         label="▶ Play",
@@ -102,7 +104,8 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
                 currentvalue=dict(prefix="after epoch "),
                 x=0.12,
                 len=0.88,
-                y=-0.1,
+                y=-0.12,
+                yanchor="top",
                 steps=[
                     dict(
                         label=str(e),

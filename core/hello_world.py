@@ -202,17 +202,24 @@ def loss_surface(
 
 
 def explain_prediction(fit: LineFit, x: float) -> str:
-    """Why the answer is close to, but not exactly, what the true rule gives."""
+    """Why the answer is close to, but not exactly, what the best line gives, or why it is far."""
     if fit.diverged_at is not None:
         return "Training diverged, so this prediction is meaningless."
     best_slope, best_intercept = least_squares(fit.points)
     exact = best_slope * x + best_intercept
+    epochs = f"{len(fit.loss)} epoch{'s' if len(fit.loss) != 1 else ''}"
+    answer = f"The neuron answers {fit.predict(x):.4f}; the best straight line through these points gives {exact:.4f}."
+    if abs(fit.predict(x) - exact) > 0.05 * max(1.0, abs(exact)):
+        return (
+            f"{answer} That is still far off: after only {epochs} with learning rate "
+            f"{fit.config.learning_rate:g}, w = {fit.weight:.4f} and b = {fit.bias:.4f} have not yet reached "
+            f"{best_slope:.4f} and {best_intercept:.4f}. Train for more epochs or try a larger learning rate."
+        )
     return (
-        f"The neuron answers {fit.predict(x):.4f}, while the best straight line through these points "
-        f"gives {exact:.4f}. It is close but not exact because the network never sees the rule: it "
-        f"only has {len(fit.points.xs)} examples and stops after {len(fit.loss)} epochs of small steps, "
-        f"so w = {fit.weight:.4f} and b = {fit.bias:.4f} are still approaching "
-        f"{best_slope:.4f} and {best_intercept:.4f}. Neural networks deal in probabilities, not certainties."
+        f"{answer} It is close but not exact because the network never sees the rule: it only has "
+        f"{len(fit.points.xs)} examples and stops after {epochs} of small steps, so w = {fit.weight:.4f} and "
+        f"b = {fit.bias:.4f} are still approaching {best_slope:.4f} and {best_intercept:.4f}. Neural networks "
+        f"deal in probabilities, not certainties."
     )
 
 

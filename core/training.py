@@ -135,6 +135,7 @@ class Trainer:
         accuracy: str | None = None,  # None, "sparse_categorical" or "binary"
         input_scale: float | None = None,
         record_weights: bool = False,
+        shuffle: bool = True,
         seed: int = 0,
     ) -> None:
         if len(x) != len(y) or len(x) == 0:
@@ -148,6 +149,7 @@ class Trainer:
         self.accuracy_kind = accuracy
         self.record_weights = record_weights
         self._rng = np.random.default_rng(seed)
+        self.shuffle = shuffle
         self._x = tf.convert_to_tensor(x)
         self._y = tf.convert_to_tensor(y)
         self._scale = input_scale
@@ -219,7 +221,7 @@ class Trainer:
         chunk_steps = 1 if on_progress else self.steps_per_epoch * history.epochs_planned
         epoch_loss_sum = epoch_hits = epoch_seen = 0.0
         step_in_epoch = 0
-        order = self._rng.permutation(self.num_examples).astype(np.int32)
+        order = self._epoch_order()
         while not history.finished:
             steps_left_in_run = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
             steps = max(1, min(chunk_steps, steps_left_in_run))
@@ -230,7 +232,7 @@ class Trainer:
             for _ in range(steps):
                 if position == self.steps_per_epoch:
                     orders.append(order)
-                    order = self._rng.permutation(self.num_examples).astype(np.int32)
+                    order = self._epoch_order()
                     cursor += self.num_examples
                     position = 0
                 start = position * self.batch_size
@@ -261,7 +263,7 @@ class Trainer:
                     if history.finished:
                         break
             if step_in_epoch == 0:  # A new epoch starts with a new shuffle, as in model.fit.
-                order = self._rng.permutation(self.num_examples).astype(np.int32)
+                order = self._epoch_order()
             history.seconds = time.perf_counter() - started
             if on_progress:
                 chunk_steps = max(1, int(steps * report_every_s / max(chunk_s, 1e-6)))
@@ -281,6 +283,12 @@ class Trainer:
                 )
         history.seconds = time.perf_counter() - started
         return history
+
+    def _epoch_order(self) -> np.ndarray:
+        """The order in which one epoch visits the examples."""
+        if self.shuffle:
+            return self._rng.permutation(self.num_examples).astype(np.int32)
+        return np.arange(self.num_examples, dtype=np.int32)
 
     def _end_epoch(
         self,

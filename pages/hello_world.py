@@ -1,0 +1,138 @@
+"""Lesson 1, "Hello, World": one neuron learns the rule behind six points."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, code_export, hello_world
+from core import runs as run_history
+from pages import components
+
+LESSON = "hello_world"
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_fit(points: hello_world.Points, config: hello_world.NeuronConfig) -> hello_world.LineFit:
+    """Same settings, same answer: returning to earlier settings is instant."""
+    return hello_world.fit_line(points, config)
+
+
+def data_ui() -> tuple[str, hello_world.LineDataConfig, pd.DataFrame]:
+    """Where the points come from: a rule with optional noise, or a table the learner edits."""
+    source = st.radio("Points", ["From a rule", "My own points"], horizontal=True, key="hw_source")
+    rule = hello_world.LineDataConfig(
+        slope=st.slider("True slope w", -3.0, 3.0, 0.5, 0.1, key="hw_slope"),
+        intercept=st.slider("True intercept b", -5.0, 5.0, 0.5, 0.1, key="hw_intercept"),
+        num_points=st.slider("Number of points (x = 1, 2, ...)", 2, 50, 6, key="hw_points"),
+        noise=st.slider("Noise added to y (standard deviation)", 0.0, 2.0, 0.0, 0.05, key="hw_noise"),
+    )
+    course_points = hello_world.make_points(hello_world.LineDataConfig())
+    st.caption("Your own points (used when **My own points** is chosen). Add or delete rows freely.")
+    table = st.data_editor(
+        pd.DataFrame({"x": course_points.xs, "y": course_points.ys}),
+        num_rows="dynamic",
+        key="hw_table",
+        height=250,
+    )
+    return source, rule, table
+
+
+def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
+    """How the neuron is trained, and which x to ask it about."""
+    optimizer = st.selectbox("Optimizer", ["sgd", "adam", "rmsprop"], key="hw_optimizer")
+    learning_rate = st.select_slider("Learning rate", LEARNING_RATES, value=0.01, key="hw_lr")
+    epochs = st.slider("Epochs", 1, hello_world.MAX_EPOCHS, 1000, key="hw_epochs")
+    seed = st.number_input("Random seed (starting weight)", 0, 10_000, 0, key="hw_seed")
+    query_x = st.number_input("Predict y for x =", -1000.0, 1000.0, 7.0, 1.0, key="hw_query")
+    config = hello_world.NeuronConfig(optimizer=optimizer, learning_rate=learning_rate, epochs=epochs, seed=int(seed))
+    return config, float(query_x)
+
+
+st.title("Lesson 1 · Hello, World: one neuron learns a rule")
+st.markdown(
+    "In traditional programming you write the **rules**, feed in **data** and get **answers**. "
+    "Machine learning turns that around: you give it **data and answers**, and it finds the **rules**. "
+    "Here the rule is a line, y = w·x + b. A single `Dense(units=1)` neuron starts with a random w and b, "
+    "guesses y for every x, measures how wrong it was (mean squared error), and nudges w and b to be less "
+    "wrong. Repeat that for every epoch and the guesses approach the answers."
+)
+
+settings_column, results_column = st.columns([2, 3], gap="large")
+with settings_column, st.form("hw_settings"):
+    st.subheader("The neuron")
+    config, query_x = neuron_ui()
+    st.subheader("Data and answers")
+    source, rule, table = data_ui()
+    submitted = st.form_submit_button("Train", type="primary", width="stretch")
+
+state = st.session_state.setdefault("hw_state", {})
+if submitted or "fit" not in state:
+    try:
+        if source == "My own points":
+            points = hello_world.parse_points(table.to_dict("records"))
+            true_rule = None
+        else:
+            points = hello_world.make_points(rule)
+            true_rule = (rule.slope, rule.intercept)
+    except ValueError as problem:
+        results_column.error(
+            f"{problem} Nothing was trained; the results below are from your last run.", icon=":material/error:"
+        )
+    else:
+        with results_column, st.spinner("Training the neuron..."):
+            fit = cached_fit(points, config)
+        state.update(fit=fit, query_x=query_x, true_rule=true_rule)
+        components.record_run(
+            LESSON,
+            run_history.RunRecord(
+                lesson="Hello, World",
+                number=components.next_run_number(LESSON),
+                settings={**run_history.settings_of(config), "points": len(points.xs)},
+                loss=tuple(float(value) for value in fit.loss),
+                seconds=fit.seconds,
+                results={
+                    f"prediction at x={query_x:g}": round(fit.predict(query_x), 4),
+                    "w": round(fit.weight, 4),
+                    "b": round(fit.bias, 4),
+                },
+                outcome="diverged" if fit.diverged_at else "finished",
+            ),
+        )
+
+if "fit" in state:
+    fit, query_x, true_rule = state["fit"], state["query_x"], state["true_rule"]
+    with results_column:
+        st.subheader("What the neuron learned")
+        advice = hello_world.divergence_advice(fit)
+        if advice:
+            st.error(advice, icon=":material/trending_up:")
+        prediction_column, weight_column, bias_column, loss_column = st.columns(4)
+        prediction_column.metric(f"Prediction for x = {query_x:g}", f"{fit.predict(query_x):.4f}")
+        loss_column.metric(
+            "Final loss", f"{fit.final_loss:.3g}", f"{len(fit.loss)} epochs", delta_color="off", delta_arrow="off"
+        )
+        true_w, true_b = true_rule if true_rule else hello_world.least_squares(fit.points)
+        reference = "true" if true_rule else "best-fit"
+        weight_column.metric(
+            "Learned weight w", f"{fit.weight:.4f}", f"{fit.weight - true_w:+.4f} vs {reference} {true_w:g}",
+            delta_color="off", delta_arrow="off",
+        )
+        bias_column.metric(
+            "Learned bias b", f"{fit.bias:.4f}", f"{fit.bias - true_b:+.4f} vs {reference} {true_b:g}",
+            delta_color="off", delta_arrow="off",
+        )
+        st.info(hello_world.explain_prediction(fit, query_x), icon=":material/lightbulb:")
+        st.caption(f"Trained in {fit.seconds:.2f} s.")
+        st.plotly_chart(charts.fitted_line(fit, query_x))
+        log_scale = st.toggle("Log scale for loss", value=True, key="hw_log")
+        st.plotly_chart(charts.loss_curve(fit, log_scale=log_scale))
+
+    st.plotly_chart(charts.loss_landscape(fit))
+    st.caption(
+        "Each white dot is (w, b) after an epoch. Gradient descent always steps downhill on this surface; "
+        "the valley is long and flat along one direction, which is why the last steps are slow."
+    )
+    components.runs_ui(LESSON, log_scale=log_scale)
+    components.show_code_ui(code_export.hello_world_script(fit.points, fit.config, query_x), "hello_world.py")

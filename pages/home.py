@@ -1,0 +1,26 @@
+"""Home: the course map, one card per lesson with what it teaches and the question it answers."""
+
+import streamlit as st
+
+from core.course import LESSONS
+
+st.title("TensorFlow first steps, by doing them")
+st.markdown(
+    "This dashboard follows the four lessons of DeepLearning.AI's *Introduction to TensorFlow for "
+    "Artificial Intelligence, Machine Learning, and Deep Learning*. In each lesson you train the course's "
+    "own model yourself: move the sliders, press **Train**, and watch what the network learns."
+)
+
+columns = st.columns(2)
+for index, lesson in enumerate(LESSONS):
+    with columns[index % 2].container(border=True):
+        st.subheader(f"Lesson {lesson.number} · {lesson.title}")
+        st.markdown(f"**The question:** {lesson.question}")
+        st.markdown(lesson.teaches)
+        if lesson.ready:
+            st.page_link(lesson.page, label=f"Start lesson {lesson.number}", icon=":material/arrow_forward:")
+        else:
+            st.caption("Coming next: this lesson is being built.")
+            st.page_link(lesson.page, label=f"Preview lesson {lesson.number}", icon=":material/schedule:")
+
+st.caption("Everything runs on your own machine's CPU; each lesson says how long its training takes.")

@@ -1,0 +1,44 @@
+"""Every generated script runs with plain Python and reproduces the dashboard's run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from core import code_export, hello_world
+
+
+def run_script(source: str, tmp_path) -> str:
+    script = tmp_path / "generated.py"
+    script.write_text(source)
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=environment, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_hello_world_script_reproduces_the_run(tmp_path):
+    points = hello_world.parse_points([{"x": 0, "y": 1}, {"x": 1, "y": 3}, {"x": 2, "y": 5.5}])
+    config = hello_world.NeuronConfig(optimizer="adam", learning_rate=0.05, epochs=120, seed=7)
+    fit = hello_world.fit_line(points, config)
+
+    output = run_script(code_export.hello_world_script(points, config, query_x=7.0), tmp_path)
+
+    prediction = float(re.search(r"prediction for x = 7: (\S+)", output).group(1))
+    weight, bias = map(float, re.search(r"learned w = (\S+), b = (\S+)", output).groups())
+    assert prediction == pytest.approx(fit.predict(7.0), abs=1e-3)
+    assert (weight, bias) == pytest.approx((fit.weight, fit.bias), abs=1e-3)
+
+
+def test_scripts_use_todays_keras_spelling():
+    source = code_export.hello_world_script(
+        hello_world.make_points(hello_world.LineDataConfig()), hello_world.NeuronConfig(optimizer="rmsprop")
+    )
+    assert "RMSprop(learning_rate=0.01)" in source and "lr=" not in source
+    assert "keras.Input(shape=(1,))" in source and "input_shape" not in source

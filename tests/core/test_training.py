@@ -1,0 +1,125 @@
+"""The shared trainer against stock `model.fit`, and its stopping rules on tiny data."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from core import training
+
+
+def tiny_classification(seed: int = 0, count: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Two separable blobs of 2-D points, labels 0 and 1."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(count) % 2
+    points = rng.normal(0.0, 0.5, size=(count, 2)) + np.where(labels[:, None] == 1, 2.0, -2.0)
+    return points.astype(np.float32), labels.astype(np.int32)
+
+
+def tiny_model(seed: int = 0) -> keras.Model:
+    return keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(4, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(seed=seed)),
+            keras.layers.Dense(2, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1)),
+        ]
+    )
+
+
+def test_minibatch_training_matches_stock_fit_from_the_same_weights():
+    x, y = tiny_classification()
+    reference = tiny_model()
+    ours = tiny_model()
+    ours.set_weights(reference.get_weights())
+    reference.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    stock = reference.fit(x, y, batch_size=7, epochs=4, shuffle=False, verbose=0).history
+
+    trainer = training.Trainer(
+        ours,
+        keras.optimizers.Adam(0.01),
+        keras.losses.SparseCategoricalCrossentropy(),
+        x,
+        y,
+        batch_size=7,  # 40 examples: five batches of 7 and a last one of 5, as fit does
+        accuracy="sparse_categorical",
+        shuffle=False,
+    )
+    history = trainer.run(training.TrainingHistory(epochs_planned=4))
+
+    np.testing.assert_allclose(history.loss, stock["loss"], rtol=1e-4)
+    np.testing.assert_allclose(history.accuracy, stock["accuracy"], atol=1e-6)
+    for ours_weight, stock_weight in zip(ours.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(ours_weight, stock_weight, atol=1e-5)
+
+
+def test_stop_at_target_stops_at_the_first_epoch_that_reaches_it():
+    x, y = tiny_classification()
+    trainer = training.Trainer(
+        tiny_model(),
+        keras.optimizers.SGD(0.05),
+        keras.losses.SparseCategoricalCrossentropy(),
+        x,
+        y,
+        batch_size=8,
+        accuracy="sparse_categorical",
+    )
+    stop = training.StopAtTarget(metric="accuracy", target=0.9)
+    history = trainer.run(training.TrainingHistory(epochs_planned=200), stop=stop)
+
+    assert history.stopped_at_target is not None
+    assert history.epochs_run == history.stopped_at_target < 200
+    assert history.accuracy[-1] >= 0.9
+    assert all(accuracy < 0.9 for accuracy in history.accuracy[:-1])
+    assert "cancelling training" in history.stop_message
+
+
+def test_stop_on_loss_uses_less_or_equal():
+    rule = training.StopAtTarget(metric="loss", target=0.4)
+    assert rule.reached(0.4, None) and not rule.reached(0.41, 0.99)
+    with pytest.raises(ValueError, match="metric"):
+        training.StopAtTarget(metric="val_accuracy")
+
+
+class LearnerLeftThePage(BaseException):
+    """Stands in for Streamlit's rerun exception, which is a BaseException."""
+
+
+def test_an_interrupted_run_keeps_every_completed_epoch():
+    x, y = tiny_classification(count=400)
+    model = tiny_model()
+    trainer = training.Trainer(
+        model,
+        keras.optimizers.Adam(0.01),
+        keras.losses.SparseCategoricalCrossentropy(),
+        x,
+        y,
+        batch_size=4,
+        accuracy="sparse_categorical",
+    )
+    history = training.TrainingHistory(epochs_planned=50)
+    reports = []
+
+    def on_progress(progress: training.Progress) -> None:
+        reports.append(progress)
+        if progress.epoch >= 2:
+            raise LearnerLeftThePage
+
+    with pytest.raises(LearnerLeftThePage):
+        trainer.run(history, on_progress=on_progress, report_every_s=0.01)
+
+    assert 2 <= history.epochs_run < 50
+    assert len(history.loss) == len(history.accuracy) == history.epochs_run
+    assert all(np.isfinite(history.loss))
+    assert reports[-1].fraction < 1.0 and reports[-1].history is history
+    # The model keeps what it learned and can go on training from there.
+    trainer.run(history)
+    assert history.epochs_run == 50
+
+
+def test_make_optimizer_rejects_unknown_names_and_bad_rates():
+    assert isinstance(training.make_optimizer("rmsprop", 0.001), keras.optimizers.RMSprop)
+    with pytest.raises(ValueError, match="Unknown optimizer"):
+        training.make_optimizer("adagrad", 0.1)
+    with pytest.raises(ValueError, match="positive"):
+        training.make_optimizer("sgd", float("nan"))

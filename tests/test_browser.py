@@ -1,0 +1,157 @@
+"""The dashboard in a real browser: `streamlit run` on a loopback port, driven by headless Chromium.
+
+Every page opens without an exception; on Lesson 1 a learner changes a slider, trains, and sees
+the prediction and the charts. Screenshots go to test-output/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPOSITORY
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "": "TensorFlow first steps",
+    "hello-world": "Lesson 1 · Hello, World",
+    "computer-vision": "Lesson 2",
+    "convolutions": "Lesson 3",
+    "real-world-images": "Lesson 4",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        ],
+        cwd=REPOSITORY,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("streamlit run did not answer on its health endpoint within 60 s")
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (see .ci/run)")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str):
+    # Streamlit scrolls inside its own container, so a tall window is what makes a full screenshot.
+    page = browser.new_page(viewport={"width": 1400, "height": 3200})
+    page.goto(url, timeout=60_000)
+    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
+    return page
+
+
+def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
+    """Streamlit shows a running indicator while the script runs; wait until it has finished."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout_ms,
+    )
+
+
+@pytest.mark.parametrize("path,title", PAGES.items())
+def test_every_page_opens_without_an_exception(browser, app_url, test_output, path, title):
+    page = open_page(browser, f"{app_url}/{path}")
+    page.get_by_text(title).first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    # The sidebar always shows where the learner is.
+    assert page.locator("[data-testid='stSidebarNav']").is_visible()
+    page.screenshot(path=str(test_output / f"page-{path or 'home'}.png"), full_page=True)
+    page.close()
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_hello_world_slider_train_prediction_and_charts(browser, app_url, test_output):
+    page = open_page(browser, f"{app_url}/hello-world")
+    page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    # The course's run trains on arrival: about 4.0, not exactly 4.
+    first_prediction = float(metric_value(page, "Prediction for x = 7"))
+    assert 3.9 < first_prediction < 4.1 and first_prediction != 4.0
+    assert page.locator(".js-plotly-plot").count() >= 4  # loss, line, landscape, runs overlay
+    page.screenshot(path=str(test_output / "hello-world-course-run.png"), full_page=True)
+
+    # Change the epochs slider with the keyboard, as a learner would, then train.
+    slider = page.get_by_role("slider", name="Epochs")
+    slider.focus()
+    slider.press("PageDown")  # one PageDown moves the slider a big step down, from 1000 to fewer epochs
+    page.get_by_role("button", name="Train").click()
+    wait_until_idle(page)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    second_prediction = float(metric_value(page, "Prediction for x = 7"))
+    assert second_prediction != first_prediction
+    loss_metric = page.locator("[data-testid='stMetric']", has_text="Final loss").inner_text()
+    epochs_run = int(re.search(r"(\d+) epochs", loss_metric).group(1))
+    assert epochs_run < 1000
+    page.screenshot(path=str(test_output / "hello-world-after-slider.png"), full_page=True)
+
+    # A learning rate that is far too large is a lesson, not a crash.
+    lr = page.get_by_role("slider", name="Learning rate")
+    lr.focus()
+    lr.press("End")
+    page.get_by_role("button", name="Train").click()
+    wait_until_idle(page)
+    page.get_by_text("The loss exploded").first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(test_output / "hello-world-diverged.png"), full_page=True)
+
+    page.get_by_text("Show the code").click()
+    page.get_by_text("model.fit(xs, ys").first.wait_for(timeout=10_000)
+    page.close()
