@@ -1,0 +1,98 @@
+"""Every page through Streamlit's AppTest: it renders without an exception, and changing a
+control changes what the learner sees."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.course import LESSONS
+from tests.conftest import REPOSITORY
+
+TIMEOUT_S = 180  # importing TensorFlow and the first compiled run take a while on two cores
+
+
+def open_app(page: str | None = None) -> AppTest:
+    app = AppTest.from_file(str(REPOSITORY / "streamlit_app.py"), default_timeout=TIMEOUT_S)
+    app.run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(item.value for item in app.metric if item.label == label)
+
+
+def test_home_is_the_course_map():
+    app = open_app()
+    assert app.title[0].value == "TensorFlow first steps, by doing them"
+    headings = [heading.value for heading in app.subheader]
+    for lesson in LESSONS:
+        assert f"Lesson {lesson.number} · {lesson.title}" in headings
+    text = " ".join(block.value for block in app.markdown)
+    assert all(lesson.question in text for lesson in LESSONS)
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if not lesson.ready], ids=lambda lesson: lesson.page)
+def test_lessons_not_built_yet_say_coming_next(lesson):
+    app = open_app(lesson.page)
+    assert lesson.title in app.title[0].value
+    assert "Coming next" in app.info[0].value
+
+
+def test_hello_world_trains_the_course_run_on_arrival():
+    app = open_app("pages/hello_world.py")
+    prediction = float(metric(app, "Prediction for x = 7"))
+    assert 3.98 < prediction < 4.02 and prediction != 4.0
+    assert metric(app, "Learned weight w").startswith("0.50")
+    assert "close but not exact" in app.info[0].value
+    assert len(app.get("plotly_chart")) == 4
+    history_tables = [table for table in app.dataframe if table.key is None]
+    assert len(history_tables) == 1 and len(history_tables[0].value) == 1  # the run history, one run so far
+    assert "model.fit(xs, ys, epochs=1000" in app.code[0].value
+
+
+def test_hello_world_changing_a_slider_and_training_changes_the_answer():
+    app = open_app("pages/hello_world.py")
+    first = metric(app, "Prediction for x = 7")
+    app.select_slider(key="hw_lr").set_value(0.1)
+    app.selectbox(key="hw_optimizer").set_value("adam")
+    app.slider(key="hw_epochs").set_value(300)
+    app.button[0].click()  # the form's Train button
+    app.run()
+    assert not app.exception
+    assert metric(app, "Prediction for x = 7") != first
+    assert len(app.session_state["runs/hello_world"]) == 2
+    assert "optimizer=keras.optimizers.Adam(learning_rate=0.1)" in app.code[0].value
+
+
+def test_hello_world_a_new_rule_is_learned():
+    app = open_app("pages/hello_world.py")
+    app.slider(key="hw_slope").set_value(2.0)
+    app.slider(key="hw_intercept").set_value(-1.0)
+    app.select_slider(key="hw_lr").set_value(0.03)
+    app.slider(key="hw_epochs").set_value(3000)
+    app.button[0].click()
+    app.run()
+    assert float(metric(app, "Learned weight w")) == pytest.approx(2.0, abs=0.05)
+    assert float(metric(app, "Prediction for x = 7")) == pytest.approx(13.0, abs=0.3)
+
+
+def test_hello_world_exploding_loss_is_a_lesson_not_a_crash():
+    app = open_app("pages/hello_world.py")
+    app.select_slider(key="hw_lr").set_value(1.0)
+    app.button[0].click()
+    app.run()
+    assert not app.exception
+    assert "The loss exploded" in app.error[0].value and "smaller" in app.error[0].value
+    assert app.session_state["runs/hello_world"][-1].outcome == "diverged"
+
+
+def test_hello_world_log_scale_toggle_changes_the_loss_chart():
+    app = open_app("pages/hello_world.py")
+    app.toggle(key="hw_log").set_value(False)
+    app.run()
+    assert not app.exception
+    assert len(app.session_state["runs/hello_world"]) == 1  # toggling a view does not retrain
