@@ -10,9 +10,19 @@ pages = {
     ],
     "Lessons": [
         st.Page("pages/hello_world.py", title="1 · Hello, World", icon=":material/show_chart:", url_path="hello-world"),
-        st.Page("pages/computer_vision.py", title="2 · Computer vision", icon=":material/checkroom:", url_path="computer-vision"),
+        st.Page(
+            "pages/computer_vision.py",
+            title="2 · Computer vision",
+            icon=":material/checkroom:",
+            url_path="computer-vision",
+        ),
         st.Page("pages/convolutions.py", title="3 · Convolutions", icon=":material/filter:", url_path="convolutions"),
-        st.Page("pages/real_world_images.py", title="4 · Real-world images", icon=":material/photo_camera:", url_path="real-world-images"),
+        st.Page(
+            "pages/real_world_images.py",
+            title="4 · Real-world images",
+            icon=":material/photo_camera:",
+            url_path="real-world-images",
+        ),
     ],
 }
 

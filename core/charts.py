@@ -51,9 +51,7 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
     epochs = _frame_epochs(len(fit.weights))
 
     def line_at(epoch: int) -> go.Scatter:
-        return go.Scatter(
-            x=line_x, y=weights[epoch] * line_x + biases[epoch], mode="lines", name="neuron's line"
-        )
+        return go.Scatter(x=line_x, y=weights[epoch] * line_x + biases[epoch], mode="lines", name="neuron's line")
 
     def query_at(epoch: int) -> go.Scatter:
         return go.Scatter(
@@ -93,7 +91,10 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
                     dict(
                         label="▶ Play",
                         method="animate",
-                        args=[None, dict(frame=dict(duration=80, redraw=True), fromcurrent=False, transition=dict(duration=0))],
+                        args=[
+                            None,
+                            dict(frame=dict(duration=80, redraw=True), fromcurrent=False, transition=dict(duration=0)),
+                        ],
                     )
                 ],
             )
@@ -101,7 +102,7 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
         sliders=[
             dict(
                 active=len(epochs) - 1,
-                currentvalue=dict(prefix="after epoch "),
+                currentvalue=dict(prefix="after epoch ", xanchor="right"),
                 x=0.12,
                 len=0.88,
                 y=-0.12,
@@ -110,7 +111,10 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
                     dict(
                         label=str(e),
                         method="animate",
-                        args=[[str(e)], dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))],
+                        args=[
+                            [str(e)],
+                            dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+                        ],
                     )
                     for e in epochs
                 ],
@@ -157,9 +161,7 @@ def loss_landscape(fit: LineFit) -> go.Figure:
         )
     )
     figure.add_trace(
-        go.Scatter(
-            x=[path_w[0]], y=[path_b[0]], mode="markers", marker=dict(size=12, color="orange"), name="start"
-        )
+        go.Scatter(x=[path_w[0]], y=[path_b[0]], mode="markers", marker=dict(size=12, color="orange"), name="start")
     )
     figure.add_trace(
         go.Scatter(

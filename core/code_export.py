@@ -1,4 +1,4 @@
-""""Show the code": the plain Keras script that reproduces a learner's run, for every lesson.
+""" "Show the code": the plain Keras script that reproduces a learner's run, for every lesson.
 
 The dashboard trains with a compiled loop for speed, but learners should leave with code they
 can run anywhere. Each lesson's settings dataclass is turned into a complete, runnable script
@@ -44,7 +44,8 @@ def hello_world_script(points: Points, config: NeuronConfig, query_x: float = 7.
             keras.Input(shape=(1,)),
             keras.layers.Dense(units=1, kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed})),
         ])
-        model.compile(optimizer={optimizer_expression(config.optimizer, config.learning_rate)}, loss="mean_squared_error")
+        optimizer = {optimizer_expression(config.optimizer, config.learning_rate)}
+        model.compile(optimizer=optimizer, loss="mean_squared_error")
         history = model.fit(xs, ys, epochs={config.epochs}, verbose=0)
 
         weight, bias = (float(v.numpy().ravel()[0]) for v in model.weights)

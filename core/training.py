@@ -89,9 +89,7 @@ class TrainingHistory:
     @property
     def finished(self) -> bool:
         return (
-            self.epochs_run >= self.epochs_planned
-            or self.stopped_at_target is not None
-            or self.diverged_at is not None
+            self.epochs_run >= self.epochs_planned or self.stopped_at_target is not None or self.diverged_at is not None
         )
 
 
@@ -186,7 +184,7 @@ class Trainer:
                 y_pred = self.model(x_batch, training=True)
                 loss = self.loss_fn(y_batch, y_pred)
             gradients = tape.gradient(loss, variables)
-            self.optimizer.apply_gradients(zip(gradients, variables))
+            self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
             if self.record_weights:
                 snapshot = tf.concat([tf.reshape(v, [-1]) for v in variables], axis=0)
             else:

@@ -114,14 +114,20 @@ if "fit" in state:
             "Final loss", f"{fit.final_loss:.3g}", f"{len(fit.loss)} epochs", delta_color="off", delta_arrow="off"
         )
         true_w, true_b = true_rule if true_rule else hello_world.least_squares(fit.points)
-        reference = "true" if true_rule else "best-fit"
+        reference = "true" if true_rule else "best fit"
         weight_column.metric(
-            "Learned weight w", f"{fit.weight:.4f}", f"{fit.weight - true_w:+.4f} vs {reference} {true_w:g}",
-            delta_color="off", delta_arrow="off",
+            f"Learned w ({reference} {true_w:.3g})",
+            f"{fit.weight:.4f}",
+            f"{fit.weight - true_w:+.4f}",
+            delta_color="off",
+            delta_arrow="off",
         )
         bias_column.metric(
-            "Learned bias b", f"{fit.bias:.4f}", f"{fit.bias - true_b:+.4f} vs {reference} {true_b:g}",
-            delta_color="off", delta_arrow="off",
+            f"Learned b ({reference} {true_b:.3g})",
+            f"{fit.bias:.4f}",
+            f"{fit.bias - true_b:+.4f}",
+            delta_color="off",
+            delta_arrow="off",
         )
         st.info(hello_world.explain_prediction(fit, query_x), icon=":material/lightbulb:")
         st.caption(f"Trained in {fit.seconds:.2f} s.")

@@ -26,8 +26,10 @@ def test_core_never_imports_streamlit():
     for path in core_files:
         assert "streamlit" not in imported_modules(path), f"{path.name} imports streamlit"
     modules = ", ".join(f"core.{path.stem}" for path in core_files if path.stem != "__init__")
-    check = f"import sys, importlib; [importlib.import_module(m) for m in '{modules}'.split(', ')]; " \
+    check = (
+        f"import sys, importlib; [importlib.import_module(m) for m in '{modules}'.split(', ')]; "
         "assert 'streamlit' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", check], cwd=REPOSITORY, check=True, timeout=120)
 
 

@@ -50,9 +50,21 @@ def app_url(browser):
     port = free_port()
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=REPOSITORY,
         stdout=subprocess.DEVNULL,
@@ -209,7 +221,7 @@ def test_hello_world_own_points_typed_into_the_table(browser, app_url, test_outp
     type_into_cell(1, 1, "9")
     page.get_by_role("button", name="Train").click()
     wait_until_idle(page)
-    page.get_by_text("best-fit").first.wait_for(timeout=60_000)
+    page.get_by_text("best fit").first.wait_for(timeout=60_000)
     assert float(metric_value(page, "Prediction for x = 7")) < 3.5
     page.screenshot(path=str(test_output / "hello-world-own-points.png"), full_page=True)
     page.close()

@@ -58,7 +58,9 @@ def test_a_huge_learning_rate_is_detected_as_divergence():
     assert np.all(np.isfinite(fit.loss)) and np.all(np.isfinite(fit.weights))
     advice = hello_world.divergence_advice(fit)
     assert f"epoch {fit.diverged_at}" in advice and "0.1" in advice
-    assert hello_world.divergence_advice(hello_world.fit_line(COURSE_POINTS, hello_world.NeuronConfig(epochs=5))) is None
+    assert (
+        hello_world.divergence_advice(hello_world.fit_line(COURSE_POINTS, hello_world.NeuronConfig(epochs=5))) is None
+    )
 
 
 def test_noise_is_reproducible_from_its_seed():
@@ -90,7 +92,8 @@ def test_parse_points_explains_what_to_fix(rows, message):
 
 
 @pytest.mark.parametrize(
-    "settings", [dict(learning_rate=0.0), dict(learning_rate=math.inf), dict(epochs=0), dict(epochs=5001), dict(optimizer="x")]
+    "settings",
+    [dict(learning_rate=0.0), dict(learning_rate=math.inf), dict(epochs=0), dict(epochs=5001), dict(optimizer="x")],
 )
 def test_absurd_settings_are_refused_with_a_message(settings):
     with pytest.raises(ValueError):

@@ -22,7 +22,9 @@ def tiny_model(seed: int = 0) -> keras.Model:
         [
             keras.Input(shape=(2,)),
             keras.layers.Dense(4, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(seed=seed)),
-            keras.layers.Dense(2, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1)),
+            keras.layers.Dense(
+                2, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1)
+            ),
         ]
     )
 

@@ -46,7 +46,7 @@ def test_hello_world_trains_the_course_run_on_arrival():
     app = open_app("pages/hello_world.py")
     prediction = float(metric(app, "Prediction for x = 7"))
     assert 3.98 < prediction < 4.02 and prediction != 4.0
-    assert metric(app, "Learned weight w").startswith("0.50")
+    assert metric(app, "Learned w (true 0.5)").startswith("0.50")
     assert "close but not exact" in app.info[0].value
     assert len(app.get("plotly_chart")) == 4
     history_tables = [table for table in app.dataframe if table.key is None]
@@ -65,7 +65,7 @@ def test_hello_world_changing_a_slider_and_training_changes_the_answer():
     assert not app.exception
     assert metric(app, "Prediction for x = 7") != first
     assert len(app.session_state["runs/hello_world"]) == 2
-    assert "optimizer=keras.optimizers.Adam(learning_rate=0.1)" in app.code[0].value
+    assert "optimizer = keras.optimizers.Adam(learning_rate=0.1)" in app.code[0].value
 
 
 def test_hello_world_a_new_rule_is_learned():
@@ -76,7 +76,7 @@ def test_hello_world_a_new_rule_is_learned():
     app.slider(key="hw_epochs").set_value(3000)
     app.button[0].click()
     app.run()
-    assert float(metric(app, "Learned weight w")) == pytest.approx(2.0, abs=0.05)
+    assert float(metric(app, "Learned w (true 2)")) == pytest.approx(2.0, abs=0.05)
     assert float(metric(app, "Prediction for x = 7")) == pytest.approx(13.0, abs=0.3)
 
 
