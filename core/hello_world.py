@@ -201,6 +201,11 @@ def loss_surface(
     return weights, biases, np.mean((predictions - ys) ** 2, axis=0)
 
 
+def readable(value: float) -> str:
+    """A number short enough for a metric card: 4 decimals normally, 3 significant digits when huge."""
+    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
+
+
 def explain_prediction(fit: LineFit, x: float) -> str:
     """Why the answer is close to, but not exactly, what the best line gives, or why it is far."""
     if fit.diverged_at is not None:

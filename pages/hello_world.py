@@ -109,26 +109,23 @@ if "fit" in state:
         if advice:
             st.error(advice, icon=":material/trending_up:")
         prediction_column, weight_column, bias_column, loss_column = st.columns(4)
-        prediction_column.metric(f"Prediction for x = {query_x:g}", f"{fit.predict(query_x):.4f}")
+        prediction_column.metric(f"Prediction for x = {query_x:g}", hello_world.readable(fit.predict(query_x)))
         loss_column.metric(
             "Final loss", f"{fit.final_loss:.3g}", f"{len(fit.loss)} epochs", delta_color="off", delta_arrow="off"
         )
         true_w, true_b = true_rule if true_rule else hello_world.least_squares(fit.points)
         reference = "true" if true_rule else "best fit"
-        weight_column.metric(
-            f"Learned w ({reference} {true_w:.3g})",
-            f"{fit.weight:.4f}",
-            f"{fit.weight - true_w:+.4f}",
-            delta_color="off",
-            delta_arrow="off",
-        )
-        bias_column.metric(
-            f"Learned b ({reference} {true_b:.3g})",
-            f"{fit.bias:.4f}",
-            f"{fit.bias - true_b:+.4f}",
-            delta_color="off",
-            delta_arrow="off",
-        )
+        for column, name, learned, target in (
+            (weight_column, "w", fit.weight, true_w),
+            (bias_column, "b", fit.bias, true_b),
+        ):
+            column.metric(
+                f"Learned {name} ({reference} {target:.3g})",
+                hello_world.readable(learned),
+                ("+" if learned >= target else "") + hello_world.readable(learned - target),
+                delta_color="off",
+                delta_arrow="off",
+            )
         st.info(hello_world.explain_prediction(fit, query_x), icon=":material/lightbulb:")
         st.caption(f"Trained in {fit.seconds:.2f} s.")
         st.plotly_chart(charts.fitted_line(fit, query_x))
