@@ -1,0 +1,274 @@
+"""Lesson 2, computer vision: a network learns to tell ten kinds of clothing apart in Fashion-MNIST.
+
+The course loads 70,000 greyscale 28x28 pictures of clothes (60,000 to train on, 10,000 to test
+with) through `keras.datasets.fashion_mnist.load_data()`, which downloads them. A classroom or a
+server may have no internet, so this module first looks for the same four files on disk: in the
+folder named by `FASHION_MNIST_DIR`, in Keras's own download cache, and where Debian's
+`dataset-fashion-mnist` package puts them. The network is only the last resort.
+
+The files use the IDX format: a 4-byte magic number (two zero bytes, a data-type byte, the number
+of dimensions), one big-endian 32-bit size per dimension, then the raw bytes. The arrays stay
+uint8 (about 55 MB); scaling to 0..1 floats is a lesson step, not the loader's job.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+CLASS_NAMES: tuple[str, ...] = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+IMAGE_SIDE = 28
+
+# The four files of the standard distribution, keyed by what they hold.
+FILE_NAMES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+_UNSIGNED_BYTE = 0x08
+# Data-type bytes the IDX format defines, so an error can say what a file holds instead.
+_IDX_TYPES = {0x08: "unsigned byte", 0x09: "signed byte", 0x0B: "short", 0x0C: "int", 0x0D: "float", 0x0E: "double"}
+# Far above Fashion-MNIST's 47 MB, so a damaged header cannot make the reader allocate gigabytes.
+_MAX_DATA_BYTES = 512 * 1024 * 1024
+
+
+class DatasetError(ValueError):
+    """A dataset file exists but is damaged; the message names the file and what is wrong."""
+
+
+class DataUnavailable(RuntimeError):
+    """No source had the data; the message says how to get it and why each source failed."""
+
+
+@dataclass(frozen=True)
+class FashionMNIST:
+    """The whole data set as uint8 arrays, and where it came from."""
+
+    train_images: np.ndarray  # (n, 28, 28) uint8, 0 = white background, 255 = darkest ink
+    train_labels: np.ndarray  # (n,) uint8, indexes into CLASS_NAMES
+    test_images: np.ndarray  # (m, 28, 28) uint8
+    test_labels: np.ndarray  # (m,) uint8
+    source: str  # Where the data was found, in words a learner can check, e.g. "Debian package (/usr/...)".
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the four arrays take, to show that the loader kept them as bytes."""
+        arrays = (self.train_images, self.train_labels, self.test_images, self.test_labels)
+        return sum(array.nbytes for array in arrays)
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """Parses one IDX file (gzipped when its name ends in .gz) into a uint8 array shaped as its header says."""
+    path = Path(path)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as stream:
+            magic = stream.read(4)
+            if len(magic) < 4:
+                raise DatasetError(
+                    f"{path.name} is truncated: it holds {len(magic)} bytes, too few for the 4-byte IDX magic number."
+                )
+            _check_magic(path, magic)
+            dimension_count = magic[3]
+            header = stream.read(4 * dimension_count)
+            if len(header) < 4 * dimension_count:
+                raise DatasetError(
+                    f"{path.name} is truncated: its header needs {4 * dimension_count} bytes for "
+                    f"{dimension_count} dimension sizes, found {len(header)}."
+                )
+            shape = tuple(int(size) for size in np.frombuffer(header, dtype=">u4"))
+            expected = int(np.prod(shape, dtype=np.int64))
+            if expected > _MAX_DATA_BYTES:
+                raise DatasetError(
+                    f"{path.name} has a damaged header: it claims shape {shape}, {expected:,} bytes of data, "
+                    f"far more than Fashion-MNIST holds."
+                )
+            # One byte more than the header promises, to notice trailing data without reading all of it.
+            data = stream.read(expected + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise DatasetError(f"{path.name} is not a valid gzip file or is truncated: {error}") from error
+    except OSError as error:
+        raise DatasetError(f"{path.name} could not be read: {error}") from error
+    if len(data) < expected:
+        raise DatasetError(f"{path.name} is truncated: expected {expected:,} bytes of pixel data, found {len(data):,}.")
+    if len(data) > expected:
+        raise DatasetError(
+            f"{path.name} has trailing bytes after the {expected:,} bytes of data its header "
+            f"{shape} promises; the file is damaged or not the one it is named after."
+        )
+    return np.frombuffer(data, dtype=np.uint8).reshape(shape)
+
+
+def _check_magic(path: Path, magic: bytes) -> None:
+    """The magic number tells an IDX file from any other file, and says what it stores."""
+    if magic[0] != 0 or magic[1] != 0:
+        raise DatasetError(
+            f"{path.name} is not an IDX file: bad magic number 0x{magic.hex()} "
+            f"(an IDX file starts with two zero bytes)."
+        )
+    if magic[2] != _UNSIGNED_BYTE:
+        kind = _IDX_TYPES.get(magic[2], "an unknown type")
+        raise DatasetError(
+            f"{path.name} stores data type 0x{magic[2]:02X} ({kind}), but Fashion-MNIST's pixels and labels "
+            f"are unsigned bytes (type 0x08)."
+        )
+    if magic[3] not in (1, 3):
+        raise DatasetError(
+            f"{path.name} has {magic[3]} dimensions in its magic number; Fashion-MNIST files have 1 "
+            f"(labels) or 3 (images)."
+        )
+
+
+def _locate_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """Finds each of the four files in the folder, gzipped or plain, and lists those that are missing."""
+    found, missing = {}, []
+    for key, name in FILE_NAMES.items():
+        candidates = [folder / f"{name}.gz", folder / name]
+        existing = [candidate for candidate in candidates if candidate.is_file()]
+        if existing:
+            found[key] = existing[0]
+        else:
+            missing.append(name)
+    return found, missing
+
+
+def load_from_folder(folder: Path) -> FashionMNIST | None:
+    """The data set from a folder of the four IDX files, or None when the folder or any file is missing."""
+    return _load_from_folder(Path(folder), source=f"folder ({folder})")
+
+
+def _load_from_folder(folder: Path, source: str) -> FashionMNIST | None:
+    if not folder.is_dir():
+        return None
+    files, missing = _locate_files(folder)
+    if missing:
+        return None
+    arrays = {key: read_idx(path) for key, path in files.items()}
+    return _validated(arrays, {key: path.name for key, path in files.items()}, source)
+
+
+def _validated(arrays: dict[str, np.ndarray], names: dict[str, str], source: str) -> FashionMNIST:
+    """Checks what a lesson relies on: 28x28 images, one label 0..9 per image, all uint8."""
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        images_name, labels_name = names[f"{split}_images"], names[f"{split}_labels"]
+        if images.dtype != np.uint8 or labels.dtype != np.uint8:
+            raise DatasetError(f"{images_name} and {labels_name} must hold unsigned bytes (uint8).")
+        if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
+            raise DatasetError(
+                f"{images_name} holds an array of shape {images.shape}; Fashion-MNIST images are "
+                f"(count, {IMAGE_SIDE}, {IMAGE_SIDE})."
+            )
+        if labels.ndim != 1:
+            raise DatasetError(f"{labels_name} holds an array of shape {labels.shape}; labels are one number each.")
+        if len(images) != len(labels):
+            raise DatasetError(
+                f"{images_name} holds {len(images):,} images but {labels_name} holds {len(labels):,} labels; "
+                f"every image needs exactly one label."
+            )
+        out_of_range = np.flatnonzero(labels >= len(CLASS_NAMES))
+        if out_of_range.size:
+            position = int(out_of_range[0])
+            raise DatasetError(
+                f"{labels_name} has label {int(labels[position])} at position {position}; "
+                f"Fashion-MNIST labels are 0 to {len(CLASS_NAMES) - 1}."
+            )
+    return FashionMNIST(source=source, **arrays)
+
+
+def _keras_home() -> Path:
+    """Where Keras keeps its downloads: $KERAS_HOME when set, otherwise ~/.keras."""
+    keras_home = os.environ.get("KERAS_HOME")
+    return Path(keras_home) if keras_home else Path.home() / ".keras"
+
+
+def sources_to_try() -> list[tuple[str, Path]]:
+    """The folders to look in, in order, read from the environment now so a changed setting counts."""
+    sources = []
+    custom_folder = os.environ.get("FASHION_MNIST_DIR")
+    if custom_folder:
+        sources.append(("FASHION_MNIST_DIR", Path(custom_folder)))
+    sources.append(("Keras cache", _keras_home() / "datasets" / "fashion-mnist"))
+    sources.append(("Debian package", DEBIAN_DIR))
+    return sources
+
+
+def _why_folder_is_unusable(folder: Path) -> str:
+    if not folder.exists():
+        return "the folder does not exist"
+    if not folder.is_dir():
+        return "it is a file, not a folder"
+    _, missing = _locate_files(folder)
+    return f"missing {', '.join(missing)} (.gz or plain)"
+
+
+def _download_with_keras() -> FashionMNIST:
+    """What the course does: Keras downloads the files (once) into its cache and parses them."""
+    (train_images, train_labels), (test_images, test_labels) = keras.datasets.fashion_mnist.load_data()
+    arrays = {
+        "train_images": train_images,
+        "train_labels": train_labels,
+        "test_images": test_images,
+        "test_labels": test_labels,
+    }
+    names = {key: f"Keras's {key.replace('_', ' ')}" for key in arrays}
+    arrays = {key: _as_uint8(array, names[key]) for key, array in arrays.items()}
+    return _validated(arrays, names, "Keras download")
+
+
+def _as_uint8(array: np.ndarray, name: str) -> np.ndarray:
+    """Converts to uint8 without changing a value, so a surprise from upstream is reported, not wrapped around."""
+    array = np.asarray(array)
+    if array.dtype == np.uint8:
+        return array
+    if array.size and (array.min() < 0 or array.max() > 255 or not np.array_equal(array, np.round(array))):
+        raise DatasetError(f"{name} holds values that are not whole numbers from 0 to 255.")
+    return array.astype(np.uint8)
+
+
+def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
+    """Fashion-MNIST from the first source that has it: FASHION_MNIST_DIR, Keras's cache, Debian's package,
+    then Keras's download. A damaged file raises DatasetError rather than being skipped, so it gets fixed."""
+    attempts = []
+    for label, folder in sources_to_try():
+        data = _load_from_folder(folder, source=f"{label} ({folder})")
+        if data is not None:
+            return data
+        attempts.append(f"{label} ({folder}): {_why_folder_is_unusable(folder)}")
+    if allow_download:
+        try:
+            return _download_with_keras()
+        except DatasetError:
+            raise
+        except Exception as error:  # Any failure to download (no network, proxy, full disk) is a reason to report.
+            attempts.append(f"Keras download: {type(error).__name__}: {error}")
+    else:
+        attempts.append("Keras download: not tried (downloading was switched off)")
+    raise DataUnavailable(
+        "Fashion-MNIST could not be found. Any one of these gets it:\n"
+        "  - connect to the internet: Keras downloads it (about 30 MB) on first use;\n"
+        "  - on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist;\n"
+        "  - set FASHION_MNIST_DIR to a folder holding the four IDX files "
+        f"({', '.join(FILE_NAMES.values())}, each gzipped or plain).\n"
+        "Sources tried:\n" + "\n".join(f"  - {attempt}" for attempt in attempts)
+    )
