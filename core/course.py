@@ -32,7 +32,7 @@ LESSONS = (
         "How does a network tell a shirt from a sneaker?",
         "A dense network learns the 10 classes of Fashion-MNIST, with a callback that stops training at a "
         "target accuracy, a confusion matrix and the images it gets wrong.",
-        ready=False,
+        ready=True,
     ),
     Lesson(
         3,

@@ -163,10 +163,11 @@ def fit_line(points: Points, config: NeuronConfig) -> LineFit:
     trainer = training.Trainer(
         model,
         training.make_optimizer(config.optimizer, config.learning_rate),
-        keras.losses.MeanSquaredError(),
+        "mean_squared_error",
         xs,
         ys,
         record_weights=True,
+        steps_per_call=config.epochs,  # the whole run in one compiled call
         seed=config.seed,
     )
     history = trainer.run(training.TrainingHistory(epochs_planned=config.epochs))

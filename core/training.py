@@ -113,19 +113,32 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 
+# Per-example losses, reduced by the trainer so a padded last batch can be masked out.
+LOSSES = {
+    "mean_squared_error": keras.losses.mean_squared_error,
+    "sparse_categorical_crossentropy": keras.losses.sparse_categorical_crossentropy,
+    "binary_crossentropy": keras.losses.binary_crossentropy,
+}
+
+CHUNK_BYTES = 64 * 1024 * 1024  # at most this much gathered input per compiled call
+
 
 class Trainer:
-    """Trains one Keras model on in-memory arrays with compiled multi-step chunks.
+    """Trains one Keras model on in-memory arrays, many optimizer steps per compiled call.
 
-    `x` may stay uint8: `input_scale` converts each batch to float inside the compiled step, so
-    the training set never needs a float copy in memory.
+    Every step sees a batch of the same static shape; the last, shorter batch of an epoch is
+    padded and masked, so its loss and gradients equal those of the short batch `fit` uses. A
+    fixed shape is what lets XLA compile the step loop once (`jit_compile=True`, several times
+    faster for the course's networks; it costs about a second of compilation, so the tiny
+    Lesson 1 model runs without it). `x` may stay uint8: `input_scale` converts each batch to
+    float inside the compiled step, so the training set never needs a float copy in memory.
     """
 
     def __init__(
         self,
         model: keras.Model,
         optimizer: keras.optimizers.Optimizer,
-        loss: keras.losses.Loss,
+        loss: str,
         x: np.ndarray,
         y: np.ndarray,
         *,
@@ -134,27 +147,35 @@ class Trainer:
         input_scale: float | None = None,
         record_weights: bool = False,
         shuffle: bool = True,
+        jit_compile: bool = False,
+        steps_per_call: int | None = None,
         seed: int = 0,
     ) -> None:
         if len(x) != len(y) or len(x) == 0:
             raise ValueError(f"Need as many answers as inputs, and at least one: {len(x)} vs {len(y)}.")
+        if loss not in LOSSES:
+            raise ValueError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
         self.model = model
         self.optimizer = optimizer
-        self.loss_fn = loss
+        self.loss_fn = LOSSES[loss]
         self.num_examples = len(x)
         self.batch_size = min(batch_size or self.num_examples, self.num_examples)
         self.steps_per_epoch = math.ceil(self.num_examples / self.batch_size)
         self.accuracy_kind = accuracy
         self.record_weights = record_weights
-        self._rng = np.random.default_rng(seed)
         self.shuffle = shuffle
+        self._rng = np.random.default_rng(seed)
         self._x = tf.convert_to_tensor(x)
         self._y = tf.convert_to_tensor(y)
         self._scale = input_scale
+        example_bytes = max(1, x[0].nbytes + y[0].nbytes)
+        self.steps_per_call = steps_per_call or max(1, min(256, CHUNK_BYTES // (example_bytes * self.batch_size)))
         self.optimizer.build(self.model.trainable_variables)
-        self._run_steps = tf.function(self._steps_graph, reduce_retracing=True)
+        self._loop = tf.function(self._loop_graph, jit_compile=jit_compile)
+        self._run_chunk = tf.function(self._chunk_graph)
 
     def _correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+        """1.0 for each example the model gets right, 0.0 otherwise."""
         if self.accuracy_kind == "sparse_categorical":
             predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
             hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.int32))
@@ -162,42 +183,52 @@ class Trainer:
             predicted = tf.cast(tf.reshape(y_pred, [-1]) > 0.5, tf.float32)
             hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.float32))
         else:
-            return tf.constant(0.0)
-        return tf.reduce_sum(tf.cast(hits, tf.float32))
+            return tf.zeros([tf.shape(y_pred)[0]])
+        return tf.cast(hits, tf.float32)
 
-    def _steps_graph(self, order: tf.Tensor, offsets: tf.Tensor, sizes: tf.Tensor):
-        """Runs len(offsets) optimizer steps; step i trains on x[order[offsets[i]:+sizes[i]]]."""
-        num_steps = tf.shape(offsets)[0]
+    def _chunk_graph(self, indices: tf.Tensor, sizes: tf.Tensor, count: tf.Tensor):
+        """Gathers the chunk's batches ([steps, batch, ...]) outside the compiled loop, so XLA never
+        sees (or copies) the whole training set."""
+        steps, batch = sizes.shape[0], self.batch_size
+        x_batches = tf.reshape(tf.gather(self._x, indices), [steps, batch, *self._x.shape[1:]])
+        y_batches = tf.reshape(tf.gather(self._y, indices), [steps, batch, *self._y.shape[1:]])
+        return self._loop(x_batches, y_batches, sizes, count)
+
+    def _loop_graph(self, x_batches: tf.Tensor, y_batches: tf.Tensor, sizes: tf.Tensor, count: tf.Tensor):
+        """Runs `count` optimizer steps; step i trains on the first sizes[i] rows of batch i."""
+        steps = sizes.shape[0]
         variables = self.model.trainable_variables
-        losses = tf.TensorArray(tf.float32, size=num_steps)
-        hits = tf.TensorArray(tf.float32, size=num_steps)
         flat_size = sum(int(np.prod(v.shape)) for v in variables) if self.record_weights else 1
-        snapshots = tf.TensorArray(tf.float32, size=num_steps, element_shape=[flat_size])
+        losses = tf.TensorArray(tf.float32, size=steps)
+        hits = tf.TensorArray(tf.float32, size=steps)
+        snapshots = tf.TensorArray(tf.float32, size=steps, element_shape=[flat_size])
+        positions = tf.range(self.batch_size)
 
         def body(i, losses, hits, snapshots):
-            indices = order[offsets[i] : offsets[i] + sizes[i]]
-            x_batch = tf.gather(self._x, indices)
+            x_batch, y_batch = x_batches[i], y_batches[i]
             if self._scale is not None:
                 x_batch = tf.cast(x_batch, tf.float32) * self._scale
-            y_batch = tf.gather(self._y, indices)
+            mask = tf.cast(positions < sizes[i], tf.float32)
+            valid = tf.cast(sizes[i], tf.float32)
             with tf.GradientTape() as tape:
                 y_pred = self.model(x_batch, training=True)
-                loss = self.loss_fn(y_batch, y_pred)
+                per_example = tf.cast(self.loss_fn(y_batch, y_pred), tf.float32)
+                loss = tf.reduce_sum(per_example * mask) / valid
             gradients = tape.gradient(loss, variables)
             self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
             if self.record_weights:
-                snapshot = tf.concat([tf.reshape(v, [-1]) for v in variables], axis=0)
+                snapshot = tf.concat([tf.reshape(tf.cast(v, tf.float32), [-1]) for v in variables], axis=0)
             else:
                 snapshot = tf.zeros([1])
             return (
                 i + 1,
-                losses.write(i, tf.cast(loss, tf.float32)),
-                hits.write(i, self._correct(y_batch, y_pred)),
-                snapshots.write(i, tf.cast(snapshot, tf.float32)),
+                losses.write(i, loss),
+                hits.write(i, tf.reduce_sum(self._correct(y_batch, y_pred) * mask)),
+                snapshots.write(i, snapshot),
             )
 
         _, losses, hits, snapshots = tf.while_loop(
-            lambda i, *_: i < num_steps, body, (tf.constant(0), losses, hits, snapshots)
+            lambda i, *_: i < count, body, (tf.constant(0), losses, hits, snapshots)
         )
         return losses.stack(), hits.stack(), snapshots.stack()
 
@@ -212,62 +243,58 @@ class Trainer:
         """Trains until `history.epochs_planned` epochs, a stop rule, or a diverging loss.
 
         `history` is updated after every chunk, so when `on_progress` raises (Streamlit stops a
-        script that way) the caller still holds every completed epoch.
+        script that way) the caller still holds every completed epoch. Progress is reported at
+        most every `report_every_s` seconds, and always at the end.
         """
         started = time.perf_counter() - history.seconds
-        # Start with a small chunk to measure the step time, then size chunks to report_every_s.
-        chunk_steps = 1 if on_progress else self.steps_per_epoch * history.epochs_planned
+        last_report = time.perf_counter()
         epoch_loss_sum = epoch_hits = epoch_seen = 0.0
         step_in_epoch = 0
         order = self._epoch_order()
         while not history.finished:
-            steps_left_in_run = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
-            steps = max(1, min(chunk_steps, steps_left_in_run))
+            steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
+            count = min(self.steps_per_call, steps_left)
             if stop is not None:  # The course's callback acts at the end of an epoch, never past it.
-                steps = min(steps, self.steps_per_epoch - step_in_epoch)
-            orders, offsets, sizes = [], [], []
-            cursor, position = 0, step_in_epoch
-            for _ in range(steps):
+                count = min(count, self.steps_per_epoch - step_in_epoch)
+            indices = np.zeros((self.steps_per_call, self.batch_size), dtype=np.int32)
+            sizes = np.zeros(self.steps_per_call, dtype=np.int32)
+            position = step_in_epoch
+            for step in range(count):
                 if position == self.steps_per_epoch:
-                    orders.append(order)
-                    order = self._epoch_order()
-                    cursor += self.num_examples
-                    position = 0
-                start = position * self.batch_size
-                offsets.append(cursor + start)
-                sizes.append(min(self.batch_size, self.num_examples - start))
+                    order, position = self._epoch_order(), 0
+                batch = order[position * self.batch_size : (position + 1) * self.batch_size]
+                indices[step, : len(batch)] = batch
+                sizes[step] = len(batch)
                 position += 1
-            orders.append(order)
-            chunk_started = time.perf_counter()
-            losses, hits, snapshots = self._run_steps(
-                tf.constant(np.concatenate(orders)),
-                tf.constant(offsets, dtype=tf.int32),
-                tf.constant(sizes, dtype=tf.int32),
+            losses, hits, snapshots = (
+                value.numpy()
+                for value in self._run_chunk(tf.constant(indices.ravel()), tf.constant(sizes), tf.constant(count))
             )
-            losses, hits, snapshots = losses.numpy(), hits.numpy(), snapshots.numpy()
-            chunk_s = time.perf_counter() - chunk_started
-            for i, size in enumerate(sizes):
-                epoch_loss_sum += float(losses[i]) * size
-                epoch_hits += float(hits[i])
-                epoch_seen += size
-                step_in_epoch += 1
-                if not math.isfinite(float(losses[i])):
+            for step in range(count):
+                size = int(sizes[step])
+                if not math.isfinite(float(losses[step])):
                     history.diverged_at = history.epochs_run + 1
                     break
+                epoch_loss_sum += float(losses[step]) * size
+                epoch_hits += float(hits[step])
+                epoch_seen += size
+                step_in_epoch += 1
                 if step_in_epoch == self.steps_per_epoch:
-                    self._end_epoch(history, epoch_loss_sum / epoch_seen, epoch_hits / epoch_seen, snapshots[i], stop)
+                    self._end_epoch(
+                        history, epoch_loss_sum / epoch_seen, epoch_hits / epoch_seen, snapshots[step], stop
+                    )
                     epoch_loss_sum = epoch_hits = epoch_seen = 0.0
                     step_in_epoch = 0
                     if history.finished:
                         break
-            if step_in_epoch == 0:  # A new epoch starts with a new shuffle, as in model.fit.
-                order = self._epoch_order()
+            if step_in_epoch == 0 and position == self.steps_per_epoch:
+                order = self._epoch_order()  # A new epoch starts with a new shuffle, as in model.fit.
             history.seconds = time.perf_counter() - started
-            if on_progress:
-                chunk_steps = max(1, int(steps * report_every_s / max(chunk_s, 1e-6)))
+            due = time.perf_counter() - last_report >= report_every_s or history.finished
+            if on_progress and due:
+                last_report = time.perf_counter()
                 done = history.epochs_run * self.steps_per_epoch + step_in_epoch
                 total = history.epochs_planned * self.steps_per_epoch
-                seconds_left = history.seconds / max(done, 1) * (total - done)
                 on_progress(
                     Progress(
                         epoch=history.epochs_run,
@@ -275,7 +302,7 @@ class Trainer:
                         step_in_epoch=step_in_epoch,
                         steps_per_epoch=self.steps_per_epoch,
                         elapsed_s=history.seconds,
-                        seconds_left=0.0 if history.finished else seconds_left,
+                        seconds_left=0.0 if history.finished else history.seconds / max(done, 1) * (total - done),
                         history=history,
                     )
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import runs as run_history
+from core import training, training_charts
 
 
 def session_runs(lesson_key: str) -> list[run_history.RunRecord]:
@@ -49,3 +50,34 @@ def show_code_ui(script: str, file_name: str) -> None:
         )
         st.code(script, language="python")
         st.download_button("Download " + file_name, script, file_name=file_name, mime="text/x-python")
+
+
+def live_training_ui(trainer: training.Trainer, history: training.TrainingHistory, stop) -> None:
+    """Trains with a progress bar and live curves. If the learner presses Stop or leaves, Streamlit
+    interrupts this at its next update; `history` (kept in the session by the caller) still holds
+    every finished epoch, and the page finishes the run on its next rerun."""
+    progress_bar = st.progress(0.0, text="Starting: compiling the training step...")
+    live_chart = st.empty()
+
+    def on_progress(progress: training.Progress) -> None:
+        progress_bar.progress(
+            progress.fraction,
+            text=(
+                f"Epoch {min(progress.epoch + 1, progress.epochs)}/{progress.epochs}, "
+                f"batch {progress.step_in_epoch}/{progress.steps_per_epoch} · "
+                f"{progress.elapsed_s:.0f} s elapsed, about {progress.seconds_left:.0f} s left"
+            ),
+        )
+        if progress.history.epochs_run:
+            live_chart.plotly_chart(training_charts.training_curves(progress.history, "Training live"))
+
+    trainer.run(history, stop=stop, on_progress=on_progress)
+    progress_bar.progress(1.0, text=f"Done: {history.epochs_run} epochs in {history.seconds:.1f} s")
+    live_chart.empty()
+
+
+def accuracy_overlay_ui(lesson_key: str) -> None:
+    """Training accuracy of every run in this session, overlaid."""
+    runs = [run for run in session_runs(lesson_key) if run.accuracy]
+    if runs:
+        st.plotly_chart(training_charts.accuracy_overlay([(run.label, run.accuracy) for run in runs]))

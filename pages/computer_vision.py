@@ -1,12 +1,199 @@
-"""Lesson 2: placeholder until its step lands."""
+"""Lesson 2, "Introduction to computer vision": a dense network learns Fashion-MNIST."""
 
+from __future__ import annotations
+
+import numpy as np
 import streamlit as st
 
-from core.course import LESSONS
+from core import code_export, computer_vision, fashion_mnist, training, training_charts
+from core import runs as run_history
+from pages import components
 
-lesson = LESSONS[2 - 1]
-st.title(f"Lesson {lesson.number} · {lesson.title}")
-st.markdown(f"**The question:** {lesson.question}")
-st.markdown(lesson.teaches)
-st.info("Coming next: this lesson is being built. Start with Lesson 1 meanwhile.", icon=":material/schedule:")
-st.page_link("pages/hello_world.py", label="Go to Lesson 1 · Hello, World", icon=":material/arrow_forward:")
+LESSON = "computer_vision"
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+UNITS = (16, 32, 64, 128, 256, 512, 1024)
+NAMES = fashion_mnist.CLASS_NAMES
+
+
+@st.cache_resource(show_spinner="Loading Fashion-MNIST...")
+def load_data() -> fashion_mnist.FashionMNIST:
+    """Read-only and shared by every visitor: loaded once per server."""
+    return fashion_mnist.load_fashion_mnist()
+
+
+def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
+    """The network and training settings, in a form so that moving a slider does not retrain."""
+    with st.form("cv_settings"):
+        architecture, optimizer_column, run_column = st.columns(3)
+        with architecture:
+            st.markdown("**Architecture**")
+            layers = st.slider("Hidden layers", 1, 3, 1, key="cv_layers")
+            units = st.select_slider("Units per hidden layer", UNITS, value=128, key="cv_units")
+            activation = st.selectbox("Activation", computer_vision.ACTIVATIONS, key="cv_activation")
+        with optimizer_column:
+            st.markdown("**Optimizer**")
+            optimizer = st.selectbox("Optimizer", ["adam", "sgd", "rmsprop"], key="cv_optimizer")
+            learning_rate = st.select_slider("Learning rate", LEARNING_RATES, value=0.001, key="cv_lr")
+            scale_pixels = st.checkbox("Scale pixels to 0..1 (the course's x / 255.0)", True, key="cv_scale")
+        with run_column:
+            st.markdown("**Training**")
+            epochs = st.slider("Epochs", 1, 30, 5, key="cv_epochs")
+            batch_size = st.select_slider("Batch size", (8, 16, 32, 64, 128, 256, 512), value=32, key="cv_batch")
+            percent = st.slider("Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent")
+            seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed")
+        st.markdown("**The course's callback: stop when a target is reached**")
+        stop_column, metric_column, target_column = st.columns(3)
+        stop_enabled = stop_column.checkbox("Stop at a target", False, key="cv_stop")
+        stop_metric = metric_column.radio("Metric", ["accuracy", "loss"], horizontal=True, key="cv_stop_metric")
+        stop_target = target_column.number_input(
+            "Target (accuracy ≥ or loss ≤)", 0.0, 1.0, 0.85, 0.01, key="cv_stop_target"
+        )
+        submitted = st.form_submit_button("Train", type="primary")
+    config = computer_vision.DenseNetConfig(
+        hidden_units=(units,) * layers,
+        activation=activation,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        epochs=epochs,
+        train_fraction=percent / 100,
+        scale_pixels=scale_pixels,
+        stop_enabled=stop_enabled,
+        stop_metric=stop_metric,
+        stop_target=float(stop_target),
+        seed=int(seed),
+    )
+    return config, submitted
+
+
+def finish_run(active: dict, data: fashion_mnist.FashionMNIST, outcome: str) -> None:
+    """Evaluates whatever was trained (all of it, or what was done before an interruption) and
+    records the run; the result stays in this session."""
+    config, history, model = active["config"], active["history"], active["model"]
+    evaluation = computer_vision.evaluate(model, data.test_images, data.test_labels, config.scale_pixels)
+    active["finished"] = True
+    st.session_state["cv_result"] = dict(config=config, history=history, model=model, evaluation=evaluation)
+    settings = run_history.settings_of(config)
+    settings["hidden_units"] = "×".join(str(units) for units in config.hidden_units)
+    components.record_run(
+        LESSON,
+        run_history.RunRecord(
+            lesson="Computer vision",
+            number=components.next_run_number(LESSON),
+            settings=settings,
+            loss=tuple(history.loss),
+            accuracy=tuple(history.accuracy),
+            seconds=history.seconds,
+            results={"test accuracy": round(evaluation.accuracy, 4), "test loss": round(evaluation.loss, 4)},
+            outcome=outcome,
+        ),
+    )
+
+
+st.title("Lesson 2 · Introduction to computer vision")
+st.markdown(
+    "From fitting a line to recognising clothing. The neuron of Lesson 1 took one number; here a "
+    "network takes all 784 pixels of a 28×28 photo and answers with ten probabilities, one per kind of "
+    "clothing. Nobody writes rules for *sleeve* or *heel*: the network finds them from 60,000 labelled examples."
+)
+
+try:
+    data = load_data()
+except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
+    st.error(str(problem), icon=":material/cloud_off:")
+    st.stop()
+st.caption(
+    f"Data: {data.source}. {len(data.train_labels):,} training and {len(data.test_labels):,} test images, "
+    f"kept as bytes ({data.nbytes / 1e6:.0f} MB in memory)."
+)
+
+st.subheader("The ten classes")
+samples = computer_vision.samples_per_class(data.train_labels, per_class=5)
+gallery = st.columns(5)
+for label, indices in samples.items():
+    strip = np.hstack([data.train_images[index] for index in indices])
+    gallery[label % 5].image(strip, caption=f"{label}: {NAMES[label]}", width="stretch", clamp=True)
+
+with st.expander("Why divide the pixels by 255?"):
+    raw, scaled = computer_vision.pixel_histograms(data.train_images)
+    st.plotly_chart(training_charts.pixel_histogram(raw, scaled))
+    st.markdown(
+        "Scaling keeps every input between 0 and 1, so the first layer's weighted sums start small and the "
+        "gradients are well behaved. Untick **Scale pixels** below and train to see the difference. The "
+        "dashboard scales each batch as it trains, so the 60,000 images stay as bytes (47 MB) instead of the "
+        "376 MB float copy that `x / 255.0` makes."
+    )
+
+st.subheader("Train the network")
+config, submitted = settings_ui()
+
+state = st.session_state
+active = state.get("cv_active")
+if active and not active["finished"]:
+    # The last run was interrupted (Stop, or the learner moved on); keep what it trained.
+    finish_run(active, data, outcome="interrupted")
+    st.warning(
+        f"Training was stopped after {active['history'].epochs_run} of {active['config'].epochs} epochs; "
+        "the results below are for what was trained so far.",
+        icon=":material/pause_circle:",
+    )
+
+if submitted:
+    model = computer_vision.make_model(config)
+    trainer = computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
+    active = dict(config=config, model=model, history=training.TrainingHistory(config.epochs), finished=False)
+    state["cv_active"] = active
+    st.button("Stop training", key="cv_stop_button", help="Keeps what was trained so far.")
+    components.live_training_ui(trainer, active["history"], config.stop_rule)
+    finish_run(active, data, outcome="stopped at target" if active["history"].stopped_at_target else "finished")
+
+result = state.get("cv_result")
+if result is None:
+    st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
+    st.stop()
+
+history, evaluation, shown_config = result["history"], result["evaluation"], result["config"]
+st.subheader("Results on the 10,000 test images")
+if history.stop_message:
+    st.success(history.stop_message, icon=":material/flag:")
+accuracy_column, loss_column, time_column, epochs_column = st.columns(4)
+accuracy_column.metric("Test accuracy", f"{evaluation.accuracy:.2%}")
+loss_column.metric("Test loss", f"{evaluation.loss:.4f}")
+time_column.metric("Training time", f"{history.seconds:.1f} s")
+epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
+if history.accuracy:
+    gap = history.accuracy[-1] - evaluation.accuracy
+    st.caption(
+        f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: "
+        f"{'a gap of ' + format(gap, '.1%') + ' — the network does a little better on images it has seen' if gap > 0 else 'no gap'}."
+    )
+st.plotly_chart(training_charts.training_curves(history))
+
+confusion_tab, mistakes_tab, probe_tab = st.tabs(["Confusion matrix", "Mistakes", "Probe a test image"])
+with confusion_tab:
+    matrix_column, bars_column = st.columns([3, 2])
+    matrix_column.plotly_chart(training_charts.confusion_heatmap(evaluation.confusion, NAMES))
+    bars_column.plotly_chart(training_charts.per_class_bars(evaluation.per_class_accuracy, NAMES))
+    st.caption("Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are.")
+with mistakes_tab:
+    wrong = computer_vision.misclassified(evaluation, data.test_labels, limit=24)
+    st.caption(
+        f"{int(np.sum(evaluation.predictions != data.test_labels)):,} test images are wrong; "
+        "here are the ones the network was most sure about."
+    )
+    st.image(
+        [data.test_images[index] for index in wrong],
+        caption=[f"true {NAMES[data.test_labels[i]]} → said {NAMES[evaluation.predictions[i]]}" for i in wrong],
+        width=110,
+    )
+with probe_tab:
+    index = st.number_input("Test image number (0 to 9,999)", 0, len(data.test_labels) - 1, 0, key="cv_probe")
+    image_column, bars_column = st.columns([1, 3])
+    image_column.image(data.test_images[index], caption=f"true class: {NAMES[data.test_labels[index]]}", width=180)
+    bars_column.plotly_chart(
+        training_charts.probability_bars(evaluation.probabilities[index], NAMES, int(data.test_labels[index]))
+    )
+
+components.runs_ui(LESSON, log_scale=False)
+components.accuracy_overlay_ui(LESSON)
+components.show_code_ui(code_export.dense_script(shown_config), "fashion_mnist_dense.py")

@@ -29,7 +29,8 @@ def tiny_model(seed: int = 0) -> keras.Model:
     )
 
 
-def test_minibatch_training_matches_stock_fit_from_the_same_weights():
+@pytest.mark.parametrize("jit_compile", [False, True], ids=["graph", "xla"])
+def test_minibatch_training_matches_stock_fit_from_the_same_weights(jit_compile):
     x, y = tiny_classification()
     reference = tiny_model()
     ours = tiny_model()
@@ -40,12 +41,14 @@ def test_minibatch_training_matches_stock_fit_from_the_same_weights():
     trainer = training.Trainer(
         ours,
         keras.optimizers.Adam(0.01),
-        keras.losses.SparseCategoricalCrossentropy(),
+        "sparse_categorical_crossentropy",
         x,
         y,
         batch_size=7,  # 40 examples: five batches of 7 and a last one of 5, as fit does
         accuracy="sparse_categorical",
         shuffle=False,
+        jit_compile=jit_compile,
+        steps_per_call=4,  # chunks that cross epoch boundaries and end mid-epoch
     )
     history = trainer.run(training.TrainingHistory(epochs_planned=4))
 
@@ -60,7 +63,7 @@ def test_stop_at_target_stops_at_the_first_epoch_that_reaches_it():
     trainer = training.Trainer(
         tiny_model(),
         keras.optimizers.SGD(0.05),
-        keras.losses.SparseCategoricalCrossentropy(),
+        "sparse_categorical_crossentropy",
         x,
         y,
         batch_size=8,
@@ -93,7 +96,7 @@ def test_an_interrupted_run_keeps_every_completed_epoch():
     trainer = training.Trainer(
         model,
         keras.optimizers.Adam(0.01),
-        keras.losses.SparseCategoricalCrossentropy(),
+        "sparse_categorical_crossentropy",
         x,
         y,
         batch_size=4,

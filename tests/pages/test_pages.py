@@ -96,3 +96,62 @@ def test_hello_world_log_scale_toggle_changes_the_loss_chart():
     app.run()
     assert not app.exception
     assert len(app.session_state["runs/hello_world"]) == 1  # toggling a view does not retrain
+
+
+def train_fashion(app: AppTest, percent: int = 5, epochs: int = 1) -> AppTest:
+    app.slider(key="cv_percent").set_value(percent)
+    app.slider(key="cv_epochs").set_value(epochs)
+    app.button(key="FormSubmitter:cv_settings-Train").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_computer_vision_shows_the_data_before_training():
+    app = open_app("pages/computer_vision.py")
+    assert len(app.get("image")) == 10  # the class gallery, one strip per class
+    assert "Debian package" in app.caption[0].value or "FASHION_MNIST_DIR" in app.caption[0].value
+    assert "press **Train**" in app.info[0].value
+
+
+def test_computer_vision_trains_and_evaluates():
+    app = train_fashion(open_app("pages/computer_vision.py"), percent=5, epochs=2)
+    accuracy = float(metric(app, "Test accuracy").rstrip("%")) / 100
+    assert 0.6 < accuracy < 1.0
+    assert metric(app, "Epochs run") == "2 of 2"
+    runs = app.session_state["runs/computer_vision"]
+    assert len(runs) == 1 and runs[0].outcome == "finished" and len(runs[0].accuracy) == 2
+    assert "keras.datasets.fashion_mnist.load_data()" in app.code[0].value
+    assert "epochs=2" in app.code[0].value
+    first = accuracy
+    app.selectbox(key="cv_optimizer").set_value("sgd")
+    train_fashion(app, percent=5, epochs=2)
+    assert float(metric(app, "Test accuracy").rstrip("%")) / 100 != first
+    assert len(app.session_state["runs/computer_vision"]) == 2
+
+
+def test_computer_vision_callback_stops_at_the_target():
+    app = open_app("pages/computer_vision.py")
+    app.checkbox(key="cv_stop").check()
+    app.number_input(key="cv_stop_target").set_value(0.6)
+    train_fashion(app, percent=5, epochs=10)
+    assert "cancelling training" in app.success[0].value
+    run = app.session_state["runs/computer_vision"][-1]
+    assert run.outcome == "stopped at target" and len(run.accuracy) < 10
+
+
+def test_computer_vision_explains_missing_data(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from core import fashion_mnist
+
+    broken = tmp_path / "fashion"
+    broken.mkdir()
+    for name in fashion_mnist.FILE_NAMES.values():
+        (broken / name).write_bytes(b"\x00\x00")
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(broken))
+    st.cache_resource.clear()
+    try:
+        app = open_app("pages/computer_vision.py")
+        assert "truncated" in app.error[0].value or "is too short" in app.error[0].value
+    finally:
+        st.cache_resource.clear()

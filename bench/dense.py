@@ -1,0 +1,79 @@
+"""Lesson 2: stock `model.fit` against the core trainer on Fashion-MNIST with the course's settings.
+
+Flatten → Dense(128, relu) → Dense(10, softmax), adam, batch 32, 5 epochs on all 60,000
+training images, from the same initial weights. Stock `fit` gets the course's `x / 255.0` float
+arrays; the core trainer keeps the uint8 images and scales each batch inside its compiled step.
+Both are timed from building the model to the trained weights (so compilation counts), and then
+evaluated on the 10,000 test images. Each side runs `repeats` times; times are medians.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import keras
+import numpy as np
+
+from core import computer_vision, fashion_mnist, training
+
+
+def stock_fit(config: computer_vision.DenseNetConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
+    """The course's code path. Returns (seconds, test accuracy)."""
+    train_images = data.train_images / 255.0
+    test_images = data.test_images / 255.0
+    started = time.perf_counter()
+    model = computer_vision.make_model(config)
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.fit(train_images, data.train_labels, epochs=config.epochs, batch_size=config.batch_size, verbose=0)
+    seconds = time.perf_counter() - started
+    _, accuracy = model.evaluate(test_images, data.test_labels, verbose=0)
+    return seconds, float(accuracy)
+
+
+def core_fit(config: computer_vision.DenseNetConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
+    """The dashboard's path, with a progress callback as the page uses. Returns (seconds, test accuracy)."""
+    reports = []
+    started = time.perf_counter()
+    model = computer_vision.make_model(config)
+    trainer = computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
+    trainer.run(training.TrainingHistory(epochs_planned=config.epochs), on_progress=reports.append)
+    seconds = time.perf_counter() - started
+    evaluation = computer_vision.evaluate(model, data.test_images, data.test_labels, config.scale_pixels)
+    assert reports, "progress must be reported"
+    return seconds, evaluation.accuracy
+
+
+def run(repeats: int = 3) -> dict:
+    data = fashion_mnist.load_fashion_mnist()
+    config = computer_vision.DenseNetConfig()
+    stock_runs, core_runs = [], []
+    for repeat in range(repeats):
+        stock_runs.append(stock_fit(config, data))
+        core_runs.append(core_fit(config, data))
+        print(
+            f"repeat {repeat + 1}/{repeats}: stock {stock_runs[-1][0]:.2f} s (test acc {stock_runs[-1][1]:.4f}), "
+            f"core {core_runs[-1][0]:.2f} s (test acc {core_runs[-1][1]:.4f})",
+            flush=True,
+        )
+    stock_s = statistics.median(seconds for seconds, _ in stock_runs)
+    core_s = statistics.median(seconds for seconds, _ in core_runs)
+    return {
+        "benchmark": "dense",
+        "data_source": data.source,
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "repeats": repeats,
+        "stock_s": round(stock_s, 3),
+        "core_s": round(core_s, 3),
+        "speedup": round(stock_s / core_s, 2),
+        "stock_test_accuracy": round(float(np.median([accuracy for _, accuracy in stock_runs])), 4),
+        "core_test_accuracy": round(float(np.median([accuracy for _, accuracy in core_runs])), 4),
+        "dataset_mb": round(data.nbytes / 1e6, 1),
+        "stock_times_s": [round(seconds, 3) for seconds, _ in stock_runs],
+        "core_times_s": [round(seconds, 3) for seconds, _ in core_runs],
+    }
