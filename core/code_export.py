@@ -72,8 +72,9 @@ def dense_script(config: DenseNetConfig) -> str:
 # Train on a class-balanced {config.train_fraction:.0%} of the images, as the dashboard did.
 rng = np.random.default_rng({config.seed})
 subset = np.sort(np.concatenate([
-    rng.permutation(np.flatnonzero(train_labels == label))[: max(1, round({config.train_fraction!r} * np.sum(train_labels == label)))]
+    rng.permutation(np.flatnonzero(train_labels == label))[:keep]
     for label in np.unique(train_labels)
+    for keep in [max(1, round({config.train_fraction!r} * np.sum(train_labels == label)))]
 ]))
 train_images, train_labels = train_images[subset], train_labels[subset]
 """
@@ -122,7 +123,9 @@ model = keras.Sequential([
     keras.Input(shape=(28, 28)),
     keras.layers.Flatten(),
 {layers}
-    keras.layers.Dense(10, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(seed={output_seed})),
+    keras.layers.Dense(
+        10, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(seed={output_seed})
+    ),
 ])
 model.compile(
     optimizer={optimizer_expression(config.optimizer, config.learning_rate)},

@@ -58,6 +58,7 @@ def live_training_ui(trainer: training.Trainer, history: training.TrainingHistor
     every finished epoch, and the page finishes the run on its next rerun."""
     progress_bar = st.progress(0.0, text="Starting: compiling the training step...")
     live_chart = st.empty()
+    drawn_epochs = [0]
 
     def on_progress(progress: training.Progress) -> None:
         progress_bar.progress(
@@ -68,8 +69,10 @@ def live_training_ui(trainer: training.Trainer, history: training.TrainingHistor
                 f"{progress.elapsed_s:.0f} s elapsed, about {progress.seconds_left:.0f} s left"
             ),
         )
-        if progress.history.epochs_run:
-            live_chart.plotly_chart(training_charts.training_curves(progress.history, "Training live"))
+        if progress.history.epochs_run > drawn_epochs[0]:  # redraw only when an epoch has finished
+            drawn_epochs[0] = progress.history.epochs_run
+            figure = training_charts.training_curves(progress.history, "Training live")
+            live_chart.plotly_chart(figure, key=f"live-training-{drawn_epochs[0]}")
 
     trainer.run(history, stop=stop, on_progress=on_progress)
     progress_bar.progress(1.0, text=f"Done: {history.epochs_run} epochs in {history.seconds:.1f} s")

@@ -163,9 +163,13 @@ time_column.metric("Training time", f"{history.seconds:.1f} s")
 epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
 if history.accuracy:
     gap = history.accuracy[-1] - evaluation.accuracy
+    comparison = (
+        f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
+        if gap > 0
+        else "no gap: it does as well on new images as on the ones it trained on"
+    )
     st.caption(
-        f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: "
-        f"{'a gap of ' + format(gap, '.1%') + ' — the network does a little better on images it has seen' if gap > 0 else 'no gap'}."
+        f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: {comparison}."
     )
 st.plotly_chart(training_charts.training_curves(history))
 

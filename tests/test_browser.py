@@ -151,7 +151,7 @@ def test_hello_world_slider_train_prediction_and_charts(browser, app_url, test_o
     slider = page.get_by_role("slider", name="Epochs")
     slider.focus()
     slider.press("PageDown")  # one PageDown moves the slider a big step down, from 1000 to fewer epochs
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     wait_until_idle(page)
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
     second_prediction = float(metric_value(page, "Prediction for x = 7"))
@@ -165,7 +165,7 @@ def test_hello_world_slider_train_prediction_and_charts(browser, app_url, test_o
     lr = page.get_by_role("slider", name="Learning rate")
     lr.focus()
     lr.press("End")
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     wait_until_idle(page)
     page.get_by_text("The loss exploded").first.wait_for(timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
@@ -210,7 +210,7 @@ def test_hello_world_own_points_typed_into_the_table(browser, app_url, test_outp
 
     # Empty a cell: the page says which one, trains nothing, and keeps the last results.
     type_into_cell(1, 1, "")
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     wait_until_idle(page)
     page.get_by_text("Row 2: the y cell is empty").wait_for(timeout=60_000)
     assert page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").count() == 1
@@ -219,9 +219,55 @@ def test_hello_world_own_points_typed_into_the_table(browser, app_url, test_outp
 
     # Type an outlier into that cell: the best line, and the neuron's answer, flatten towards it.
     type_into_cell(1, 1, "9")
-    page.get_by_role("button", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
     wait_until_idle(page)
     page.get_by_text("best fit").first.wait_for(timeout=60_000)
     assert float(metric_value(page, "Prediction for x = 7")) < 3.5
     page.screenshot(path=str(test_output / "hello-world-own-points.png"), full_page=True)
+    page.close()
+
+
+def set_slider(page, name: str, key: str, presses: int) -> None:
+    """Moves a slider with the keyboard (Home first, then `presses` times the given key)."""
+    slider = page.get_by_role("slider", name=name)
+    slider.focus()
+    slider.press("Home")
+    for _ in range(presses):
+        slider.press(key)
+
+
+def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, app_url, test_output):
+    page = open_page(browser, f"{app_url}/computer-vision")
+    page.get_by_text("The ten classes").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    page.screenshot(path=str(test_output / "computer-vision-before-training.png"), full_page=True)
+
+    # All the images for 3 epochs: a few seconds, long enough to watch the live chart.
+    set_slider(page, "Epochs", "ArrowRight", 2)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Training live").first.wait_for(timeout=120_000)
+    assert page.locator("[data-testid='stProgress']").count() == 1
+    page.screenshot(path=str(test_output / "computer-vision-training-live.png"), full_page=True)
+    wait_until_idle(page)
+
+    page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=60_000)
+    accuracy = float(metric_value(page, "Test accuracy").rstrip("%"))
+    assert 75 < accuracy < 100
+    assert metric_value(page, "Epochs run") == "3 of 3"
+    assert page.get_by_text("Confusion matrix on the test set").count() >= 1
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1  # the runs table
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(test_output / "computer-vision-results.png"), full_page=True)
+
+    # Stop a long run part-way: what was trained so far is kept and evaluated.
+    set_slider(page, "Epochs", "ArrowRight", 29)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Training live").first.wait_for(timeout=120_000)
+    page.get_by_role("button", name="Stop training").click()
+    page.get_by_text("Training was stopped after").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    epochs_run = metric_value(page, "Epochs run")
+    assert epochs_run.endswith("of 30") and int(epochs_run.split()[0]) < 30
+    page.screenshot(path=str(test_output / "computer-vision-stopped.png"), full_page=True)
     page.close()

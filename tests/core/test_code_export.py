@@ -42,3 +42,33 @@ def test_scripts_use_todays_keras_spelling():
     )
     assert "RMSprop(learning_rate=0.01)" in source and "lr=" not in source
     assert "keras.Input(shape=(1,))" in source and "input_shape" not in source
+
+
+def keras_cache_with_fashion_mnist(tmp_path):
+    """Keras reads load_data() from its cache folder when the files are there; tests have no network."""
+    from core import fashion_mnist
+
+    cache = tmp_path / "keras-home" / "datasets" / "fashion-mnist"
+    cache.mkdir(parents=True)
+    for name in fashion_mnist.FILE_NAMES.values():
+        source = fashion_mnist.DEBIAN_DIR / f"{name}.gz"
+        if not source.exists():
+            pytest.skip("install Debian's dataset-fashion-mnist (bash .ci/run does)")
+        (cache / source.name).symlink_to(source)
+    return tmp_path / "keras-home"
+
+
+def test_dense_script_runs_the_course_code_with_the_learners_settings(tmp_path, monkeypatch):
+    from core import computer_vision
+
+    monkeypatch.setenv("KERAS_HOME", str(keras_cache_with_fashion_mnist(tmp_path)))
+    config = computer_vision.DenseNetConfig(
+        hidden_units=(64, 32), epochs=3, train_fraction=0.05, stop_enabled=True, stop_target=0.5
+    )
+    source = code_export.dense_script(config)
+    assert "keras.layers.Dense(64" in source and "keras.layers.Dense(32" in source
+    output = run_script(source, tmp_path)
+    accuracy = float(re.search(r"test accuracy: (\S+)", output).group(1))
+    assert 0.5 < accuracy < 1.0
+    assert "cancelling training" in output  # 5% of the data passes 50% accuracy in the first epoch
+    assert "Epoch 2/3" not in output
