@@ -143,8 +143,10 @@ if submitted:
     trainer = computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
     active = dict(config=config, model=model, history=training.TrainingHistory(config.epochs), finished=False)
     state["cv_active"] = active
-    st.button("Stop training", key="cv_stop_button", help="Keeps what was trained so far.")
+    stop_slot = st.empty()
+    stop_slot.button("Stop training", key="cv_stop_button", help="Keeps what was trained so far.")
     components.live_training_ui(trainer, active["history"], config.stop_rule)
+    stop_slot.empty()
     finish_run(active, data, outcome="stopped at target" if active["history"].stopped_at_target else "finished")
 
 result = state.get("cv_result")
