@@ -10,6 +10,7 @@ import streamlit as st
 
 from core import runs as run_history
 from core import training, training_charts
+from core.course import LESSONS
 
 
 def session_runs(lesson_key: str) -> list[run_history.RunRecord]:
@@ -84,3 +85,13 @@ def accuracy_overlay_ui(lesson_key: str) -> None:
     runs = [run for run in session_runs(lesson_key) if run.accuracy]
     if runs:
         st.plotly_chart(training_charts.accuracy_overlay([(run.label, run.accuracy) for run in runs]))
+
+
+def coming_next_ui(lesson_number: int) -> None:
+    """A lesson whose step has not landed yet: what it will teach, and where to go meanwhile."""
+    lesson = LESSONS[lesson_number - 1]
+    st.title(f"Lesson {lesson.number} · {lesson.title}")
+    st.markdown(f"**The question:** {lesson.question}")
+    st.markdown(lesson.teaches)
+    st.info("Coming next: this lesson is being built. Start with Lesson 1 meanwhile.", icon=":material/schedule:")
+    st.page_link("pages/hello_world.py", label="Go to Lesson 1 · Hello, World", icon=":material/arrow_forward:")
