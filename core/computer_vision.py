@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 import keras
 import numpy as np
@@ -91,10 +92,28 @@ def training_subset(labels: np.ndarray, fraction: float, seed: int) -> np.ndarra
     return np.sort(np.concatenate(chosen))
 
 
+class ImageTrainingSettings(Protocol):
+    """What the image lessons' settings share (Lesson 2's DenseNetConfig, Lesson 3's CnnConfig)."""
+
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    train_fraction: float
+    scale_pixels: bool
+    seed: int
+
+
 def make_trainer(
-    config: DenseNetConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray
+    config: ImageTrainingSettings,
+    model: keras.Model,
+    images: np.ndarray,
+    labels: np.ndarray,
+    jit_compile: bool = True,
 ) -> training.Trainer:
-    """The shared trainer set up with the course's loss, metric and per-batch pixel scaling."""
+    """The shared trainer set up with the course's loss, metric and per-batch pixel scaling.
+
+    XLA makes the dense network several times faster, but its CPU convolutions are far slower
+    than TensorFlow's own, so the CNN trains with `jit_compile=False`."""
     subset = training_subset(labels, config.train_fraction, config.seed)
     return training.Trainer(
         model,
@@ -105,7 +124,7 @@ def make_trainer(
         batch_size=config.batch_size,
         accuracy="sparse_categorical",
         input_scale=1 / 255 if config.scale_pixels else 1.0,
-        jit_compile=True,
+        jit_compile=jit_compile,
         seed=config.seed,
     )
 

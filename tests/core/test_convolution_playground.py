@@ -1,0 +1,237 @@
+"""Lesson 3's filter and pooling against plain NumPy loops, and uploads against images made in the test."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFile
+
+from core import convolution_playground as playground
+
+RANDOM = np.random.default_rng(0)
+
+
+def filter_by_loops(photo: np.ndarray, kernel, weight: float) -> np.ndarray:
+    """The course's hand-written convolution: every valid 3×3 window times the kernel, summed, weighted, clipped."""
+    kernel = np.asarray(kernel, dtype=np.float64)
+    height, width = photo.shape
+    result = np.zeros((height - 2, width - 2))
+    for row in range(height - 2):
+        for column in range(width - 2):
+            window = photo[row : row + 3, column : column + 3]
+            result[row, column] = min(max(float(np.sum(kernel * window)) * weight, 0.0), 255.0)
+    return result
+
+
+def pool_by_loops(image: np.ndarray) -> np.ndarray:
+    """The course's hand-written pooling: the largest of each non-overlapping 2×2 block."""
+    height, width = image.shape[0] // 2, image.shape[1] // 2
+    result = np.zeros((height, width))
+    for row in range(height):
+        for column in range(width):
+            result[row, column] = image[2 * row : 2 * row + 2, 2 * column : 2 * column + 2].max()
+    return result
+
+
+def encode(image: Image.Image, image_format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def half_black_half_white(width: int, height: int, mode: str = "L") -> Image.Image:
+    """Left half black, right half white, so orientation and compositing can be checked by eye and by test."""
+    pixels = np.zeros((height, width), dtype=np.uint8)
+    pixels[:, width // 2 :] = 255
+    return Image.fromarray(pixels).convert(mode)
+
+
+@pytest.mark.parametrize("name", list(playground.KERNEL_PRESETS))
+def test_every_preset_matches_the_loop_reference(name):
+    photo = RANDOM.uniform(0, 255, size=(20, 17)).astype(np.float32)
+    kernel, weight = playground.KERNEL_PRESETS[name], playground.PRESET_WEIGHTS[name]
+    filtered = playground.apply_filter(photo, kernel, weight)
+    assert filtered.shape == (18, 15) and filtered.dtype == np.float32
+    np.testing.assert_allclose(filtered, filter_by_loops(photo, kernel, weight), atol=1e-3)
+
+
+def test_a_random_kernel_with_weight_matches_the_loop_reference():
+    photo = RANDOM.uniform(0, 255, size=(20, 17)).astype(np.float32)
+    kernel = RANDOM.normal(0, 2, size=(3, 3))
+    reference = filter_by_loops(photo, kernel, 0.5)
+    assert np.mean((reference > 0) & (reference < 255)) > 0.2, "the check should exercise unclipped values"
+    np.testing.assert_allclose(playground.apply_filter(photo, kernel, weight=0.5), reference, atol=1e-3)
+
+
+def test_filter_is_cross_correlation_not_flipped():
+    photo = np.zeros((3, 3), dtype=np.float32)
+    photo[0, 0] = 100  # only the top-left pixel is lit, so only the kernel's top-left weight counts
+    kernel = ((2, 0, 0), (0, 0, 0), (0, 0, 0))
+    assert playground.apply_filter(photo, kernel)[0, 0] == 200
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (9, 7), (2, 3)])
+def test_max_pool_matches_the_loop_reference_and_drops_odd_edges(shape):
+    image = RANDOM.uniform(0, 255, size=shape).astype(np.float32)
+    pooled = playground.max_pool_2x2(image)
+    assert pooled.shape == (shape[0] // 2, shape[1] // 2)
+    np.testing.assert_array_equal(pooled, pool_by_loops(image))
+
+
+def test_sample_photo_is_the_camera_read_without_importing_scikit_image(monkeypatch):
+    monkeypatch.delitem(sys.modules, "skimage", raising=False)
+    photo = playground.sample_photo()
+    assert "skimage" not in sys.modules
+    assert photo.shape == (512, 512) and photo.dtype == np.float32
+    assert 0 <= photo.min() < 20 and 235 < photo.max() <= 255
+
+
+def test_missing_sample_photo_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RuntimeError, match="scikit-image"):
+        playground.sample_photo()
+
+
+def test_filter_and_pool_on_the_sample_photo():
+    result = playground.filter_and_pool(playground.sample_photo(), playground.KERNEL_PRESETS["course edges"])
+    assert (result.photo.shape, result.filtered.shape, result.pooled.shape) == ((512, 512), (510, 510), (255, 255))
+    assert result.filtered.min() >= 0 and result.filtered.max() <= 255
+    np.testing.assert_array_equal(result.pooled, pool_by_loops(result.filtered))
+    for size in ("512×512", "510×510", "255×255"):
+        assert size in result.shapes_sentence
+
+
+def test_identity_kernel_returns_the_photo_interior_exactly():
+    photo = playground.sample_photo()
+    result = playground.filter_and_pool(photo, playground.KERNEL_PRESETS["identity"])
+    np.testing.assert_array_equal(result.filtered, photo[1:-1, 1:-1])
+
+
+def test_shapes_sentence_writes_width_by_height():
+    result = playground.filter_and_pool(np.zeros((10, 21), dtype=np.float32), playground.KERNEL_PRESETS["blur"])
+    assert result.shapes_sentence == "21×10 → 19×8 after the 3×3 filter → 9×4 after 2×2 max pooling"
+
+
+@pytest.mark.parametrize(
+    "kernel",
+    [
+        ((1, 2, 3), (4, 5, 6)),
+        ((0, 1, 0), (1, float("nan"), 1), (0, 1, 0)),
+        ((0, 1, 0), (1, float("inf"), 1), (0, 1, 0)),
+        (("a", "b", "c"),) * 3,
+        "edges",
+        ((1, 2, 3), (4, 5), (6, 7, 8)),
+    ],
+)
+def test_bad_kernels_raise_value_error(kernel):
+    with pytest.raises(ValueError, match="kernel"):
+        playground.apply_filter(np.zeros((5, 5)), kernel)
+
+
+def test_bad_photos_and_weights_raise_value_error():
+    kernel = playground.KERNEL_PRESETS["identity"]
+    with pytest.raises(ValueError, match="at least 3×3"):
+        playground.apply_filter(np.zeros((2, 2)), kernel)
+    with pytest.raises(ValueError, match="grey photo"):
+        playground.apply_filter(np.zeros((5, 5, 3)), kernel)
+    for weight in (float("nan"), "heavy"):
+        with pytest.raises(ValueError, match="weight"):
+            playground.apply_filter(np.zeros((5, 5)), kernel, weight)
+
+
+def test_describe_kernel_tells_the_presets_apart():
+    sentences = {name: playground.describe_kernel(kernel) for name, kernel in playground.KERNEL_PRESETS.items()}
+    assert len(set(sentences.values())) == len(sentences)
+    assert "edges" in sentences["course edges"] and "sums to 0" in sentences["course edges"]
+    assert "vertical edges" in sentences["vertical Sobel"] and "horizontal edges" in sentences["horizontal Sobel"]
+    assert "blur" in sentences["blur"] and "copies the photo" in sentences["identity"]
+    assert "keeps the photo's brightness" in playground.describe_kernel(playground.KERNEL_PRESETS["blur"], 1 / 9)
+    assert "sharpens" in sentences["sharpen"]
+    assert "pooling" in playground.pooling_sentence() and "2×2" in playground.pooling_sentence()
+
+
+@pytest.mark.parametrize("image_format", playground.UPLOAD_FORMATS)
+def test_upload_in_each_allowed_format_keeps_its_picture(image_format):
+    photo = playground.photo_from_upload(encode(half_black_half_white(40, 30, "RGB"), image_format))
+    assert photo.shape == (30, 40) and photo.dtype == np.float32
+    assert photo[:, :15].mean() < 30 and photo[:, 25:].mean() > 225
+
+
+def test_upload_rgba_is_laid_on_white():
+    image = half_black_half_white(40, 30, "RGBA")
+    image.putalpha(Image.fromarray(np.where(np.arange(40) < 20, 0, 255).astype(np.uint8)[None, :].repeat(30, 0)))
+    photo = playground.photo_from_upload(encode(image, "PNG"))  # left: transparent black; right: opaque white
+    assert photo.min() > 250
+
+
+def test_upload_animation_uses_its_first_frame():
+    frames = [Image.new("P", (24, 24), color) for color in (0, 1)]
+    for frame in frames:
+        frame.putpalette([0, 0, 0, 255, 255, 255] + [0] * (256 * 3 - 6))
+    data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
+    assert Image.open(io.BytesIO(data)).n_frames == 2
+    assert playground.photo_from_upload(data).max() == 0
+
+
+def test_upload_cmyk_jpeg():
+    image = half_black_half_white(40, 30).convert("CMYK")
+    assert encode(image, "JPEG") and Image.open(io.BytesIO(encode(image, "JPEG"))).mode == "CMYK"
+    photo = playground.photo_from_upload(encode(image, "JPEG"))
+    assert photo[:, :15].mean() < 30 and photo[:, 25:].mean() > 225
+
+
+def test_upload_16_bit_png_is_scaled_to_0_255():
+    pixels = np.zeros((20, 30), dtype=np.uint16)
+    pixels[:, 15:] = 65535
+    pixels[:, 10:15] = 32768
+    data = encode(Image.fromarray(pixels), "PNG")
+    assert Image.open(io.BytesIO(data)).mode.startswith("I")
+    photo = playground.photo_from_upload(data)
+    assert photo[0, 0] == 0 and photo[0, 12] == 128 and photo[0, 29] == 255
+
+
+def test_upload_follows_exif_orientation():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display": a 40-wide, 20-high file shows as 20 wide, 40 high
+    photo = playground.photo_from_upload(encode(half_black_half_white(40, 20), "JPEG", exif=exif))
+    assert photo.shape == (40, 20)
+    assert photo[:15].mean() < 30 and photo[25:].mean() > 225  # the file's left (black) half is now on top
+
+
+def test_large_upload_is_shrunk_keeping_aspect_ratio():
+    photo = playground.photo_from_upload(encode(half_black_half_white(2000, 1000), "PNG"))
+    assert photo.shape == (256, 512)
+
+
+def test_upload_rejects_other_formats_and_damaged_files():
+    with pytest.raises(ValueError, match="TIFF"):
+        playground.photo_from_upload(encode(half_black_half_white(20, 20), "TIFF"))
+    with pytest.raises(ValueError, match="not an image"):
+        playground.photo_from_upload(RANDOM.bytes(5000))
+    noise = Image.fromarray(RANDOM.integers(0, 256, size=(64, 64), dtype=np.uint8))
+    png = encode(noise, "PNG")
+    with pytest.raises(ValueError, match="truncated"):
+        playground.photo_from_upload(png[: len(png) // 2])
+    with pytest.raises(ValueError, match="too large"):
+        playground.photo_from_upload(png, max_bytes=1000)
+    with pytest.raises(ValueError, match="8 on each side"):
+        playground.photo_from_upload(encode(half_black_half_white(5, 30), "PNG"))
+
+
+def test_too_many_pixels_is_refused_before_decoding(monkeypatch):
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image))
+    with pytest.raises(ValueError, match="more than the 100 allowed"):
+        playground.photo_from_upload(encode(half_black_half_white(20, 20), "PNG"), max_pixels=100)
+    assert decoded == []
+
+
+@pytest.mark.parametrize("limit", [300, 100])  # 400 pixels: over the limit warns, over twice the limit fails
+def test_decompression_bomb_becomes_value_error(monkeypatch, limit):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", limit)
+    with pytest.raises(ValueError, match="too many pixels"):
+        playground.photo_from_upload(encode(half_black_half_white(20, 20), "PNG"))
