@@ -35,8 +35,12 @@ class RunRecord:
 
 
 def settings_of(config: object) -> dict[str, object]:
-    """A config dataclass as table columns (the same object labels the run)."""
-    return dict(dataclasses.asdict(config))
+    """A config dataclass as table columns (the same object labels the run); tuples such as
+    hidden layer sizes read as "128×64"."""
+    return {
+        name: "×".join(str(item) for item in value) if isinstance(value, tuple) else value
+        for name, value in dataclasses.asdict(config).items()
+    }
 
 
 def add_run(runs: list[RunRecord], record: RunRecord, limit: int = 50) -> list[RunRecord]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import computer_vision, training, training_charts
 from core import runs as run_history
-from core import training, training_charts
 from core.course import LESSONS
 
 
@@ -95,3 +95,110 @@ def coming_next_ui(lesson_number: int) -> None:
     st.markdown(lesson.teaches)
     st.info("Coming next: this lesson is being built. Start with Lesson 1 meanwhile.", icon=":material/schedule:")
     st.page_link("pages/hello_world.py", label="Go to Lesson 1 · Hello, World", icon=":material/arrow_forward:")
+
+
+def image_training_ui(lesson_key: str, lesson_name: str, config, submitted: bool, build, evaluate) -> dict | None:
+    """The whole train-and-keep cycle of the image lessons, written once.
+
+    `build(config)` returns (model, trainer); `evaluate(model, config)` returns an Evaluation on the
+    test set, for the config the model was trained with. A run interrupted by Stop (or by leaving
+    the page) is finished on the next rerun with what it trained so far. Returns this session's
+    latest result, or None before the first run.
+    """
+    state = st.session_state
+    active_key, result_key = f"active/{lesson_key}", f"result/{lesson_key}"
+
+    def finish(active: dict, outcome: str) -> None:
+        history, model = active["history"], active["model"]
+        evaluation = evaluate(model, active["config"])
+        active["finished"] = True
+        state[result_key] = dict(config=active["config"], history=history, model=model, evaluation=evaluation)
+        record_run(
+            lesson_key,
+            run_history.RunRecord(
+                lesson=lesson_name,
+                number=next_run_number(lesson_key),
+                settings=run_history.settings_of(active["config"]),
+                loss=tuple(history.loss),
+                accuracy=tuple(history.accuracy),
+                seconds=history.seconds,
+                results={
+                    "test accuracy": round(evaluation.accuracy, 4),
+                    "test loss": round(evaluation.loss, 4),
+                    "parameters": model.count_params(),
+                },
+                outcome=outcome,
+            ),
+        )
+
+    active = state.get(active_key)
+    if active and not active["finished"]:
+        finish(active, outcome="interrupted")
+        st.warning(
+            f"Training was stopped after {active['history'].epochs_run} of {active['config'].epochs} epochs; "
+            "the results below are for what was trained so far.",
+            icon=":material/pause_circle:",
+        )
+    if submitted:
+        model, trainer = build(config)
+        active = dict(config=config, model=model, history=training.TrainingHistory(config.epochs), finished=False)
+        state[active_key] = active
+        stop_slot = st.empty()
+        stop_slot.button("Stop training", key=f"stop/{lesson_key}", help="Keeps what was trained so far.")
+        live_training_ui(trainer, active["history"], config.stop_rule)
+        stop_slot.empty()
+        finish(active, outcome="stopped at target" if active["history"].stopped_at_target else "finished")
+    return state.get(result_key)
+
+
+def classifier_results_ui(lesson_key: str, result: dict, test_images, test_labels, class_names) -> None:
+    """Test metrics, training curves, the confusion matrix, the mistakes and a probe of one image."""
+    history, evaluation = result["history"], result["evaluation"]
+    st.subheader(f"Results on the {len(test_labels):,} test images")
+    if history.stop_message:
+        st.success(history.stop_message, icon=":material/flag:")
+    accuracy_column, loss_column, time_column, epochs_column = st.columns(4)
+    accuracy_column.metric("Test accuracy", f"{evaluation.accuracy:.2%}")
+    loss_column.metric("Test loss", f"{evaluation.loss:.4f}")
+    time_column.metric("Training time", f"{history.seconds:.1f} s")
+    epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
+    if history.accuracy:
+        gap = history.accuracy[-1] - evaluation.accuracy
+        comparison = (
+            f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
+            if gap > 0
+            else "no gap: it does as well on new images as on the ones it trained on"
+        )
+        st.caption(
+            f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: {comparison}."
+        )
+    st.plotly_chart(training_charts.training_curves(history))
+
+    confusion_tab, mistakes_tab, probe_tab = st.tabs(["Confusion matrix", "Mistakes", "Probe a test image"])
+    with confusion_tab:
+        matrix_column, bars_column = st.columns([3, 2])
+        matrix_column.plotly_chart(training_charts.confusion_heatmap(evaluation.confusion, class_names))
+        bars_column.plotly_chart(training_charts.per_class_bars(evaluation.per_class_accuracy, class_names))
+        st.caption("Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are.")
+    with mistakes_tab:
+        wrong = computer_vision.misclassified(evaluation, test_labels, limit=24)
+        st.caption(
+            f"{int((evaluation.predictions != test_labels).sum()):,} test images are wrong; "
+            "here are the ones the network was most sure about."
+        )
+        st.image(
+            [test_images[index] for index in wrong],
+            caption=[
+                f"true {class_names[test_labels[i]]} → said {class_names[evaluation.predictions[i]]}" for i in wrong
+            ],
+            width=110,
+        )
+    with probe_tab:
+        index = st.number_input(
+            f"Test image number (0 to {len(test_labels) - 1:,})", 0, len(test_labels) - 1, 0, key=f"probe/{lesson_key}"
+        )
+        image_column, bars_column = st.columns([1, 3])
+        image_column.image(test_images[index], caption=f"true class: {class_names[test_labels[index]]}", width=180)
+        bars_column.plotly_chart(
+            training_charts.probability_bars(evaluation.probabilities[index], class_names, int(test_labels[index]))
+        )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import code_export, computer_vision, fashion_mnist, training, training_charts
-from core import runs as run_history
+from core import code_export, computer_vision, fashion_mnist, training_charts
 from pages import components
 
 LESSON = "computer_vision"
@@ -66,30 +65,6 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
     return config, submitted
 
 
-def finish_run(active: dict, data: fashion_mnist.FashionMNIST, outcome: str) -> None:
-    """Evaluates whatever was trained (all of it, or what was done before an interruption) and
-    records the run; the result stays in this session."""
-    config, history, model = active["config"], active["history"], active["model"]
-    evaluation = computer_vision.evaluate(model, data.test_images, data.test_labels, config.scale_pixels)
-    active["finished"] = True
-    st.session_state["cv_result"] = dict(config=config, history=history, model=model, evaluation=evaluation)
-    settings = run_history.settings_of(config)
-    settings["hidden_units"] = "×".join(str(units) for units in config.hidden_units)
-    components.record_run(
-        LESSON,
-        run_history.RunRecord(
-            lesson="Computer vision",
-            number=components.next_run_number(LESSON),
-            settings=settings,
-            loss=tuple(history.loss),
-            accuracy=tuple(history.accuracy),
-            seconds=history.seconds,
-            results={"test accuracy": round(evaluation.accuracy, 4), "test loss": round(evaluation.loss, 4)},
-            outcome=outcome,
-        ),
-    )
-
-
 st.title("Lesson 2 · Introduction to computer vision")
 st.markdown(
     "From fitting a line to recognising clothing. The neuron of Lesson 1 took one number; here a "
@@ -127,79 +102,22 @@ with st.expander("Why divide the pixels by 255?"):
 st.subheader("Train the network")
 config, submitted = settings_ui()
 
-state = st.session_state
-active = state.get("cv_active")
-if active and not active["finished"]:
-    # The last run was interrupted (Stop, or the learner moved on); keep what it trained.
-    finish_run(active, data, outcome="interrupted")
-    st.warning(
-        f"Training was stopped after {active['history'].epochs_run} of {active['config'].epochs} epochs; "
-        "the results below are for what was trained so far.",
-        icon=":material/pause_circle:",
-    )
 
-if submitted:
+def build(config: computer_vision.DenseNetConfig):
     model = computer_vision.make_model(config)
-    trainer = computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
-    active = dict(config=config, model=model, history=training.TrainingHistory(config.epochs), finished=False)
-    state["cv_active"] = active
-    stop_slot = st.empty()
-    stop_slot.button("Stop training", key="cv_stop_button", help="Keeps what was trained so far.")
-    components.live_training_ui(trainer, active["history"], config.stop_rule)
-    stop_slot.empty()
-    finish_run(active, data, outcome="stopped at target" if active["history"].stopped_at_target else "finished")
+    return model, computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
 
-result = state.get("cv_result")
+
+def evaluate(model, config: computer_vision.DenseNetConfig) -> computer_vision.Evaluation:
+    return computer_vision.evaluate(model, data.test_images, data.test_labels, config.scale_pixels)
+
+
+result = components.image_training_ui(LESSON, "Computer vision", config, submitted, build, evaluate)
 if result is None:
     st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
     st.stop()
 
-history, evaluation, shown_config = result["history"], result["evaluation"], result["config"]
-st.subheader("Results on the 10,000 test images")
-if history.stop_message:
-    st.success(history.stop_message, icon=":material/flag:")
-accuracy_column, loss_column, time_column, epochs_column = st.columns(4)
-accuracy_column.metric("Test accuracy", f"{evaluation.accuracy:.2%}")
-loss_column.metric("Test loss", f"{evaluation.loss:.4f}")
-time_column.metric("Training time", f"{history.seconds:.1f} s")
-epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
-if history.accuracy:
-    gap = history.accuracy[-1] - evaluation.accuracy
-    comparison = (
-        f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
-        if gap > 0
-        else "no gap: it does as well on new images as on the ones it trained on"
-    )
-    st.caption(
-        f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: {comparison}."
-    )
-st.plotly_chart(training_charts.training_curves(history))
-
-confusion_tab, mistakes_tab, probe_tab = st.tabs(["Confusion matrix", "Mistakes", "Probe a test image"])
-with confusion_tab:
-    matrix_column, bars_column = st.columns([3, 2])
-    matrix_column.plotly_chart(training_charts.confusion_heatmap(evaluation.confusion, NAMES))
-    bars_column.plotly_chart(training_charts.per_class_bars(evaluation.per_class_accuracy, NAMES))
-    st.caption("Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are.")
-with mistakes_tab:
-    wrong = computer_vision.misclassified(evaluation, data.test_labels, limit=24)
-    st.caption(
-        f"{int(np.sum(evaluation.predictions != data.test_labels)):,} test images are wrong; "
-        "here are the ones the network was most sure about."
-    )
-    st.image(
-        [data.test_images[index] for index in wrong],
-        caption=[f"true {NAMES[data.test_labels[i]]} → said {NAMES[evaluation.predictions[i]]}" for i in wrong],
-        width=110,
-    )
-with probe_tab:
-    index = st.number_input("Test image number (0 to 9,999)", 0, len(data.test_labels) - 1, 0, key="cv_probe")
-    image_column, bars_column = st.columns([1, 3])
-    image_column.image(data.test_images[index], caption=f"true class: {NAMES[data.test_labels[index]]}", width=180)
-    bars_column.plotly_chart(
-        training_charts.probability_bars(evaluation.probabilities[index], NAMES, int(data.test_labels[index]))
-    )
-
+components.classifier_results_ui(LESSON, result, data.test_images, data.test_labels, NAMES)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
-components.show_code_ui(code_export.dense_script(shown_config), "fashion_mnist_dense.py")
+components.show_code_ui(code_export.dense_script(result["config"]), "fashion_mnist_dense.py")
