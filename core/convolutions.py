@@ -143,7 +143,7 @@ def feature_maps(model: keras.Model, images: np.ndarray, scale_pixels: bool = Tr
     """Every convolution and pooling layer's output for some uint8 images: one (n, h, w, filters)
     array per layer, computed in one forward pass."""
     layers = feature_layers(model)
-    extractor = keras.Model(inputs=model.inputs, outputs=[layer.output for layer in layers])
+    extractor = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
     batch = images[..., np.newaxis].astype(np.float32) * (1 / 255 if scale_pixels else 1.0)
     outputs = extractor(batch, training=False)
     return [np.asarray(output) for output in (outputs if isinstance(outputs, list | tuple) else [outputs])]

@@ -41,7 +41,7 @@ LESSONS = (
         "Why do convolutions see better than a flat list of pixels?",
         "Apply 3×3 filters and 2×2 max pooling by hand to a photo, then train the course's CNN and look at "
         "what every convolution and pooling layer outputs.",
-        ready=False,
+        ready=True,
     ),
     Lesson(
         4,

@@ -72,3 +72,17 @@ def test_dense_script_runs_the_course_code_with_the_learners_settings(tmp_path, 
     assert 0.5 < accuracy < 1.0
     assert "cancelling training" in output  # 5% of the data passes 50% accuracy in the first epoch
     assert "Epoch 2/3" not in output
+
+
+def test_cnn_script_builds_the_course_network_and_runs(tmp_path, monkeypatch):
+    from core import convolutions
+
+    monkeypatch.setenv("KERAS_HOME", str(keras_cache_with_fashion_mnist(tmp_path)))
+    config = convolutions.CnnConfig(filters=16, epochs=1, train_fraction=0.02)
+    source = code_export.cnn_script(config)
+    assert source.count("keras.layers.Conv2D(16, (3, 3)") == 2 and source.count("MaxPooling2D(2, 2)") == 2
+    output = run_script(source, tmp_path)
+    # model.summary() prints the same total the dashboard's summary table shows
+    total = convolutions.model_summary(convolutions.make_model(config)).iloc[-1]["parameters"]
+    assert f"{total:,}" in output
+    assert 0.3 < float(re.search(r"test accuracy: (\S+)", output).group(1)) < 1.0

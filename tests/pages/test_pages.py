@@ -155,3 +155,35 @@ def test_computer_vision_explains_missing_data(tmp_path, monkeypatch):
         assert "truncated" in app.error[0].value or "is too short" in app.error[0].value
     finally:
         st.cache_resource.clear()
+
+
+def test_convolutions_playground_filters_the_offline_photo():
+    app = open_app("pages/convolutions.py")
+    assert len(app.get("image")) == 3  # photo, filtered, pooled
+    text = " ".join(block.value for block in app.markdown)
+    assert "512×512 → 510×510" in text and "255×255" in text
+    assert "sums to 0" in text  # the course's edge filter
+    app.selectbox(key="cp_preset").set_value("blur").run()
+    assert not app.exception
+    blurred = " ".join(block.value for block in app.markdown)
+    assert "blur" in blurred and blurred != text
+
+
+def test_convolutions_summary_tables_and_training_views():
+    app = open_app("pages/convolutions.py")
+    summaries = [table.value for table in app.dataframe if "parameters" in table.value.columns]
+    assert summaries[0]["parameters"].iloc[-1] == 243_786 and summaries[1]["parameters"].iloc[-1] == 101_770
+    app.slider(key="cnn_percent").set_value(3)
+    app.slider(key="cnn_epochs").set_value(1)
+    app.button(key="FormSubmitter:cnn_settings-Train").click().run()
+    assert not app.exception, app.exception
+    assert float(metric(app, "Test accuracy").rstrip("%")) > 50
+    charts = app.get("plotly_chart")
+    assert len(charts) >= 7  # curves, confusion, per class, probe, feature grid, all filters, kernels, comparison
+    app.slider(key="cnn_filter").set_value(5).run()
+    assert not app.exception
+    app.slider(key="cnn_blocks").set_value(1)
+    app.button(key="FormSubmitter:cnn_settings-Train").click().run()
+    one_block = [table.value for table in app.dataframe if "parameters" in table.value.columns]
+    assert one_block[0]["parameters"].iloc[-1] != 243_786 and len(one_block[0]) == 6
+    assert "fashion_mnist_cnn.py" in app.code[0].value and "Conv2D(64, (3, 3)" in app.code[0].value

@@ -1,0 +1,92 @@
+"""Lesson 3's CNN: shapes, parameter counts and feature maps against Keras and hand arithmetic."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from core import convolutions
+
+
+def test_course_cnn_summary_matches_keras_and_the_course():
+    model = convolutions.make_model(convolutions.CnnConfig())
+    summary = convolutions.model_summary(model)
+    assert list(summary["output shape"][:4]) == [
+        "(batch, 26, 26, 64)",
+        "(batch, 13, 13, 64)",
+        "(batch, 11, 11, 64)",
+        "(batch, 5, 5, 64)",
+    ]
+    per_layer = [layer.count_params() for layer in model.layers]
+    assert list(summary["parameters"][:-1]) == per_layer
+    assert summary["parameters"].iloc[-1] == model.count_params() == 243_786
+    # by hand: 3*3*1*64+64, 3*3*64*64+64, 1600*128+128, 128*10+10
+    assert per_layer[0] == 640 and per_layer[2] == 36_928 and per_layer[5] == 204_928 and per_layer[6] == 1_290
+
+
+@pytest.mark.parametrize("blocks,kernel,pooling", [(1, 5, "average"), (3, 3, "max"), (2, 5, "max")])
+def test_feature_maps_have_the_shape_of_every_layer(blocks, kernel, pooling):
+    config = convolutions.CnnConfig(conv_blocks=blocks, kernel_size=kernel, pooling=pooling, filters=16)
+    model = convolutions.make_model(config)
+    images = np.random.default_rng(0).integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
+    maps = convolutions.feature_maps(model, images)
+    layers = convolutions.feature_layers(model)
+    assert len(maps) == len(layers) == 2 * blocks
+    for layer_maps, layer in zip(maps, layers, strict=True):
+        assert layer_maps.shape == (3, *tuple(layer.output.shape)[1:])
+    side = 28
+    for layer_maps in maps[::2]:  # convolutions: valid padding loses kernel-1 pixels
+        side -= kernel - 1
+        assert layer_maps.shape[1] == side
+        side //= 2
+
+
+def test_feature_maps_equal_the_layers_applied_one_by_one():
+    model = convolutions.make_model(convolutions.CnnConfig(filters=16))
+    images = np.random.default_rng(1).integers(0, 256, size=(2, 28, 28), dtype=np.uint8)
+    maps = convolutions.feature_maps(model, images)
+    output = images[..., None].astype(np.float32) / 255
+    for layer, layer_maps in zip(model.layers[:4], maps, strict=True):
+        output = np.asarray(layer(output))
+        np.testing.assert_allclose(layer_maps, output, atol=1e-5)
+
+
+def test_first_layer_kernels_are_the_conv_weights():
+    model = convolutions.make_model(convolutions.CnnConfig(filters=32))
+    kernels = convolutions.first_layer_kernels(model)
+    weights = np.asarray(model.layers[0].kernel)
+    assert kernels.shape == (32, 3, 3)
+    np.testing.assert_array_equal(kernels[5], weights[:, :, 0, 5])
+
+
+def test_training_flops_count_the_course_network():
+    model = convolutions.make_model(convolutions.CnnConfig())
+    forward = 2 * (26 * 26 * 64 * 9 + 11 * 11 * 64 * 9 * 64 + 1600 * 128 + 128 * 10)
+    assert convolutions.training_flops_per_example(model) == 3 * forward
+
+
+def test_same_class_examples_are_of_that_class():
+    labels = np.array([1, 9, 9, 2, 9, 9])
+    chosen = convolutions.same_class_examples(labels, 9, count=3)
+    assert len(set(chosen)) == 3 and np.all(labels[chosen] == 9)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(conv_blocks=4),
+        dict(filters=48),
+        dict(kernel_size=4),
+        dict(pooling="min"),
+        dict(conv_blocks=3, kernel_size=5),
+    ],
+)
+def test_impossible_networks_are_refused(settings):
+    with pytest.raises(ValueError):
+        convolutions.CnnConfig(**settings)
+
+
+def test_model_is_a_keras_sequential_starting_with_an_input():
+    model = convolutions.make_model(convolutions.CnnConfig())
+    assert isinstance(model, keras.Sequential) and model.input_shape == (None, 28, 28, 1)
