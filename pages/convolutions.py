@@ -121,14 +121,14 @@ with kernel_column:
     kernel, weight = kernel_ui()
 with photo_column:
     photo = photo_ui()
-if photo is not None and kernel is not None:
-    result = convolution_playground.filter_and_pool(photo, kernel, weight)
-    original, filtered, pooled = st.columns(3)
-    original.image(result.photo / 255, caption=f"photo {photo.shape[1]}×{photo.shape[0]}", clamp=True)
-    filtered.image(result.filtered / 255, caption="after the 3×3 filter", clamp=True)
-    pooled.image(result.pooled / 255, caption="after 2×2 max pooling", clamp=True)
-    st.markdown(f"**{result.shapes_sentence}.** {convolution_playground.describe_kernel(kernel, weight)}")
-    st.markdown(convolution_playground.pooling_sentence())
+    if photo is not None and kernel is not None:
+        result = convolution_playground.filter_and_pool(photo, kernel, weight)
+        original, filtered, pooled = st.columns(3)
+        original.image(result.photo / 255, caption=f"photo {photo.shape[1]}×{photo.shape[0]}", clamp=True)
+        filtered.image(result.filtered / 255, caption="after the 3×3 filter", clamp=True)
+        pooled.image(result.pooled / 255, caption="after 2×2 max pooling", clamp=True)
+        st.markdown(f"**{result.shapes_sentence}.** {convolution_playground.describe_kernel(kernel, weight)}")
+        st.markdown(convolution_playground.pooling_sentence())
 
 st.header("The course's CNN")
 try:

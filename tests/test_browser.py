@@ -271,3 +271,25 @@ def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, 
     assert epochs_run.endswith("of 30") and int(epochs_run.split()[0]) < 30
     page.screenshot(path=str(test_output / "computer-vision-stopped.png"), full_page=True)
     page.close()
+
+
+def test_convolutions_playground_and_feature_map_grid(browser, app_url, test_output):
+    page = open_page(browser, f"{app_url}/convolutions")
+    page.get_by_text("Convolution playground").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    page.get_by_text("512×512 → 510×510").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stImageContainer'] img").nth(2).wait_for(timeout=30_000)  # photo, filtered, pooled
+    page.screenshot(path=str(test_output / "convolutions-playground.png"), full_page=True)
+
+    # A quick CNN: 3% of the images for one epoch, then the views inside it.
+    set_slider(page, "Share of the 60,000 training images (%)", "ArrowRight", 2)
+    set_slider(page, "Epochs", "ArrowRight", 0)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Inside the trained network").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    assert page.get_by_text("what each layer outputs").count() >= 1
+    assert page.get_by_text("The first layer's learned filters").count() >= 1
+    assert page.get_by_text("Dense network vs CNN: test accuracy").count() >= 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(test_output / "convolutions-trained.png"), full_page=True)
+    page.close()
