@@ -13,7 +13,20 @@ from core.runs import RunRecord
 
 
 def _image_cell(figure: go.Figure, image: np.ndarray, row: int, column: int, colorscale: str = "Inferno") -> None:
-    figure.add_trace(go.Heatmap(z=image, colorscale=colorscale, showscale=False, hoverinfo="skip"), row=row, col=column)
+    """One picture: black for no response, bright for a strong one (each scaled to its own maximum)."""
+    low, high = float(np.min(image)), float(np.max(image))
+    figure.add_trace(
+        go.Heatmap(
+            z=image,
+            colorscale=colorscale,
+            zmin=low,
+            zmax=high if high > low else low + 1,
+            showscale=False,
+            hoverinfo="skip",
+        ),
+        row=row,
+        col=column,
+    )
 
 
 def feature_map_grid(
@@ -26,7 +39,7 @@ def feature_map_grid(
         rows=len(images), cols=len(maps) + 1, column_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.03
     )
     for row, image in enumerate(images, start=1):
-        _image_cell(figure, image, row, 1, colorscale="Greys")
+        _image_cell(figure, image, row, 1, colorscale="gray")
         for column, layer_maps in enumerate(maps, start=2):
             _image_cell(figure, layer_maps[row - 1, :, :, filter_index], row, column)
     _picture_axes(figure)
@@ -109,7 +122,7 @@ def dense_vs_cnn_chart(table: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         title="Dense network vs CNN: test accuracy and training time of your runs",
         xaxis_title="training time (s)",
-        yaxis=dict(title="test accuracy", tickformat=".0%"),
+        yaxis=dict(title="test accuracy", tickformat=".0%", range=[0, 1.02]),
         legend_title="network",
     )
     return figure

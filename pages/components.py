@@ -76,7 +76,8 @@ def live_training_ui(trainer: training.Trainer, history: training.TrainingHistor
             live_chart.plotly_chart(figure, key=f"live-training-{drawn_epochs[0]}")
 
     trainer.run(history, stop=stop, on_progress=on_progress)
-    progress_bar.progress(1.0, text=f"Done: {history.epochs_run} epochs in {history.seconds:.1f} s")
+    epochs = f"{history.epochs_run} epoch{'' if history.epochs_run == 1 else 's'}"
+    progress_bar.progress(1.0, text=f"Done: {epochs} in {history.seconds:.1f} s")
     live_chart.empty()
 
 
@@ -164,11 +165,15 @@ def classifier_results_ui(lesson_key: str, result: dict, test_images, test_label
     epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
     if history.accuracy:
         gap = history.accuracy[-1] - evaluation.accuracy
-        comparison = (
-            f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
-            if gap > 0
-            else "no gap: it does as well on new images as on the ones it trained on"
-        )
+        if gap > 0.005:
+            comparison = f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
+        elif gap < -0.005:
+            comparison = (
+                "the test accuracy is higher, because training accuracy is averaged over each epoch while the "
+                "network was still learning"
+            )
+        else:
+            comparison = "no gap: it does as well on new images as on the ones it trained on"
         st.caption(
             f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: {comparison}."
         )

@@ -180,7 +180,10 @@ label = class_column.selectbox("Three test images of the class", range(10), inde
 examples = convolutions.same_class_examples(data.test_labels, label, count=3)
 maps = convolutions.feature_maps(model, data.test_images[examples], result["config"].scale_pixels)
 filter_index = filter_column.slider("Filter", 0, maps[0].shape[-1] - 1, 1, key="cnn_filter")
-st.plotly_chart(convolution_charts.feature_map_grid(data.test_images[examples], maps, layer_names, filter_index))
+# theme=None: Streamlit's chart theme would recolour the pictures.
+st.plotly_chart(
+    convolution_charts.feature_map_grid(data.test_images[examples], maps, layer_names, filter_index), theme=None
+)
 st.caption(
     "The same filter lights up on the same parts of all three images: that is the feature it has learned to detect. "
     "Each pooling layer keeps those bright spots while halving the size."
@@ -188,8 +191,8 @@ st.caption(
 layer_index = st.selectbox(
     "All filters of one layer, for the first image", range(len(layer_names)), format_func=lambda i: layer_names[i]
 )
-st.plotly_chart(convolution_charts.all_filters_grid(maps[layer_index][0], layer_names[layer_index]))
-st.plotly_chart(convolution_charts.kernel_grid(convolutions.first_layer_kernels(model)))
+st.plotly_chart(convolution_charts.all_filters_grid(maps[layer_index][0], layer_names[layer_index]), theme=None)
+st.plotly_chart(convolution_charts.kernel_grid(convolutions.first_layer_kernels(model)), theme=None)
 
 st.header("Dense network vs CNN")
 all_runs = components.session_runs("computer_vision") + components.session_runs(LESSON)

@@ -291,5 +291,7 @@ def test_convolutions_playground_and_feature_map_grid(browser, app_url, test_out
     assert page.get_by_text("The first layer's learned filters").count() >= 1
     assert page.get_by_text("Dense network vs CNN: test accuracy").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
+    page.set_viewport_size({"width": 1400, "height": 6400})  # the trained page is long
+    page.wait_for_timeout(1000)
     page.screenshot(path=str(test_output / "convolutions-trained.png"), full_page=True)
     page.close()
