@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-BENCHMARKS = ("hello_world", "dense")
+BENCHMARKS = ("hello_world", "dense", "cnn")
 
 
 def main() -> None:

@@ -1,0 +1,78 @@
+"""Lesson 3: stock `model.fit` against the core trainer for the course's CNN on Fashion-MNIST.
+
+Conv2D(64, 3×3) + MaxPooling2D(2) twice, Dense(128), Dense(10); adam, batch 32, 5 epochs on all
+60,000 images, from the same initial weights. Stock `fit` gets the course's reshaped
+`x / 255.0` arrays; the core trainer keeps uint8 images and scales each batch in its compiled
+step. Both are timed from building the model to the trained weights and evaluated on the 10,000
+test images. `gflops_per_s` is the training FLOPs the core run did (from the layer shapes:
+forward multiply-adds ×2, ×3 for the backward pass) per second of its training time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import keras
+import numpy as np
+
+from core import computer_vision, convolutions, fashion_mnist, training
+
+
+def stock_fit(config: convolutions.CnnConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
+    train_images = data.train_images.reshape(-1, 28, 28, 1) / 255.0
+    test_images = data.test_images.reshape(-1, 28, 28, 1) / 255.0
+    started = time.perf_counter()
+    model = convolutions.make_model(config)
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.fit(train_images, data.train_labels, epochs=config.epochs, batch_size=config.batch_size, verbose=0)
+    seconds = time.perf_counter() - started
+    _, accuracy = model.evaluate(test_images, data.test_labels, verbose=0)
+    return seconds, float(accuracy)
+
+
+def core_fit(config: convolutions.CnnConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float, float]:
+    """Returns (seconds, test accuracy, training FLOPs)."""
+    reports = []
+    started = time.perf_counter()
+    model = convolutions.make_model(config)
+    trainer = convolutions.make_trainer(config, model, data.train_images, data.train_labels)
+    history = trainer.run(training.TrainingHistory(epochs_planned=config.epochs), on_progress=reports.append)
+    seconds = time.perf_counter() - started
+    evaluation = computer_vision.evaluate(model, data.test_images[..., np.newaxis], data.test_labels, True)
+    flops = convolutions.training_flops_per_example(model) * trainer.num_examples * history.epochs_run
+    return seconds, evaluation.accuracy, flops
+
+
+def run(repeats: int = 1) -> dict:
+    data = fashion_mnist.load_fashion_mnist()
+    config = convolutions.CnnConfig()
+    stock_runs, core_runs = [], []
+    for repeat in range(repeats):
+        stock_runs.append(stock_fit(config, data))
+        core_runs.append(core_fit(config, data))
+        print(
+            f"repeat {repeat + 1}/{repeats}: stock {stock_runs[-1][0]:.1f} s (test acc {stock_runs[-1][1]:.4f}), "
+            f"core {core_runs[-1][0]:.1f} s (test acc {core_runs[-1][1]:.4f})",
+            flush=True,
+        )
+    stock_s = statistics.median(run[0] for run in stock_runs)
+    core_s = statistics.median(run[0] for run in core_runs)
+    flops = core_runs[0][2]
+    return {
+        "benchmark": "cnn",
+        "data_source": data.source,
+        "epochs": config.epochs,
+        "repeats": repeats,
+        "stock_s": round(stock_s, 2),
+        "core_s": round(core_s, 2),
+        "speedup": round(stock_s / core_s, 2),
+        "stock_test_accuracy": round(float(np.median([run[1] for run in stock_runs])), 4),
+        "core_test_accuracy": round(float(np.median([run[1] for run in core_runs])), 4),
+        "training_tflops": round(flops / 1e12, 2),
+        "gflops_per_s": round(flops / core_s / 1e9, 1),
+    }
