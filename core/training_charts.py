@@ -33,7 +33,11 @@ def training_curves(history: TrainingHistory, title: str = "Training, epoch by e
             showarrow=False,
             font=dict(color="green"),
         )
-    figure.update_xaxes(title_text="epoch", range=[0.5, max(history.epochs_planned, 1) + 0.5], dtick=1)
+    figure.update_xaxes(
+        title_text="epoch",
+        range=[0.5, max(history.epochs_planned, 1) + 0.5],
+        dtick=1 if history.epochs_planned <= 12 else None,
+    )
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
     figure.update_layout(title=title, margin=dict(t=70, b=80), legend=dict(orientation="h", y=-0.35))

@@ -1,0 +1,324 @@
+"""Lesson 4, "Using real-world images": folders of photos where each sub-folder is one class.
+
+The course trains on a folder such as horse-or-human, with `horses/` and `humans/` inside, and lets
+Keras's `flow_from_directory` turn the sorted sub-folder names into class indices. This module is the
+plumbing before training: it scans such a folder, unpacks a learner's uploaded zip of one without
+trusting it, and draws an offline sample of circles and squares so the lesson works with no download.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
+EXPECTED_LAYOUT = "one sub-folder per class, e.g. horses/ and humans/"
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+MACOS_METADATA = "__MACOSX"
+COPY_CHUNK_BYTES = 64 * 1024
+EXAMPLES_PER_NOTE = 3
+
+
+@dataclass(frozen=True)
+class ImageFolder:
+    """A scanned folder of class sub-folders, in the order `flow_from_directory` would number them."""
+
+    root: Path
+    class_names: tuple[str, ...]  # sorted sub-folder names that contain at least one image
+    files: tuple[tuple[Path, int], ...]  # (image path, class index), sorted by class then path
+    skipped: tuple[str, ...]  # one summarised note per kind of thing that was ignored
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many images each class has, which shows at a glance whether the classes are balanced."""
+        counts = dict.fromkeys(self.class_names, 0)
+        for _, class_index in self.files:
+            counts[self.class_names[class_index]] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """How much an uploaded zip may unpack to; a small zip can otherwise expand to fill the disk."""
+
+    max_total_bytes: int = 300 * 1024 * 1024  # uncompressed size of all kept members together
+    max_files: int = 5000  # entries in the zip, junk and folders included
+    max_ratio: float = 100.0  # per member, uncompressed size over compressed size
+    max_member_bytes: int = 20 * 1024 * 1024  # uncompressed size of any one member
+
+
+class _SkipLog:
+    """Collects what was ignored by kind, so a folder with thousands of junk files yields a few lines."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, list[str]] = {}
+
+    def add(self, kind: str, name: str) -> None:
+        self._names.setdefault(kind, []).append(name)
+
+    def notes(self) -> list[str]:
+        notes = []
+        for kind, names in self._names.items():
+            examples = ", ".join(names[:EXAMPLES_PER_NOTE]) + (", …" if len(names) > EXAMPLES_PER_NOTE else "")
+            notes.append(f"{len(names)} {kind}: {examples}")
+        return notes
+
+
+def _junk_kind(parts: Iterable[str]) -> str | None:
+    """Why a path (as its parts) is not a training image, or None when it is one."""
+    parts = tuple(parts)
+    if MACOS_METADATA in parts:
+        return f"macOS metadata ({MACOS_METADATA}) entries ignored"
+    if any(part.startswith(".") for part in parts):
+        return "hidden files or folders ignored"
+    if parts[-1].lower() in SYSTEM_FILES:
+        return "system files ignored"
+    if not parts[-1].lower().endswith(IMAGE_SUFFIXES):
+        return f"non-image files ignored (images end in {', '.join(IMAGE_SUFFIXES)})"
+    return None
+
+
+def scan_folder(root: Path) -> ImageFolder:
+    """The classes and images under root, numbered like `flow_from_directory`: sorted sub-folder names.
+
+    Images may sit in nested folders inside a class folder. Hidden files, macOS metadata, non-images
+    and links leading outside root are left out and summarised in `skipped`; linked folders are not
+    entered, so a scan never wanders outside root.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"{root} is missing or is not a folder; expected a folder with {EXPECTED_LAYOUT}.")
+    root = root.resolve()
+    skips = _SkipLog()
+    class_files: dict[str, list[Path]] = {}
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name == MACOS_METADATA:
+            skips.add(_junk_kind([entry.name]) or "hidden files or folders ignored", entry.name)
+        elif entry.is_symlink():
+            skips.add("links not followed", entry.name)
+        elif not entry.is_dir():
+            skips.add("files outside any class folder ignored", entry.name)
+        else:
+            images = _images_in_class_folder(root, entry, skips)
+            if images:
+                class_files[entry.name] = images
+            else:
+                skips.add("folders without images ignored", f"{entry.name}/")
+    class_names = tuple(sorted(class_files))
+    if len(class_names) < 2:
+        found = ", ".join(f"{name}/" for name in class_names) or "none"
+        raise ValueError(
+            f"Found {len(class_names)} class folder(s) with images in {root.name}/ ({found}); "
+            f"expected {EXPECTED_LAYOUT}."
+        )
+    files = tuple((path, index) for index, name in enumerate(class_names) for path in class_files[name])
+    return ImageFolder(root=root, class_names=class_names, files=files, skipped=tuple(skips.notes()))
+
+
+def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog) -> list[Path]:
+    images = []
+    for folder, folder_names, file_names in os.walk(class_folder, followlinks=False):
+        folder = Path(folder)
+        for name in sorted(folder_names):
+            if (folder / name).is_symlink():
+                skips.add("links not followed", (folder / name).relative_to(root).as_posix() + "/")
+        # Hidden and metadata folders are pruned here so their contents are not walked at all.
+        kept = [name for name in folder_names if not name.startswith(".") and name != MACOS_METADATA]
+        for name in sorted(set(folder_names) - set(kept)):
+            skips.add(_junk_kind([name]) or "folders ignored", (folder / name).relative_to(root).as_posix() + "/")
+        folder_names[:] = sorted(kept)
+        for name in sorted(file_names):
+            path = folder / name
+            relative = path.relative_to(root).as_posix()
+            junk = _junk_kind([name])
+            if junk:
+                skips.add(junk, relative)
+            elif path.is_symlink() and not path.resolve().is_relative_to(root):
+                skips.add("links leading outside the folder ignored", relative)
+            else:
+                images.append(path)
+    return sorted(images)
+
+
+def extract_zip_safely(
+    data: bytes | Path, destination: Path, limits: ZipLimits = ZipLimits()
+) -> tuple[ImageFolder, list[str]]:
+    """Unpacks an uploaded zip of class folders into destination and scans it; also returns the skipped notes.
+
+    The zip is untrusted. Every member's name, type and declared sizes are checked before anything is
+    written, and the bytes actually decompressed are counted while copying, so a zip that lies about its
+    sizes is stopped too. Junk (macOS metadata, hidden and system files, non-images) is not unpacked. A
+    single folder wrapping the class folders, as in `horse-or-human/horses/...`, becomes the root.
+    """
+    destination = Path(destination)
+    created = not destination.exists()
+    if not created and (not destination.is_dir() or any(destination.iterdir())):
+        raise ValueError(f"{destination} must be an empty folder or not exist yet.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes | bytearray) else Path(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise ValueError("The upload is not a readable zip file: it may be damaged or another format.") from None
+    with archive:
+        kept, skips = _plan_extraction(archive.infolist(), limits)
+        destination.mkdir(parents=True, exist_ok=True)
+        target_root = destination.resolve()
+        try:
+            _copy_members(archive, kept, target_root, limits)
+        except BaseException:
+            _remove_contents(target_root, remove_folder=created)
+            raise
+    tops = {PurePosixPath(_normalised_name(info)).parts[0] for info in kept}
+    is_wrapped = len(tops) == 1 and all(len(PurePosixPath(_normalised_name(info)).parts) >= 3 for info in kept)
+    root = destination / tops.pop() if is_wrapped else destination
+    return scan_folder(root), skips.notes()
+
+
+def _normalised_name(info: zipfile.ZipInfo) -> str:
+    """Zips made on Windows may separate folders with backslashes; treat them as slashes for every check."""
+    return info.filename.replace("\\", "/")
+
+
+def _plan_extraction(members: list[zipfile.ZipInfo], limits: ZipLimits) -> tuple[list[zipfile.ZipInfo], _SkipLog]:
+    """The members to unpack, after refusing the whole zip if any member is dangerous or too large."""
+    if len(members) > limits.max_files:
+        raise ValueError(f"The zip holds {len(members):,} entries, more than the {limits.max_files:,} allowed.")
+    skips = _SkipLog()
+    kept = []
+    total_bytes = 0
+    for info in members:
+        _check_member_is_safe(info)
+        if info.is_dir():
+            continue
+        junk = _junk_kind(PurePosixPath(_normalised_name(info)).parts)
+        if junk:
+            skips.add(junk, info.filename)
+            continue
+        _check_member_size(info, limits)
+        total_bytes += info.file_size
+        kept.append(info)
+    if total_bytes > limits.max_total_bytes:
+        raise ValueError(
+            f"The zip's images unpack to {total_bytes / 1e6:.1f} MB in total, "
+            f"more than the {limits.max_total_bytes / 1e6:.1f} MB allowed."
+        )
+    return kept, skips
+
+
+def _check_member_is_safe(info: zipfile.ZipInfo) -> None:
+    name = _normalised_name(info)
+    if not name.strip("/") or "\0" in name:
+        raise ValueError(f"The zip member {info.filename!r} has an empty or invalid name.")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise ValueError(f"The zip member {info.filename!r} has an absolute path; only relative paths are allowed.")
+    if ".." in PurePosixPath(name).parts:
+        raise ValueError(f"The zip member {info.filename!r} uses '..' to point outside the folder.")
+    if (info.external_attr >> 16) & 0o170000 == 0o120000:
+        raise ValueError(f"The zip member {info.filename!r} is a symbolic link; links are not allowed.")
+    if info.flag_bits & 0x1:
+        raise ValueError(f"The zip member {info.filename!r} is encrypted; upload a zip without a password.")
+
+
+def _check_member_size(info: zipfile.ZipInfo, limits: ZipLimits) -> None:
+    if info.file_size > limits.max_member_bytes:
+        raise ValueError(
+            f"The zip member {info.filename!r} unpacks to {info.file_size / 1e6:.1f} MB, "
+            f"more than the {limits.max_member_bytes / 1e6:.1f} MB allowed for one file."
+        )
+    ratio = info.file_size / max(info.compress_size, 1)
+    if ratio > limits.max_ratio:
+        raise ValueError(
+            f"The zip member {info.filename!r} is compressed {ratio:.0f} to 1, more than the {limits.max_ratio:.0f} "
+            "to 1 allowed; photos barely compress, so this looks like a zip bomb."
+        )
+
+
+def _copy_members(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], target_root: Path, limits: ZipLimits
+) -> None:
+    """Copies members under target_root, counting the bytes really decompressed rather than trusting headers."""
+    total_read = 0
+    for info in members:
+        target = (target_root / _normalised_name(info)).resolve()
+        if target == target_root or not target.is_relative_to(target_root):
+            raise ValueError(f"The zip member {info.filename!r} would be written outside the destination folder.")
+        if target.exists():
+            raise ValueError(f"The zip member {info.filename!r} appears more than once.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        member_read = 0
+        try:
+            with archive.open(info) as source, open(target, "xb") as sink:
+                while chunk := source.read(COPY_CHUNK_BYTES):
+                    member_read += len(chunk)
+                    total_read += len(chunk)
+                    if member_read > min(info.file_size, limits.max_member_bytes):
+                        raise ValueError(f"The zip member {info.filename!r} holds more data than its header declares.")
+                    if total_read > limits.max_total_bytes:
+                        raise ValueError("The zip unpacks to more data than its headers declare and the limit allows.")
+                    sink.write(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as error:
+            raise ValueError(f"The zip member {info.filename!r} could not be unpacked: {error}") from None
+
+
+def _remove_contents(folder: Path, remove_folder: bool) -> None:
+    """Undoes a failed extraction; the folder was empty or new, so all it holds was written here."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    if remove_folder:
+        folder.rmdir()
+
+
+def make_synthetic_dataset(destination: Path, per_class: int = 60, size: int = 150, seed: int = 0) -> ImageFolder:
+    """An offline two-class sample, `circles/` and `squares/`, so the lesson runs with no data and no network.
+
+    Each picture has a random background colour with a few stray lines and pixel noise, so the model
+    must find the shape rather than a colour. The same seed always draws the same pictures.
+    """
+    if per_class < 1 or size < 16:
+        raise ValueError("make_synthetic_dataset needs at least 1 picture per class and a size of 16 pixels or more.")
+    rng = np.random.default_rng(seed)
+    destination = Path(destination)
+    for shape in ("circle", "square"):
+        folder = destination / f"{shape}s"
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(per_class):
+            _draw_shape_picture(shape, size, rng).save(folder / f"{shape}_{number:03d}.png")
+    return scan_folder(destination)
+
+
+def _draw_shape_picture(shape: str, size: int, rng: np.random.Generator) -> Image.Image:
+    # Dark backgrounds get light shapes and the other way round, so every shape stays visible.
+    is_dark = rng.random() < 0.5
+    background = tuple(int(value) for value in rng.integers(0, 110, 3) + (0 if is_dark else 145))
+    colour = tuple(int(value) for value in rng.integers(0, 110, 3) + (145 if is_dark else 0))
+    picture = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(picture)
+    for _ in range(int(rng.integers(2, 6))):
+        line_colour = tuple(int(value) for value in rng.integers(0, 256, 3))
+        draw.line([tuple(int(value) for value in rng.integers(0, size, 2)) for _ in range(2)], fill=line_colour)
+    reach = rng.uniform(0.12, 0.35) * size
+    centre = rng.uniform(reach, size - reach, 2)
+    if shape == "circle":
+        # 0.8 gives the circle the same area as the square, so size alone does not tell the classes apart.
+        radius = 0.8 * reach
+        draw.ellipse([*(centre - radius), *(centre + radius)], fill=colour)
+    else:
+        # The square is turned by a random angle; its corners lie `reach` from the centre, so it stays in the picture.
+        angle = rng.uniform(0, np.pi / 2)
+        corners = [angle + np.pi / 4 + quarter * np.pi / 2 for quarter in range(4)]
+        points = [(centre[0] + reach * np.cos(corner), centre[1] + reach * np.sin(corner)) for corner in corners]
+        draw.polygon(points, fill=colour)
+    noise = rng.normal(0, 12, (size, size, 3))
+    return Image.fromarray(np.clip(np.asarray(picture, dtype=np.float64) + noise, 0, 255).astype(np.uint8))
