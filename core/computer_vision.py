@@ -20,6 +20,18 @@ from core import training
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 
+class ImageTrainingSettings(Protocol):
+    """What the image lessons' settings share (Lesson 2's DenseNetConfig, Lesson 3's CnnConfig)."""
+
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    train_fraction: float
+    scale_pixels: bool
+    epochs: int
+    seed: int
+
+
 @dataclass(frozen=True)
 class DenseNetConfig:
     """The dense network and how it is trained; it builds the model, keys the cache, labels the
@@ -43,20 +55,25 @@ class DenseNetConfig:
             raise ValueError("Use 1 to 3 hidden layers of 16 to 1024 units each.")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"Unknown activation {self.activation!r}.")
-        if self.optimizer not in training.OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
-        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 1):
-            raise ValueError("The learning rate must be above 0 and at most 1.")
-        if not 1 <= self.batch_size <= 4096:
-            raise ValueError("The batch size must be between 1 and 4096.")
-        if not 1 <= self.epochs <= 30:
-            raise ValueError("Epochs must be between 1 and 30.")
-        if not 0.01 <= self.train_fraction <= 1.0:
-            raise ValueError("Use between 1% and 100% of the training set.")
+        check_training_settings(self)
 
     @property
     def stop_rule(self) -> training.StopAtTarget | None:
         return training.StopAtTarget(self.stop_metric, self.stop_target) if self.stop_enabled else None
+
+
+def check_training_settings(config: ImageTrainingSettings) -> None:
+    """The limits every image lesson puts on its training settings, with a message for each."""
+    if config.optimizer not in training.OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {config.optimizer!r}.")
+    if not (math.isfinite(config.learning_rate) and 0 < config.learning_rate <= 1):
+        raise ValueError("The learning rate must be above 0 and at most 1.")
+    if not 1 <= config.batch_size <= 4096:
+        raise ValueError("The batch size must be between 1 and 4096.")
+    if not 1 <= config.epochs <= 30:
+        raise ValueError("Epochs must be between 1 and 30.")
+    if not 0.01 <= config.train_fraction <= 1.0:
+        raise ValueError("Use between 1% and 100% of the training set.")
 
 
 def make_model(config: DenseNetConfig) -> keras.Model:
@@ -90,17 +107,6 @@ def training_subset(labels: np.ndarray, fraction: float, seed: int) -> np.ndarra
         for label in np.unique(labels)
     ]
     return np.sort(np.concatenate(chosen))
-
-
-class ImageTrainingSettings(Protocol):
-    """What the image lessons' settings share (Lesson 2's DenseNetConfig, Lesson 3's CnnConfig)."""
-
-    optimizer: str
-    learning_rate: float
-    batch_size: int
-    train_fraction: float
-    scale_pixels: bool
-    seed: int
 
 
 def make_trainer(

@@ -8,7 +8,6 @@ then Dense(128) and Dense(10): about 90-91% test accuracy on Fashion-MNIST after
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import keras
@@ -54,16 +53,7 @@ class CnnConfig:
             raise ValueError("Three blocks of 5×5 filters shrink a 28×28 image to nothing; use 3×3 filters.")
         if not 16 <= self.dense_units <= 1024:
             raise ValueError("Dense units must be between 16 and 1024.")
-        if self.optimizer not in training.OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
-        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 1):
-            raise ValueError("The learning rate must be above 0 and at most 1.")
-        if not 1 <= self.batch_size <= 4096:
-            raise ValueError("The batch size must be between 1 and 4096.")
-        if not 1 <= self.epochs <= 30:
-            raise ValueError("Epochs must be between 1 and 30.")
-        if not 0.01 <= self.train_fraction <= 1.0:
-            raise ValueError("Use between 1% and 100% of the training set.")
+        computer_vision.check_training_settings(self)
 
     @property
     def stop_rule(self) -> training.StopAtTarget | None:
