@@ -254,7 +254,7 @@ def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, 
     accuracy = float(metric_value(page, "Test accuracy").rstrip("%"))
     assert 75 < accuracy < 100
     assert metric_value(page, "Epochs run") == "3 of 3"
-    assert page.get_by_text("Confusion matrix on the test set").count() >= 1
+    page.get_by_text("Confusion matrix on the test set").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stDataFrame']").count() >= 1  # the runs table
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(test_output / "computer-vision-results.png"), full_page=True)
@@ -287,9 +287,13 @@ def test_convolutions_playground_and_feature_map_grid(browser, app_url, test_out
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("Inside the trained network").wait_for(timeout=180_000)
     wait_until_idle(page)
-    assert page.get_by_text("what each layer outputs").count() >= 1
-    assert page.get_by_text("The first layer's learned filters").count() >= 1
-    assert page.get_by_text("Dense network vs CNN: test accuracy").count() >= 1
+    # Plotly draws chart titles after the script has finished, so wait for each one.
+    for title in (
+        "what each layer outputs",
+        "The first layer's learned filters",
+        "Dense network vs CNN: test accuracy",
+    ):
+        page.get_by_text(title).first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     page.set_viewport_size({"width": 1400, "height": 6400})  # the trained page is long
     page.wait_for_timeout(1000)
