@@ -75,6 +75,9 @@ class TrainingHistory:
     epochs_planned: int
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
+    # Loss and accuracy on held-out data after each epoch, when the trainer has validation data.
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
     # Trainable weights flattened after each epoch, only when asked for (tiny models).
     weights: list[np.ndarray] = field(default_factory=list)
     seconds: float = 0.0
@@ -149,6 +152,7 @@ class Trainer:
         shuffle: bool = True,
         jit_compile: bool = False,
         steps_per_call: int | None = None,
+        validation: tuple[np.ndarray, np.ndarray] | None = None,
         seed: int = 0,
     ) -> None:
         if len(x) != len(y) or len(x) == 0:
@@ -170,7 +174,11 @@ class Trainer:
         self._scale = input_scale
         example_bytes = max(1, x[0].nbytes + y[0].nbytes)
         self.steps_per_call = steps_per_call or max(1, min(256, CHUNK_BYTES // (example_bytes * self.batch_size)))
+        self._validation = (
+            (tf.convert_to_tensor(validation[0]), tf.convert_to_tensor(validation[1])) if validation else None
+        )
         self.optimizer.build(self.model.trainable_variables)
+        self._evaluate_batch = tf.function(self._evaluate_graph)
         self._loop = tf.function(self._loop_graph, jit_compile=jit_compile)
         self._run_chunk = tf.function(self._chunk_graph)
 
@@ -185,6 +193,26 @@ class Trainer:
         else:
             return tf.zeros([tf.shape(y_pred)[0]])
         return tf.cast(hits, tf.float32)
+
+    def _evaluate_graph(self, x_batch: tf.Tensor, y_batch: tf.Tensor):
+        """Summed loss and hits of one held-out batch, without training (as `fit` validates)."""
+        if self._scale is not None:
+            x_batch = tf.cast(x_batch, tf.float32) * self._scale
+        y_pred = self.model(x_batch, training=False)
+        loss = tf.reduce_sum(tf.cast(self.loss_fn(y_batch, y_pred), tf.float32))
+        return loss, tf.reduce_sum(self._correct(y_batch, y_pred))
+
+    def validate(self) -> tuple[float, float]:
+        """Loss and accuracy on the validation data with the current weights."""
+        x_val, y_val = self._validation
+        count = int(x_val.shape[0])
+        loss_sum = hit_sum = 0.0
+        for start in range(0, count, self.batch_size):
+            loss, hits = self._evaluate_batch(
+                x_val[start : start + self.batch_size], y_val[start : start + self.batch_size]
+            )
+            loss_sum, hit_sum = loss_sum + float(loss), hit_sum + float(hits)
+        return loss_sum / count, hit_sum / count
 
     def _chunk_graph(self, indices: tf.Tensor, sizes: tf.Tensor, count: tf.Tensor):
         """Gathers the chunk's batches ([steps, batch, ...]) outside the compiled loop, so XLA never
@@ -254,7 +282,8 @@ class Trainer:
         while not history.finished:
             steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
             count = min(self.steps_per_call, steps_left)
-            if stop is not None:  # The course's callback acts at the end of an epoch, never past it.
+            if stop is not None or self._validation is not None:
+                # The callback and validation act at the end of an epoch, never past it.
                 count = min(count, self.steps_per_epoch - step_in_epoch)
             indices = np.zeros((self.steps_per_call, self.batch_size), dtype=np.int32)
             sizes = np.zeros(self.steps_per_call, dtype=np.int32)
@@ -326,6 +355,10 @@ class Trainer:
         history.loss.append(loss)
         if self.accuracy_kind:
             history.accuracy.append(accuracy)
+        if self._validation is not None:
+            val_loss, val_accuracy = self.validate()
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_accuracy)
         if self.record_weights:
             history.weights.append(snapshot.copy())
         if stop is not None and stop.reached(loss, accuracy if self.accuracy_kind else None):

@@ -128,3 +128,30 @@ def test_make_optimizer_rejects_unknown_names_and_bad_rates():
         training.make_optimizer("adagrad", 0.1)
     with pytest.raises(ValueError, match="positive"):
         training.make_optimizer("sgd", float("nan"))
+
+
+def test_validation_after_each_epoch_matches_stock_fit():
+    x, y = tiny_classification(count=40)
+    x_val, y_val = tiny_classification(seed=5, count=13)
+    reference = tiny_model()
+    ours = tiny_model()
+    ours.set_weights(reference.get_weights())
+    reference.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    stock = reference.fit(
+        x, y, batch_size=8, epochs=3, shuffle=False, validation_data=(x_val, y_val), verbose=0
+    ).history
+    trainer = training.Trainer(
+        ours,
+        keras.optimizers.Adam(0.01),
+        "sparse_categorical_crossentropy",
+        x,
+        y,
+        batch_size=8,
+        accuracy="sparse_categorical",
+        shuffle=False,
+        steps_per_call=64,  # longer than an epoch: validation must still see end-of-epoch weights
+        validation=(x_val, y_val),
+    )
+    history = trainer.run(training.TrainingHistory(epochs_planned=3))
+    np.testing.assert_allclose(history.val_loss, stock["val_loss"], rtol=1e-4)
+    np.testing.assert_allclose(history.val_accuracy, stock["val_accuracy"], atol=1e-6)
