@@ -1,0 +1,76 @@
+"""Lesson 4's network and pipeline: shapes, splits, training on a generated sample, and the real
+horse-or-human training set when HORSE_OR_HUMAN_DIR points at it (CI sets it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core import image_folders, real_world, training
+
+
+def test_course_network_shapes():
+    model = real_world.make_model(real_world.RealWorldConfig())
+    assert model.input_shape == (None, 150, 150, 3) and model.output_shape == (None, 1)
+    filters = [layer.filters for layer in model.layers if hasattr(layer, "filters")]
+    assert filters == [16, 32, 64, 64, 64]
+    assert model.layers[-2].units == 512 and model.layers[-1].activation.__name__ == "sigmoid"
+    three = real_world.make_model(real_world.RealWorldConfig(conv_blocks=3), num_classes=3)
+    assert three.output_shape == (None, 3)
+
+
+def test_decode_drops_alpha_and_resizes(tmp_path):
+    path = tmp_path / "rgba.png"
+    Image.new("RGBA", (300, 200), (10, 200, 30, 0)).save(path)
+    image = real_world.decode_image(path, 150)
+    assert image.shape == (150, 150, 3) and image.dtype == np.uint8
+    assert tuple(image[75, 75]) == (10, 200, 30)  # colour kept, alpha dropped as decode_png(channels=3) does
+
+
+def test_validation_split_holds_out_each_class():
+    labels = np.array([0] * 50 + [1] * 30, dtype=np.uint8)
+    train, validation = real_world.split_validation(labels, 0.2, seed=1)
+    assert len(validation) == 16 and np.sum(labels[validation] == 1) == 6
+    assert set(train).isdisjoint(validation) and len(train) + len(validation) == 80
+
+
+def test_the_network_learns_the_synthetic_sample(tmp_path):
+    folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=40, size=150, seed=0)
+    config = real_world.RealWorldConfig(epochs=6, conv_blocks=3, batch_size=16, validation_split=0.25)
+    images, labels = real_world.load_images(folder, config.image_size)
+    assert images.shape == (80, 150, 150, 3)
+    model = real_world.make_model(config)
+    history = real_world.make_trainer(config, model, images, labels).run(training.TrainingHistory(config.epochs))
+    assert len(history.val_accuracy) == 6
+    assert history.accuracy[-1] > history.accuracy[0]
+    probabilities = real_world.classify(model, images[0])
+    assert probabilities.shape == (2,) and probabilities.sum() == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("settings", [dict(image_size=200), dict(conv_blocks=6), dict(validation_split=0.9)])
+def test_absurd_settings_are_refused(settings):
+    with pytest.raises(ValueError):
+        real_world.RealWorldConfig(**settings)
+
+
+def real_training_set() -> Path:
+    folder = os.environ.get("HORSE_OR_HUMAN_DIR")
+    if not folder or not Path(folder).is_dir():
+        pytest.skip("set HORSE_OR_HUMAN_DIR to the horse-or-human training set (bash .ci/run does)")
+    return Path(folder)
+
+
+def test_real_horse_or_human_training_set_trains():
+    folder = image_folders.scan_folder(real_training_set())
+    assert folder.class_names == ("horses", "humans") and folder.counts == {"horses": 500, "humans": 527}
+    config = real_world.RealWorldConfig(epochs=3)
+    images, labels = real_world.load_images(folder, config.image_size)
+    assert images.shape == (1027, 150, 150, 3) and images.nbytes < 80e6
+    history = real_world.make_trainer(config, real_world.make_model(config), images, labels).run(
+        training.TrainingHistory(config.epochs)
+    )
+    assert history.accuracy[-1] > 0.8 and history.val_accuracy[-1] > 0.75
