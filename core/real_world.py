@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from core import training
+from core import computer_vision, convolution_playground, training
 from core.image_folders import ImageFolder
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
@@ -34,6 +34,7 @@ class RealWorldConfig:
     epochs: int = 15
     batch_size: int = 32
     validation_split: float = 0.2
+    augment: bool = False  # random flips, rotations and zooms while training
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -83,6 +84,8 @@ def split_validation(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
 def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
     """The course's network: one sigmoid output for two classes, softmax for more."""
     layers: list[keras.layers.Layer] = [keras.Input(shape=(config.image_size, config.image_size, 3))]
+    if config.augment:
+        layers += augmentation_layers(config.seed)
     for block, filters in enumerate(BLOCK_FILTERS[: config.conv_blocks]):
         layers.append(
             keras.layers.Conv2D(
@@ -137,5 +140,105 @@ def make_trainer(
 
 def classify(model: keras.Model, image: np.ndarray) -> np.ndarray:
     """Class probabilities for one (size, size, 3) uint8 image: [1 - p, p] for a sigmoid output."""
-    output = np.asarray(model(image[np.newaxis].astype(np.float32) / 255, training=False))[0]
-    return np.array([1 - output[0], output[0]]) if output.shape == (1,) else output
+    return classify_batch(model, image[np.newaxis])[0]
+
+
+def augmentation_layers(seed: int = 0) -> list[keras.layers.Layer]:
+    """The course's next step against overfitting: random flips, rotations and zooms, active only
+    while training (Keras skips them at prediction time)."""
+    return [
+        keras.layers.RandomFlip("horizontal", seed=seed),
+        keras.layers.RandomRotation(0.1, seed=seed + 1),
+        keras.layers.RandomZoom(0.2, seed=seed + 2),
+    ]
+
+
+def augmented_samples(image: np.ndarray, count: int = 6, seed: int = 0) -> list[np.ndarray]:
+    """What the network sees of one photo on different epochs when augmentation is on."""
+    layers = augmentation_layers(seed)
+    batch = np.repeat(image[np.newaxis].astype(np.float32), count, axis=0)
+    for layer in layers:
+        batch = layer(batch, training=True)
+    return [np.clip(np.asarray(sample), 0, 255).astype(np.uint8) for sample in batch]
+
+
+def evaluate(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> computer_vision.Evaluation:
+    """Loss, accuracy and confusion matrix on held-out photos (binary: the 0.5 threshold decides)."""
+    probabilities = np.concatenate(
+        [classify_batch(model, images[start : start + 64]) for start in range(0, len(images), 64)]
+    )
+    picked = np.clip(probabilities[np.arange(len(labels)), labels.astype(np.int64)], 1e-7, 1.0)
+    predictions = probabilities.argmax(axis=1)
+    return computer_vision.Evaluation(
+        loss=float(-np.mean(np.log(picked))),
+        accuracy=float(np.mean(predictions == labels)),
+        predictions=predictions,
+        probabilities=probabilities,
+        confusion=computer_vision.confusion_matrix(labels, predictions, probabilities.shape[1]),
+    )
+
+
+def classify_batch(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """Class probabilities for uint8 images; a sigmoid output p becomes [1 - p, p]."""
+    output = np.asarray(model(images.astype(np.float32) / 255, training=False))
+    return np.concatenate([1 - output, output], axis=1) if output.shape[1] == 1 else output
+
+
+def overfitting_note(history: training.TrainingHistory, gap: float = 0.05) -> str | None:
+    """Names overfitting when training accuracy has pulled clearly ahead of validation accuracy."""
+    if not history.val_accuracy:
+        return None
+    difference = history.accuracy[-1] - history.val_accuracy[-1]
+    if difference < gap:
+        return None
+    return (
+        f"Overfitting: {history.accuracy[-1]:.0%} on the training photos but {history.val_accuracy[-1]:.0%} on photos "
+        "it has not seen. The network is memorising its examples; augmentation (the course's next step) helps."
+    )
+
+
+def gradcam(model: keras.Model, image: np.ndarray) -> np.ndarray:
+    """Where the network looked (Grad-CAM): the last convolution's maps weighted by how much the
+    predicted class's score grows with each, as a (size, size) map in 0..1."""
+    import tensorflow as tf
+
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    probe = keras.Model(inputs=model.inputs[0], outputs=[convolutions[-1].output, model.outputs[0]])
+    batch = tf.convert_to_tensor(image[np.newaxis].astype(np.float32) / 255)
+    with tf.GradientTape() as tape:
+        maps, output = probe(batch, training=False)
+        score = output[:, 0] if output.shape[-1] == 1 else tf.reduce_max(output, axis=-1)
+        if output.shape[-1] == 1:  # explain the class it chose: "human" is p, "horse" is 1 - p
+            score = tf.where(score >= 0.5, score, 1 - score)
+    gradients = tape.gradient(score, maps)
+    weights = tf.reduce_mean(gradients, axis=(1, 2))
+    heatmap = tf.nn.relu(tf.reduce_sum(maps * weights[:, None, None, :], axis=-1))[0]
+    heatmap = heatmap / (tf.reduce_max(heatmap) + 1e-8)
+    resized = tf.image.resize(heatmap[..., None], image.shape[:2], method="bilinear")[..., 0]
+    return np.asarray(resized)
+
+
+def history_csv(history: training.TrainingHistory) -> str:
+    """The run's curves as CSV, one row per epoch."""
+    lines = ["epoch,loss,accuracy,val_loss,val_accuracy"]
+    for epoch in range(history.epochs_run):
+        values = [history.loss[epoch], history.accuracy[epoch]]
+        values += [history.val_loss[epoch], history.val_accuracy[epoch]] if history.val_loss else ["", ""]
+        lines.append(",".join([str(epoch + 1), *(f"{v:.6f}" if v != "" else "" for v in values)]))
+    return "\n".join(lines) + "\n"
+
+
+def model_file(model: keras.Model) -> bytes:
+    """The trained model as a `.keras` file to download (never load one a user uploads: that can run code)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        model.save(path)
+        return path.read_bytes()
+
+
+def image_from_upload(data: bytes, size: int) -> np.ndarray:
+    """An uploaded photo through the one guarded decoder, resized like the training photos."""
+    picture = convolution_playground.open_upload(data)
+    return np.asarray(picture.resize((size, size), Image.BILINEAR), dtype=np.uint8)

@@ -74,3 +74,49 @@ def test_real_horse_or_human_training_set_trains():
         training.TrainingHistory(config.epochs)
     )
     assert history.accuracy[-1] > 0.8 and history.val_accuracy[-1] > 0.75
+
+
+def tiny_trained(tmp_path):
+    folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=12, size=150, seed=2)
+    config = real_world.RealWorldConfig(epochs=1, conv_blocks=2, batch_size=8, augment=True)
+    images, labels = real_world.load_images(folder, config.image_size)
+    model = real_world.make_model(config)
+    history = real_world.make_trainer(config, model, images, labels).run(training.TrainingHistory(1))
+    return model, history, images, labels
+
+
+def test_after_training_views_and_exports(tmp_path):
+    import io
+    import zipfile
+
+    model, history, images, labels = tiny_trained(tmp_path)
+    heatmap = real_world.gradcam(model, images[0])
+    assert heatmap.shape == (150, 150) and 0 <= heatmap.min() and heatmap.max() <= 1.0 + 1e-6
+    evaluation = real_world.evaluate(model, images, labels)
+    assert evaluation.confusion.shape == (2, 2) and evaluation.confusion.sum() == len(labels)
+    np.testing.assert_allclose(evaluation.probabilities.sum(axis=1), 1.0, atol=1e-6)
+    csv = real_world.history_csv(history).splitlines()
+    assert csv[0] == "epoch,loss,accuracy,val_loss,val_accuracy" and len(csv) == 2
+    keras_file = real_world.model_file(model)
+    assert zipfile.is_zipfile(io.BytesIO(keras_file))  # a .keras file is a zip archive
+    samples = real_world.augmented_samples(images[0], count=4)
+    assert len(samples) == 4 and samples[0].shape == (150, 150, 3)
+    assert any(not np.array_equal(sample, images[0]) for sample in samples)
+
+
+def test_overfitting_is_named_only_when_the_gap_opens():
+    history = training.TrainingHistory(3, loss=[1, 1, 1], accuracy=[0.7, 0.9, 0.99], val_accuracy=[0.7, 0.8, 0.8])
+    assert "Overfitting" in real_world.overfitting_note(history)
+    history.val_accuracy[-1] = 0.97
+    assert real_world.overfitting_note(history) is None
+
+
+def test_uploaded_photo_goes_through_the_guarded_decoder():
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (400, 300), (0, 0, 255, 255)).save(buffer, format="PNG")
+    image = real_world.image_from_upload(buffer.getvalue(), 150)
+    assert image.shape == (150, 150, 3) and tuple(image[0, 0]) == (0, 0, 255)
+    with pytest.raises(ValueError):
+        real_world.image_from_upload(b"not an image", 150)
