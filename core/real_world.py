@@ -51,6 +51,11 @@ class RealWorldConfig:
         if not 0.0 <= self.validation_split <= 0.5:
             raise ValueError("Hold out between 0% and 50% of the images for validation.")
 
+    @property
+    def stop_rule(self) -> None:
+        """Lesson 4 trains for its epochs; the course's callback belongs to Lessons 2 and 3."""
+        return None
+
 
 def decode_image(path: Path, size: int) -> np.ndarray:
     """One photo as (size, size, 3) uint8, like `image_dataset_from_directory`: the first three
@@ -242,3 +247,75 @@ def image_from_upload(data: bytes, size: int) -> np.ndarray:
     """An uploaded photo through the one guarded decoder, resized like the training photos."""
     picture = convolution_playground.open_upload(data)
     return np.asarray(picture.resize((size, size), Image.BILINEAR), dtype=np.uint8)
+
+
+def heatmap_overlay(image: np.ndarray, heatmap: np.ndarray, strength: float = 0.5) -> np.ndarray:
+    """The photo with the Grad-CAM map laid over it in red-yellow, as uint8 RGB."""
+    colour = np.stack([np.ones_like(heatmap), heatmap, np.zeros_like(heatmap)], axis=-1) * 255
+    blend = (1 - strength * heatmap[..., None]) * image + strength * heatmap[..., None] * colour
+    return np.clip(blend, 0, 255).astype(np.uint8)
+
+
+def feature_maps(model: keras.Model, image: np.ndarray) -> tuple[list[str], list[np.ndarray]]:
+    """The course's intermediate representations: every convolution and pooling output for one photo."""
+    kinds = (keras.layers.Conv2D, keras.layers.MaxPooling2D)
+    layers = [layer for layer in model.layers if isinstance(layer, kinds)]
+    probe = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+    outputs = probe(image[np.newaxis].astype(np.float32) / 255, training=False)
+    return [layer.name for layer in layers], [np.asarray(output) for output in outputs]
+
+
+def image_sizes(folder: ImageFolder, sample: int = 200) -> dict[str, int]:
+    """How many of a sample of the photos have each size (read from the headers, not decoded)."""
+    sizes: dict[str, int] = {}
+    for path, _ in folder.files[:: max(1, len(folder.files) // sample)]:
+        with Image.open(path) as image:
+            key = f"{image.width}×{image.height} {image.mode}"
+        sizes[key] = sizes.get(key, 0) + 1
+    return sizes
+
+
+def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: float = 30.0) -> ImageFolder:
+    """The course's zip, downloaded once: to a temporary file, checked to be a valid zip of class
+    folders (unpacked safely), then moved into the cache, where later runs find it."""
+    import tempfile
+    import urllib.request
+
+    from core import image_folders
+
+    name = Path(url).stem
+    target = cache_dir / name
+    if target.is_dir():
+        try:
+            return image_folders.scan_folder(_class_root(target))
+        except ValueError:
+            pass  # a damaged cache: download again
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response, tempfile.TemporaryFile() as archive:
+            total = int(response.headers.get("Content-Length") or 0)
+            received = 0
+            while chunk := response.read(1 << 20):
+                archive.write(chunk)
+                received += len(chunk)
+                if on_progress:
+                    on_progress(received, total)
+            archive.seek(0)
+            data = archive.read()
+    except OSError as problem:
+        raise ConnectionError(
+            f"Could not download {url} ({problem}). Without internet, use a local folder, a zip you upload, "
+            "or the synthetic sample."
+        ) from None
+    with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
+        image_folders.extract_zip_safely(data, Path(staging) / name)  # raises on a bad or unsafe archive
+        (Path(staging) / name).rename(target)
+    return image_folders.scan_folder(_class_root(target))
+
+
+def _class_root(folder: Path) -> Path:
+    """The folder itself, or the single folder inside it that holds the classes."""
+    children = [child for child in folder.iterdir() if child.is_dir() and not child.name.startswith((".", "__"))]
+    if len(children) == 1 and any(grandchild.is_dir() for grandchild in children[0].iterdir()):
+        return children[0]
+    return folder

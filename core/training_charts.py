@@ -21,6 +21,18 @@ def training_curves(history: TrainingHistory, title: str = "Training, epoch by e
         figure.add_trace(
             go.Scatter(x=epochs, y=history.accuracy, mode="lines+markers", name="training accuracy"), row=1, col=2
         )
+    if history.val_loss:
+        validation_epochs = np.arange(1, len(history.val_loss) + 1)
+        figure.add_trace(
+            go.Scatter(x=validation_epochs, y=history.val_loss, mode="lines+markers", name="validation loss"),
+            row=1,
+            col=1,
+        )
+        figure.add_trace(
+            go.Scatter(x=validation_epochs, y=history.val_accuracy, mode="lines+markers", name="validation accuracy"),
+            row=1,
+            col=2,
+        )
     if history.stopped_at_target is not None:
         for column in (1, 2):
             figure.add_vline(x=history.stopped_at_target, line_dash="dash", line_color="green", row=1, col=column)

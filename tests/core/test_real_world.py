@@ -120,3 +120,29 @@ def test_uploaded_photo_goes_through_the_guarded_decoder():
     assert image.shape == (150, 150, 3) and tuple(image[0, 0]) == (0, 0, 255)
     with pytest.raises(ValueError):
         real_world.image_from_upload(b"not an image", 150)
+
+
+def test_download_checks_the_archive_and_caches_it(tmp_path):
+    import io
+    import zipfile
+
+    archive = tmp_path / "horse-or-human.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for name in ("horses/a.png", "horses/b.png", "humans/c.png"):
+            buffer = io.BytesIO()
+            Image.new("RGB", (16, 16), "white").save(buffer, format="PNG")
+            bundle.writestr(name, buffer.getvalue())
+    progress = []
+    cache = tmp_path / "cache"
+    folder = real_world.download_archive(archive.as_uri(), cache, on_progress=lambda got, total: progress.append(got))
+    assert folder.counts == {"horses": 2, "humans": 1} and progress[-1] == archive.stat().st_size
+    archive.unlink()  # the second time comes from the cache, with no download
+    assert real_world.download_archive(archive.as_uri(), cache).counts == {"horses": 2, "humans": 1}
+
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(ValueError):
+        real_world.download_archive(broken.as_uri(), cache)
+    assert not (cache / "broken").exists()
+    with pytest.raises(ConnectionError, match="synthetic sample"):
+        real_world.download_archive((tmp_path / "missing.zip").as_uri(), cache)
