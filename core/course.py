@@ -50,6 +50,6 @@ LESSONS = (
         "Can the network tell a horse from a human in photos it has never seen?",
         "Train on folders of real colour photos, upload your own pictures to classify, and see where the "
         "model fails and why (overfitting).",
-        ready=False,
+        ready=True,
     ),
 )

@@ -71,7 +71,7 @@ def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.F
         )
     )
     figure.update_layout(
-        title="Confusion matrix on the test set",
+        title="Confusion matrix on held-out images",
         xaxis_title="predicted class",
         yaxis_title="true class",
         yaxis_autorange="reversed",

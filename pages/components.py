@@ -10,7 +10,8 @@ import streamlit as st
 
 from core import computer_vision, training, training_charts
 from core import runs as run_history
-from core.course import LESSONS
+
+FASHION_CONFUSION = "Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are."
 
 
 def session_runs(lesson_key: str) -> list[run_history.RunRecord]:
@@ -88,16 +89,6 @@ def accuracy_overlay_ui(lesson_key: str) -> None:
         st.plotly_chart(training_charts.accuracy_overlay([(run.label, run.accuracy) for run in runs]))
 
 
-def coming_next_ui(lesson_number: int) -> None:
-    """A lesson whose step has not landed yet: what it will teach, and where to go meanwhile."""
-    lesson = LESSONS[lesson_number - 1]
-    st.title(f"Lesson {lesson.number} · {lesson.title}")
-    st.markdown(f"**The question:** {lesson.question}")
-    st.markdown(lesson.teaches)
-    st.info("Coming next: this lesson is being built. Start with Lesson 1 meanwhile.", icon=":material/schedule:")
-    st.page_link("pages/hello_world.py", label="Go to Lesson 1 · Hello, World", icon=":material/arrow_forward:")
-
-
 def image_training_ui(lesson_key: str, lesson_name: str, config, submitted: bool, build, evaluate) -> dict | None:
     """The whole train-and-keep cycle of the image lessons, written once.
 
@@ -152,15 +143,23 @@ def image_training_ui(lesson_key: str, lesson_name: str, config, submitted: bool
     return state.get(result_key)
 
 
-def classifier_results_ui(lesson_key: str, result: dict, test_images, test_labels, class_names) -> None:
+def classifier_results_ui(
+    lesson_key: str,
+    result: dict,
+    test_images,
+    test_labels,
+    class_names,
+    split_name: str = "test",
+    confusion_note: str | None = None,
+) -> None:
     """Test metrics, training curves, the confusion matrix, the mistakes and a probe of one image."""
     history, evaluation = result["history"], result["evaluation"]
-    st.subheader(f"Results on the {len(test_labels):,} test images")
+    st.subheader(f"Results on the {len(test_labels):,} {split_name} images")
     if history.stop_message:
         st.success(history.stop_message, icon=":material/flag:")
     accuracy_column, loss_column, time_column, epochs_column = st.columns(4)
-    accuracy_column.metric("Test accuracy", f"{evaluation.accuracy:.2%}")
-    loss_column.metric("Test loss", f"{evaluation.loss:.4f}")
+    accuracy_column.metric(f"{split_name.capitalize()} accuracy", f"{evaluation.accuracy:.2%}")
+    loss_column.metric(f"{split_name.capitalize()} loss", f"{evaluation.loss:.4f}")
     time_column.metric("Training time", f"{history.seconds:.1f} s")
     epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
     if history.accuracy:
@@ -175,20 +174,22 @@ def classifier_results_ui(lesson_key: str, result: dict, test_images, test_label
         else:
             comparison = "no gap: it does as well on new images as on the ones it trained on"
         st.caption(
-            f"Training accuracy {history.accuracy[-1]:.2%} vs test accuracy {evaluation.accuracy:.2%}: {comparison}."
+            f"Training accuracy {history.accuracy[-1]:.2%} vs {split_name} accuracy {evaluation.accuracy:.2%}: "
+            f"{comparison}."
         )
     st.plotly_chart(training_charts.training_curves(history))
 
-    confusion_tab, mistakes_tab, probe_tab = st.tabs(["Confusion matrix", "Mistakes", "Probe a test image"])
+    confusion_tab, mistakes_tab, probe_tab = st.tabs(["Confusion matrix", "Mistakes", f"Probe a {split_name} image"])
     with confusion_tab:
         matrix_column, bars_column = st.columns([3, 2])
         matrix_column.plotly_chart(training_charts.confusion_heatmap(evaluation.confusion, class_names))
         bars_column.plotly_chart(training_charts.per_class_bars(evaluation.per_class_accuracy, class_names))
-        st.caption("Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are.")
+        if confusion_note:
+            st.caption(confusion_note)
     with mistakes_tab:
         wrong = computer_vision.misclassified(evaluation, test_labels, limit=24)
         st.caption(
-            f"{int((evaluation.predictions != test_labels).sum()):,} test images are wrong; "
+            f"{int((evaluation.predictions != test_labels).sum()):,} {split_name} images are wrong; "
             "here are the ones the network was most sure about."
         )
         st.image(
@@ -200,7 +201,11 @@ def classifier_results_ui(lesson_key: str, result: dict, test_images, test_label
         )
     with probe_tab:
         index = st.number_input(
-            f"Test image number (0 to {len(test_labels) - 1:,})", 0, len(test_labels) - 1, 0, key=f"probe/{lesson_key}"
+            f"{split_name.capitalize()} image number (0 to {len(test_labels) - 1:,})",
+            0,
+            len(test_labels) - 1,
+            0,
+            key=f"probe/{lesson_key}",
         )
         image_column, bars_column = st.columns([1, 3])
         image_column.image(test_images[index], caption=f"true class: {class_names[test_labels[index]]}", width=180)

@@ -117,7 +117,9 @@ if result is None:
     st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
     st.stop()
 
-components.classifier_results_ui(LESSON, result, data.test_images, data.test_labels, NAMES)
+components.classifier_results_ui(
+    LESSON, result, data.test_images, data.test_labels, NAMES, confusion_note=components.FASHION_CONFUSION
+)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
 components.show_code_ui(code_export.dense_script(result["config"]), "fashion_mnist_dense.py")

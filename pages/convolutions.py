@@ -170,7 +170,9 @@ if result is None:
     st.info("Press **Train** to train the CNN, then look inside it.")
     st.stop()
 
-components.classifier_results_ui(LESSON, result, data.test_images, data.test_labels, NAMES)
+components.classifier_results_ui(
+    LESSON, result, data.test_images, data.test_labels, NAMES, confusion_note=components.FASHION_CONFUSION
+)
 
 st.header("Inside the trained network")
 model = result["model"]

@@ -1,5 +1,210 @@
-"""Lesson 4: placeholder until its step lands."""
+"""Lesson 4, "Using real-world images": horse-or-human, your own folders, and classifying uploads."""
 
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from core import code_export, convolution_charts, image_folders, real_world, training_charts
 from pages import components
 
-components.coming_next_ui(4)
+LESSON = "real_world_images"
+COURSE_URL = "https://storage.googleapis.com/learning-datasets/horse-or-human.zip"
+CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
+SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
+
+
+@st.cache_resource(show_spinner="Decoding the photos once...", max_entries=4)
+def decoded(root: str, files: tuple, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read-only arrays shared by the visitors who use the same folder; `files` keys the cache."""
+    return real_world.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
+
+
+@st.cache_resource(show_spinner="Drawing the synthetic sample...")
+def synthetic_sample() -> image_folders.ImageFolder:
+    return image_folders.make_synthetic_dataset(Path(tempfile.mkdtemp(prefix="synthetic-")), per_class=120)
+
+
+def source_ui() -> image_folders.ImageFolder | None:
+    """Where the pictures come from; every problem is a message, never a traceback."""
+    default = 0 if os.environ.get("HORSE_OR_HUMAN_DIR") else 3
+    source = st.radio("Pictures", SOURCES, index=default, horizontal=True, key="rw_source")
+    try:
+        if source == SOURCES[0]:
+            path = st.text_input("Folder with one sub-folder per class", os.environ.get("HORSE_OR_HUMAN_DIR", ""))
+            return image_folders.scan_folder(Path(path)) if path else None
+        if source == SOURCES[1]:
+            upload = st.file_uploader("A zip of class folders (e.g. horses/ and humans/)", type=["zip"], key="rw_zip")
+            if upload is None:
+                return None
+            unpacked = st.session_state.get("rw_unpacked")
+            if not unpacked or unpacked[0] != upload.file_id:
+                folder, notes = image_folders.extract_zip_safely(upload.getvalue(), Path(tempfile.mkdtemp()) / "data")
+                st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
+            _, folder, notes = st.session_state["rw_unpacked"]
+            for note in notes:
+                st.caption(f"Skipped: {note}")
+            return folder
+        if source == SOURCES[2]:
+            if (
+                not st.button("Download (about 140 MB, once)", key="rw_download")
+                and "rw_downloaded" not in st.session_state
+            ):
+                st.caption(f"From {COURSE_URL}, checked and kept in {CACHE_DIR} for later runs.")
+                return None
+            bar = st.progress(0.0, text="Downloading...")
+            folder = real_world.download_archive(
+                COURSE_URL,
+                CACHE_DIR,
+                on_progress=lambda got, total: bar.progress(
+                    min(1.0, got / total) if total else 0.0, text=f"Downloading: {got / 1e6:.0f} MB"
+                ),
+            )
+            bar.empty()
+            st.session_state["rw_downloaded"] = True
+            return folder
+        st.caption("Synthetic: circles and squares drawn by the app itself, so the lesson works offline.")
+        return synthetic_sample()
+    except (ValueError, ConnectionError) as problem:
+        st.error(str(problem), icon=":material/folder_off:")
+        return None
+
+
+def settings_ui() -> tuple[real_world.RealWorldConfig, bool]:
+    with st.form("rw_settings"):
+        network, training_column = st.columns(2)
+        with network:
+            size = st.radio("Image size", [150, 300], horizontal=True, key="rw_size")
+            st.caption("150×150 trains about four times faster on a CPU, as the course itself does later.")
+            blocks = st.slider("Convolution blocks", 1, 5, 5, key="rw_blocks")
+            augment = st.checkbox("Augmentation (random flips, rotations, zooms)", False, key="rw_augment")
+        with training_column:
+            learning_rate = st.select_slider(
+                "RMSprop learning rate", (0.0001, 0.0003, 0.001, 0.003), value=0.001, key="rw_lr"
+            )
+            epochs = st.slider("Epochs", 1, 30, 15, key="rw_epochs")
+            batch_size = st.select_slider("Batch size", (8, 16, 32, 64, 128), value=32, key="rw_batch")
+            split = st.slider("Held out for validation (%)", 0, 50, 20, key="rw_split")
+        submitted = st.form_submit_button("Train", type="primary")
+    config = real_world.RealWorldConfig(
+        image_size=size,
+        conv_blocks=blocks,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_split=split / 100,
+        augment=augment,
+    )
+    return config, submitted
+
+
+st.title("Lesson 4 · Using real-world images")
+st.markdown(
+    "Fashion-MNIST was tidy: small grey images, the item centred. Real photos are large, in colour, and the "
+    "subject can be anywhere, at any size, on any background. Here the course's network learns from folders of "
+    "photos, where each sub-folder's name is the label, and then you show it pictures of your own."
+)
+
+folder = source_ui()
+if folder is None:
+    st.stop()
+
+st.subheader("The pictures")
+counts = st.columns(len(folder.class_names))
+for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
+    column.metric(name, f"{count:,} images")
+sizes = real_world.image_sizes(folder)
+st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
+for label, name in enumerate(folder.class_names):
+    paths = [path for path, index in folder.files if index == label][:8]
+    st.image([str(path) for path in paths], caption=[name] * len(paths), width=110)
+st.markdown(
+    "Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn what a horse *is*, "
+    "not where its pixels usually are. That needs more filters and more layers, and it overfits easily."
+)
+
+st.subheader("Train the course's network")
+config, submitted = settings_ui()
+images, labels = decoded(str(folder.root), folder.files, config.image_size)
+train_indices, validation_indices = real_world.split_validation(labels, config.validation_split, config.seed)
+if config.augment:
+    st.caption("What augmentation shows the network of one photo on different epochs:")
+    st.image(real_world.augmented_samples(images[0], count=6), width=110)
+
+
+def build(config: real_world.RealWorldConfig):
+    model = real_world.make_model(config, num_classes=len(folder.class_names))
+    return model, real_world.make_trainer(config, model, images, labels, num_classes=len(folder.class_names))
+
+
+def evaluate(model, config: real_world.RealWorldConfig):
+    _, held_out = real_world.split_validation(labels, config.validation_split, config.seed)
+    return real_world.evaluate(
+        model, images[held_out] if len(held_out) else images, labels[held_out] if len(held_out) else labels
+    )
+
+
+result = components.image_training_ui(LESSON, "Real-world images", config, submitted, build, evaluate)
+if result is None:
+    st.info("Press **Train**. With 150×150 photos, 15 epochs take about a minute here.")
+    st.stop()
+
+overfitting = real_world.overfitting_note(result["history"])
+if overfitting:
+    st.warning(overfitting, icon=":material/psychology_alt:")
+held_out = validation_indices if len(validation_indices) else np.arange(len(labels))
+components.classifier_results_ui(
+    LESSON, result, images[held_out], labels[held_out], folder.class_names, split_name="validation"
+)
+
+st.header("Classify your own photos")
+st.markdown(
+    "The network's single output is a probability between 0 and 1. Above **0.5** it says "
+    f"**{folder.class_names[-1]}**, below it says **{folder.class_names[0]}**. Try photos unlike the training set "
+    "(a real horse, a person in a costume): this is where you see what it really learned."
+)
+uploads = st.file_uploader(
+    "Photos (JPEG, PNG or WebP)", type=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True, key="rw_photos"
+)
+model = result["model"]
+for upload in uploads or []:
+    try:
+        photo = real_world.image_from_upload(upload.getvalue(), result["config"].image_size)
+    except ValueError as problem:
+        st.error(f"{upload.name}: {problem}", icon=":material/broken_image:")
+        continue
+    probabilities = real_world.classify(model, photo)
+    said = int(np.argmax(probabilities))
+    photo_column, heat_column, bars_column = st.columns([1, 1, 2])
+    photo_column.image(photo, caption=f"{upload.name}: {folder.class_names[said]}")
+    heat_column.image(
+        real_world.heatmap_overlay(photo, real_world.gradcam(model, photo)), caption="where it looked (Grad-CAM)"
+    )
+    bars_column.plotly_chart(
+        training_charts.probability_bars(probabilities, folder.class_names, said), key=f"rw_bars/{upload.file_id}"
+    )
+    with st.expander(f"Inside the network for {upload.name}"):
+        names, maps = real_world.feature_maps(model, photo)
+        filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{upload.file_id}")
+        grey = photo.mean(axis=-1)[np.newaxis]
+        st.plotly_chart(
+            convolution_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index),
+            theme=None,
+            key=f"rw_maps/{upload.file_id}",
+        )
+
+st.subheader("Take it with you")
+export_model, export_history = st.columns(2)
+if "keras_file" not in result:
+    result["keras_file"] = real_world.model_file(model)
+export_model.download_button("Download the model (.keras)", result["keras_file"], file_name="real_world.keras")
+export_history.download_button(
+    "Download the history (CSV)", real_world.history_csv(result["history"]), file_name="history.csv", mime="text/csv"
+)
+st.caption("The app never loads a model file you upload: opening an untrusted .keras file can run code.")
+components.runs_ui(LESSON, log_scale=False)
+components.show_code_ui(code_export.real_world_script(result["config"]), "real_world.py")

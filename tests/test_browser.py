@@ -254,7 +254,7 @@ def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, 
     accuracy = float(metric_value(page, "Test accuracy").rstrip("%"))
     assert 75 < accuracy < 100
     assert metric_value(page, "Epochs run") == "3 of 3"
-    page.get_by_text("Confusion matrix on the test set").first.wait_for(timeout=30_000)
+    page.get_by_text("Confusion matrix on held-out images").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stDataFrame']").count() >= 1  # the runs table
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(test_output / "computer-vision-results.png"), full_page=True)

@@ -91,7 +91,7 @@ def test_after_training_views_and_exports(tmp_path):
 
     model, history, images, labels = tiny_trained(tmp_path)
     heatmap = real_world.gradcam(model, images[0])
-    assert heatmap.shape == (150, 150) and 0 <= heatmap.min() and heatmap.max() <= 1.0 + 1e-6
+    assert heatmap.shape == (150, 150) and heatmap.min() >= 0 and heatmap.max() <= 1.0 + 1e-6
     evaluation = real_world.evaluate(model, images, labels)
     assert evaluation.confusion.shape == (2, 2) and evaluation.confusion.sum() == len(labels)
     np.testing.assert_allclose(evaluation.probabilities.sum(axis=1), 1.0, atol=1e-6)

@@ -35,13 +35,6 @@ def test_home_is_the_course_map():
     assert all(lesson.question in text for lesson in LESSONS)
 
 
-@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if not lesson.ready], ids=lambda lesson: lesson.page)
-def test_lessons_not_built_yet_say_coming_next(lesson):
-    app = open_app(lesson.page)
-    assert lesson.title in app.title[0].value
-    assert "Coming next" in app.info[0].value
-
-
 def test_hello_world_trains_the_course_run_on_arrival():
     app = open_app("pages/hello_world.py")
     prediction = float(metric(app, "Prediction for x = 7"))
@@ -187,3 +180,63 @@ def test_convolutions_summary_tables_and_training_views():
     one_block = [table.value for table in app.dataframe if "parameters" in table.value.columns]
     assert one_block[0]["parameters"].iloc[-1] != 243_786 and len(one_block[0]) == 6
     assert "fashion_mnist_cnn.py" in app.code[0].value and "Conv2D(64, (3, 3)" in app.code[0].value
+
+
+def png_bytes(size=(200, 160), colour=(200, 120, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def synthetic_lesson_four() -> AppTest:
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Synthetic sample").run()
+    assert not app.exception
+    return app
+
+
+def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads():
+    app = synthetic_lesson_four()
+    assert [item.label for item in app.metric] == ["circles", "squares"]
+    app.slider(key="rw_epochs").set_value(2)
+    app.slider(key="rw_blocks").set_value(3)
+    app.button(key="FormSubmitter:rw_settings-Train").click().run()
+    assert not app.exception, app.exception
+    assert metric(app, "Epochs run") == "2 of 2"
+    assert app.session_state["runs/real_world_images"][-1].outcome == "finished"
+    assert "image_dataset_from_directory" in app.code[0].value
+
+    app.file_uploader(key="rw_photos").set_value(
+        [("orange.png", png_bytes(), "image/png"), ("broken.jpg", b"\xff\xd8 not really", "image/jpeg")]
+    ).run()
+    assert not app.exception, app.exception
+    captions = " ".join(str(image.proto) for image in app.get("image"))
+    assert "where it looked (Grad-CAM)" in captions and "orange.png" in captions
+    assert any("broken.jpg" in error.value and "truncated" in error.value for error in app.error)
+
+
+def test_real_world_refuses_a_zip_with_path_traversal():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("../escape.png", png_bytes())
+        bundle.writestr("horses/a.png", png_bytes())
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
+    app.file_uploader(key="rw_zip").set_value(("classes.zip", buffer.getvalue(), "application/zip")).run()
+    assert not app.exception, app.exception
+    assert ".." in app.error[0].value or "outside" in app.error[0].value
+
+
+def test_real_world_explains_a_wrong_folder(tmp_path):
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Local folder").run()
+    app.text_input[0].set_value(str(tmp_path / "nowhere")).run()
+    assert not app.exception
+    assert "one sub-folder per class" in app.error[0].value
