@@ -99,14 +99,19 @@ def per_class_bars(accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figur
     return figure
 
 
-def probability_bars(probabilities: np.ndarray, class_names: Sequence[str], true_label: int) -> go.Figure:
+def probability_bars(
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    true_label: int,
+    title: str = "The network's probabilities for this image (green: the true class)",
+) -> go.Figure:
     """What the network believes about one image: a probability per class, the true one marked."""
     colours = ["seagreen" if index == true_label else "steelblue" for index in range(len(class_names))]
     figure = go.Figure(
         go.Bar(x=list(class_names), y=probabilities, marker_color=colours, text=[f"{p:.1%}" for p in probabilities])
     )
     figure.update_layout(
-        title="The network's probabilities for this image (green: the true class)",
+        title=title,
         yaxis=dict(title="probability", range=[0, 1.05], tickformat=".0%"),
         height=360,
         margin=dict(t=50),

@@ -89,7 +89,9 @@ def accuracy_overlay_ui(lesson_key: str) -> None:
         st.plotly_chart(training_charts.accuracy_overlay([(run.label, run.accuracy) for run in runs]))
 
 
-def image_training_ui(lesson_key: str, lesson_name: str, config, submitted: bool, build, evaluate) -> dict | None:
+def image_training_ui(
+    lesson_key: str, lesson_name: str, config, submitted: bool, build, evaluate, held_out_name: str = "test"
+) -> dict | None:
     """The whole train-and-keep cycle of the image lessons, written once.
 
     `build(config)` returns (model, trainer); `evaluate(model, config)` returns an Evaluation on the
@@ -115,8 +117,8 @@ def image_training_ui(lesson_key: str, lesson_name: str, config, submitted: bool
                 accuracy=tuple(history.accuracy),
                 seconds=history.seconds,
                 results={
-                    "test accuracy": round(evaluation.accuracy, 4),
-                    "test loss": round(evaluation.loss, 4),
+                    f"{held_out_name} accuracy": round(evaluation.accuracy, 4),
+                    f"{held_out_name} loss": round(evaluation.loss, 4),
                     "parameters": model.count_params(),
                 },
                 outcome=outcome,
@@ -168,8 +170,8 @@ def classifier_results_ui(
             comparison = f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
         elif gap < -0.005:
             comparison = (
-                "the test accuracy is higher, because training accuracy is averaged over each epoch while the "
-                "network was still learning"
+                f"the {split_name} accuracy is higher, because training accuracy is averaged over each epoch while "
+                "the network was still learning"
             )
         else:
             comparison = "no gap: it does as well on new images as on the ones it trained on"

@@ -120,7 +120,8 @@ for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
 sizes = real_world.image_sizes(folder)
 st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
 for label, name in enumerate(folder.class_names):
-    paths = [path for path, index in folder.files if index == label][:8]
+    members = [path for path, index in folder.files if index == label]
+    paths = members[:: max(1, len(members) // 8)][:8]  # spread over the folder, not one sequence
     st.image([str(path) for path in paths], caption=[name] * len(paths), width=110)
 st.markdown(
     "Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn what a horse *is*, "
@@ -148,7 +149,9 @@ def evaluate(model, config: real_world.RealWorldConfig):
     )
 
 
-result = components.image_training_ui(LESSON, "Real-world images", config, submitted, build, evaluate)
+result = components.image_training_ui(
+    LESSON, "Real-world images", config, submitted, build, evaluate, held_out_name="validation"
+)
 if result is None:
     st.info("Press **Train**. With 150×150 photos, 15 epochs take about a minute here.")
     st.stop()
@@ -185,7 +188,10 @@ for upload in uploads or []:
         real_world.heatmap_overlay(photo, real_world.gradcam(model, photo)), caption="where it looked (Grad-CAM)"
     )
     bars_column.plotly_chart(
-        training_charts.probability_bars(probabilities, folder.class_names, said), key=f"rw_bars/{upload.file_id}"
+        training_charts.probability_bars(
+            probabilities, folder.class_names, said, title="What the network says (green: its answer)"
+        ),
+        key=f"rw_bars/{upload.file_id}",
     )
     with st.expander(f"Inside the network for {upload.name}"):
         names, maps = real_world.feature_maps(model, photo)

@@ -299,3 +299,30 @@ def test_convolutions_playground_and_feature_map_grid(browser, app_url, test_out
     page.wait_for_timeout(1000)
     page.screenshot(path=str(test_output / "convolutions-trained.png"), full_page=True)
     page.close()
+
+
+def test_real_world_trains_briefly_and_classifies_an_upload(browser, app_url, test_output, tmp_path):
+    from PIL import Image, ImageDraw
+
+    photo = tmp_path / "my-photo.png"
+    picture = Image.new("RGB", (320, 240), (120, 170, 90))
+    ImageDraw.Draw(picture).ellipse((100, 60, 220, 200), fill=(150, 100, 60))
+    picture.save(photo)
+
+    page = open_page(browser, f"{app_url}/real-world-images")
+    page.get_by_text("The pictures").first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    set_slider(page, "Epochs", "ArrowRight", 1)  # two epochs: a quick look, not the course's fifteen
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Classify your own photos").wait_for(timeout=300_000)
+    wait_until_idle(page)
+    assert metric_value(page, "Epochs run") == "2 of 2"
+    page.locator("[data-testid='stFileUploader'] input[type='file']").last.set_input_files(str(photo))
+    page.get_by_text("where it looked (Grad-CAM)").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.get_by_text("my-photo.png:").count() >= 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.set_viewport_size({"width": 1400, "height": 6400})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(test_output / "real-world-classified.png"), full_page=True)
+    page.close()
