@@ -135,22 +135,37 @@ def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
 
 
 def make_trainer(
-    config: RealWorldConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray, num_classes: int = 2
+    config: RealWorldConfig,
+    model: keras.Model,
+    images: np.ndarray,
+    labels: np.ndarray,
+    num_classes: int = 2,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> training.Trainer:
-    """The shared trainer with RMSprop, the course's loss, per-batch scaling and a held-out split."""
-    train_indices, validation_indices = split_validation(labels, config.validation_split, config.seed)
-    binary = num_classes == 2
-    targets = labels.astype(np.float32)[:, None] if binary else labels
+    """The shared trainer with RMSprop, the course's loss and per-batch scaling. It validates on
+    `validation` (the course's separate validation set) when given, else on a held-out split."""
+
+    def targets(values: np.ndarray) -> np.ndarray:
+        return values.astype(np.float32)[:, None] if num_classes == 2 else values
+
+    if validation is not None:
+        train_images, train_labels, held_out = images, labels, (validation[0], targets(validation[1]))
+    else:
+        train_indices, validation_indices = split_validation(labels, config.validation_split, config.seed)
+        train_images, train_labels = images[train_indices], labels[train_indices]
+        held_out = (
+            (images[validation_indices], targets(labels[validation_indices])) if len(validation_indices) else None
+        )
     return training.Trainer(
         model,
         training.make_optimizer("rmsprop", config.learning_rate),
-        "binary_crossentropy" if binary else "sparse_categorical_crossentropy",
-        images[train_indices],
-        targets[train_indices],
+        "binary_crossentropy" if num_classes == 2 else "sparse_categorical_crossentropy",
+        train_images,
+        targets(train_labels),
         batch_size=config.batch_size,
-        accuracy="binary" if binary else "sparse_categorical",
+        accuracy="binary" if num_classes == 2 else "sparse_categorical",
         input_scale=1 / 255,
-        validation=(images[validation_indices], targets[validation_indices]) if len(validation_indices) else None,
+        validation=held_out,
         seed=config.seed,
     )
 

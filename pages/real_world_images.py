@@ -14,6 +14,7 @@ from pages import components
 
 LESSON = "real_world_images"
 COURSE_URL = "https://storage.googleapis.com/learning-datasets/horse-or-human.zip"
+COURSE_VALIDATION_URL = "https://storage.googleapis.com/learning-datasets/validation-horse-or-human.zip"
 CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
 
@@ -56,17 +57,22 @@ def source_ui() -> image_folders.ImageFolder | None:
             ):
                 st.caption(f"From {COURSE_URL}, checked and kept in {CACHE_DIR} for later runs.")
                 return None
-            bar = st.progress(0.0, text="Downloading...")
-            folder = real_world.download_archive(
-                COURSE_URL,
-                CACHE_DIR,
-                on_progress=lambda got, total: bar.progress(
-                    min(1.0, got / total) if total else 0.0, text=f"Downloading: {got / 1e6:.0f} MB"
-                ),
-            )
-            bar.empty()
+            folders = []
+            for url in (COURSE_URL, COURSE_VALIDATION_URL):
+                bar = st.progress(0.0, text=f"Downloading {url.rsplit('/', 1)[-1]}...")
+                folders.append(
+                    real_world.download_archive(
+                        url,
+                        CACHE_DIR,
+                        on_progress=lambda got, total, bar=bar: bar.progress(
+                            min(1.0, got / total) if total else 0.0, text=f"Downloading: {got / 1e6:.0f} MB"
+                        ),
+                    )
+                )
+                bar.empty()
             st.session_state["rw_downloaded"] = True
-            return folder
+            st.session_state["rw_validation_folder"] = folders[1]
+            return folders[0]
         st.caption("Synthetic: circles and squares drawn by the app itself, so the lesson works offline.")
         return synthetic_sample()
     except (ValueError, ConnectionError) as problem:
@@ -112,6 +118,10 @@ st.markdown(
 folder = source_ui()
 if folder is None:
     st.stop()
+# The course's separate validation set comes with the download; other sources hold out a split.
+validation_folder = (
+    st.session_state.get("rw_validation_folder") if st.session_state.get("rw_source") == SOURCES[2] else None
+)
 
 st.subheader("The pictures")
 counts = st.columns(len(folder.class_names))
@@ -131,22 +141,33 @@ st.markdown(
 st.subheader("Train the course's network")
 config, submitted = settings_ui()
 images, labels = decoded(str(folder.root), folder.files, config.image_size)
-train_indices, validation_indices = real_world.split_validation(labels, config.validation_split, config.seed)
+validation = None
+if validation_folder is not None:
+    validation = decoded(str(validation_folder.root), validation_folder.files, config.image_size)
+    st.caption(f"Validating on the course's separate validation set ({len(validation[1])} photos), not a split.")
 if config.augment:
     st.caption("What augmentation shows the network of one photo on different epochs:")
     st.image(real_world.augmented_samples(images[0], count=6), width=110)
 
 
+def held_out(config: real_world.RealWorldConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The photos the network is scored on: the validation set, the held-out split, or (with
+    nothing held out) the training photos themselves."""
+    if validation is not None:
+        return validation
+    _, indices = real_world.split_validation(labels, config.validation_split, config.seed)
+    indices = indices if len(indices) else np.arange(len(labels))
+    return images[indices], labels[indices]
+
+
 def build(config: real_world.RealWorldConfig):
-    model = real_world.make_model(config, num_classes=len(folder.class_names))
-    return model, real_world.make_trainer(config, model, images, labels, num_classes=len(folder.class_names))
+    classes = len(folder.class_names)
+    model = real_world.make_model(config, num_classes=classes)
+    return model, real_world.make_trainer(config, model, images, labels, classes, validation=validation)
 
 
 def evaluate(model, config: real_world.RealWorldConfig):
-    _, held_out = real_world.split_validation(labels, config.validation_split, config.seed)
-    return real_world.evaluate(
-        model, images[held_out] if len(held_out) else images, labels[held_out] if len(held_out) else labels
-    )
+    return real_world.evaluate(model, *held_out(config))
 
 
 result = components.image_training_ui(
@@ -159,9 +180,9 @@ if result is None:
 overfitting = real_world.overfitting_note(result["history"])
 if overfitting:
     st.warning(overfitting, icon=":material/psychology_alt:")
-held_out = validation_indices if len(validation_indices) else np.arange(len(labels))
+held_out_images, held_out_labels = held_out(result["config"])
 components.classifier_results_ui(
-    LESSON, result, images[held_out], labels[held_out], folder.class_names, split_name="validation"
+    LESSON, result, held_out_images, held_out_labels, folder.class_names, split_name="validation"
 )
 
 st.header("Classify your own photos")

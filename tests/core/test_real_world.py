@@ -146,3 +146,18 @@ def test_download_checks_the_archive_and_caches_it(tmp_path):
     assert not (cache / "broken").exists()
     with pytest.raises(ConnectionError, match="synthetic sample"):
         real_world.download_archive((tmp_path / "missing.zip").as_uri(), cache)
+
+
+def test_a_separate_validation_set_replaces_the_split():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(20, 150, 150, 3), dtype=np.uint8)
+    labels = (np.arange(20) % 2).astype(np.uint8)
+    config = real_world.RealWorldConfig(epochs=1, conv_blocks=1, validation_split=0.2)
+    split = real_world.make_trainer(config, real_world.make_model(config), images, labels)
+    assert split.num_examples == 16
+    separate = real_world.make_trainer(
+        config, real_world.make_model(config), images, labels, validation=(images[:6], labels[:6])
+    )
+    assert separate.num_examples == 20
+    history = separate.run(training.TrainingHistory(1))
+    assert len(history.val_accuracy) == 1 and history.val_accuracy[0] in {i / 6 for i in range(7)}
