@@ -19,7 +19,7 @@ CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
 
 
-@st.cache_resource(show_spinner="Decoding the photos once...", max_entries=4)
+@st.cache_resource(show_spinner="Decoding the photos once...", max_entries=2)  # 300×300 photos take ~280 MB
 def decoded(root: str, files: tuple, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Read-only arrays shared by the visitors who use the same folder; `files` keys the cache."""
     return real_world.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
