@@ -54,6 +54,17 @@ def show_code_ui(script: str, file_name: str) -> None:
         st.download_button("Download " + file_name, script, file_name=file_name, mime="text/x-python")
 
 
+def stop_rule_ui(key_prefix: str, default_target: float) -> dict:
+    """The course's callback settings, the same in every lesson that offers it; the returned
+    fields go straight into the lesson's config."""
+    stop_enabled = st.checkbox("Stop at a target", False, key=f"{key_prefix}_stop")
+    stop_metric = st.radio("Metric", ["accuracy", "loss"], horizontal=True, key=f"{key_prefix}_stop_metric")
+    stop_target = st.number_input(
+        "Target (accuracy ≥ or loss ≤)", 0.0, 1.0, default_target, 0.01, key=f"{key_prefix}_stop_target"
+    )
+    return dict(stop_enabled=stop_enabled, stop_metric=stop_metric, stop_target=float(stop_target))
+
+
 def live_training_ui(trainer: training.Trainer, history: training.TrainingHistory, stop) -> None:
     """Trains with a progress bar and live curves. If the learner presses Stop or leaves, Streamlit
     interrupts this at its next update; `history` (kept in the session by the caller) still holds

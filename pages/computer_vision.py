@@ -41,12 +41,7 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
             percent = st.slider("Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent")
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed")
         st.markdown("**The course's callback: stop when a target is reached**")
-        stop_column, metric_column, target_column = st.columns(3)
-        stop_enabled = stop_column.checkbox("Stop at a target", False, key="cv_stop")
-        stop_metric = metric_column.radio("Metric", ["accuracy", "loss"], horizontal=True, key="cv_stop_metric")
-        stop_target = target_column.number_input(
-            "Target (accuracy ≥ or loss ≤)", 0.0, 1.0, 0.85, 0.01, key="cv_stop_target"
-        )
+        stop_settings = components.stop_rule_ui("cv", default_target=0.85)
         submitted = st.form_submit_button("Train", type="primary")
     config = computer_vision.DenseNetConfig(
         hidden_units=(units,) * layers,
@@ -57,9 +52,7 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
         epochs=epochs,
         train_fraction=percent / 100,
         scale_pixels=scale_pixels,
-        stop_enabled=stop_enabled,
-        stop_metric=stop_metric,
-        stop_target=float(stop_target),
+        **stop_settings,
         seed=int(seed),
     )
     return config, submitted

@@ -83,9 +83,7 @@ def cnn_settings_ui() -> tuple[convolutions.CnnConfig | None, bool]:
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cnn_seed")
         with stop_column:
             st.markdown("**The course's callback**")
-            stop_enabled = st.checkbox("Stop at a target", False, key="cnn_stop")
-            stop_metric = st.radio("Metric", ["accuracy", "loss"], horizontal=True, key="cnn_stop_metric")
-            stop_target = st.number_input("Target", 0.0, 1.0, 0.9, 0.01, key="cnn_stop_target")
+            stop_settings = components.stop_rule_ui("cnn", default_target=0.9)
         submitted = st.form_submit_button("Train", type="primary")
     try:
         config = convolutions.CnnConfig(
@@ -96,9 +94,7 @@ def cnn_settings_ui() -> tuple[convolutions.CnnConfig | None, bool]:
             dense_units=dense_units,
             epochs=epochs,
             train_fraction=percent / 100,
-            stop_enabled=stop_enabled,
-            stop_metric=stop_metric,
-            stop_target=float(stop_target),
+            **stop_settings,
             seed=int(seed),
         )
     except ValueError as problem:
