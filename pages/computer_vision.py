@@ -41,7 +41,8 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
             percent = st.slider("Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent")
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed")
         st.markdown("**The course's callback: stop when a target is reached**")
-        stop_settings = components.stop_rule_ui("cv", default_target=0.85)
+        with st.columns(3)[0]:
+            stop_settings = components.stop_rule_ui("cv", default_target=0.85)
         submitted = st.form_submit_button("Train", type="primary")
     config = computer_vision.DenseNetConfig(
         hidden_units=(units,) * layers,

@@ -240,6 +240,7 @@ def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, 
     page = open_page(browser, f"{app_url}/computer-vision")
     page.get_by_text("The ten classes").wait_for(timeout=120_000)
     wait_until_idle(page)
+    page.get_by_label("Random seed").wait_for(timeout=30_000)
     page.screenshot(path=str(test_output / "computer-vision-before-training.png"), full_page=True)
 
     # All the images for 3 epochs: a few seconds, long enough to watch the live chart.
