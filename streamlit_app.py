@@ -2,28 +2,13 @@
 
 import streamlit as st
 
+from core import course
+
 st.set_page_config(page_title="TensorFlow first steps", page_icon="🧠", layout="wide")
 
-pages = {
-    "Course": [
-        st.Page("pages/home.py", title="Course map", icon=":material/map:", default=True),
-    ],
-    "Lessons": [
-        st.Page("pages/hello_world.py", title="1 · Hello, World", icon=":material/show_chart:", url_path="hello-world"),
-        st.Page(
-            "pages/computer_vision.py",
-            title="2 · Computer vision",
-            icon=":material/checkroom:",
-            url_path="computer-vision",
-        ),
-        st.Page("pages/convolutions.py", title="3 · Convolutions", icon=":material/filter:", url_path="convolutions"),
-        st.Page(
-            "pages/real_world_images.py",
-            title="4 · Real-world images",
-            icon=":material/photo_camera:",
-            url_path="real-world-images",
-        ),
-    ],
-}
-
-st.navigation(pages).run()
+home = st.Page("pages/home.py", title="Course map", icon=":material/map:", default=True)
+lessons = [
+    st.Page(lesson.page, title=lesson.nav_title, icon=lesson.icon, url_path=lesson.url_path)
+    for lesson in course.LESSONS
+]
+st.navigation({"Course": [home], "Lessons": lessons}).run()

@@ -16,32 +16,34 @@ import time
 import numpy as np
 
 from bench import dense
-from core import computer_vision, convolutions, fashion_mnist, training
+from core import fashion_mnist, image_classifier, training
+from core.convolutions import cnn
 
 
-def stock_fit(config: convolutions.CnnConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
+def stock_fit(config: cnn.CnnConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
     """The course's code path on reshaped `x / 255.0` arrays. Returns (seconds, test accuracy)."""
     train_images = data.train_images.reshape(-1, 28, 28, 1) / 255.0
     test_images = data.test_images.reshape(-1, 28, 28, 1) / 255.0
-    return dense.course_fit(convolutions.make_model, config, train_images, test_images, data)
+    return dense.course_fit(cnn.make_model, config, train_images, test_images, data)
 
 
-def core_fit(config: convolutions.CnnConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float, float]:
+def core_fit(config: cnn.CnnConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float, float]:
     """Returns (seconds, test accuracy, training FLOPs)."""
     reports = []
     started = time.perf_counter()
-    model = convolutions.make_model(config)
-    trainer = convolutions.make_trainer(config, model, data.train_images, data.train_labels)
+    model = cnn.make_model(config)
+    trainer = cnn.make_trainer(config, model, data.train_images, data.train_labels)
     history = trainer.run(training.TrainingHistory(epochs_planned=config.epochs), on_progress=reports.append)
     seconds = time.perf_counter() - started
-    evaluation = computer_vision.evaluate(model, data.test_images[..., np.newaxis], data.test_labels, True)
-    flops = convolutions.training_flops_per_example(model) * trainer.num_examples * history.epochs_run
+    test_set = image_classifier.HeldOut(data.test_images, data.test_labels)
+    evaluation = image_classifier.evaluate(model, test_set, config.input_scale)
+    flops = cnn.training_flops_per_example(model) * trainer.num_examples * history.epochs_run
     return seconds, evaluation.accuracy, flops
 
 
 def run(repeats: int = 1) -> dict:
     data = fashion_mnist.load_fashion_mnist()
-    config = convolutions.CnnConfig()
+    config = cnn.CnnConfig()
     stock_runs, core_runs = [], []
     for repeat in range(repeats):
         stock_runs.append(stock_fit(config, data))

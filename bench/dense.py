@@ -15,12 +15,13 @@ import time
 import keras
 import numpy as np
 
-from core import computer_vision, fashion_mnist, training
+from core import fashion_mnist, image_classifier, training
+from core.computer_vision import dense_network
 
 
-def stock_fit(config: computer_vision.DenseNetConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
+def stock_fit(config: dense_network.DenseNetConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
     """The course's code path. Returns (seconds, test accuracy)."""
-    return course_fit(computer_vision.make_model, config, data.train_images / 255.0, data.test_images / 255.0, data)
+    return course_fit(dense_network.make_model, config, data.train_images / 255.0, data.test_images / 255.0, data)
 
 
 def course_fit(make_model, config, train_images: np.ndarray, test_images: np.ndarray, data) -> tuple[float, float]:
@@ -39,22 +40,23 @@ def course_fit(make_model, config, train_images: np.ndarray, test_images: np.nda
     return seconds, float(accuracy)
 
 
-def core_fit(config: computer_vision.DenseNetConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
+def core_fit(config: dense_network.DenseNetConfig, data: fashion_mnist.FashionMNIST) -> tuple[float, float]:
     """The dashboard's path, with a progress callback as the page uses. Returns (seconds, test accuracy)."""
     reports = []
     started = time.perf_counter()
-    model = computer_vision.make_model(config)
-    trainer = computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
+    model = dense_network.make_model(config)
+    trainer = dense_network.make_trainer(config, model, data.train_images, data.train_labels)
     trainer.run(training.TrainingHistory(epochs_planned=config.epochs), on_progress=reports.append)
     seconds = time.perf_counter() - started
-    evaluation = computer_vision.evaluate(model, data.test_images, data.test_labels, config.scale_pixels)
+    test_set = image_classifier.HeldOut(data.test_images, data.test_labels)
+    evaluation = image_classifier.evaluate(model, test_set, config.input_scale)
     assert reports, "progress must be reported"
     return seconds, evaluation.accuracy
 
 
 def run(repeats: int = 3) -> dict:
     data = fashion_mnist.load_fashion_mnist()
-    config = computer_vision.DenseNetConfig()
+    config = dense_network.DenseNetConfig()
     stock_runs, core_runs = [], []
     for repeat in range(repeats):
         stock_runs.append(stock_fit(config, data))

@@ -1,4 +1,4 @@
-"""Lesson 1: stock `model.fit(xs, ys, epochs=1000)` against `core.hello_world.fit_line`.
+"""Lesson 1: stock `model.fit(xs, ys, epochs=1000)` against `core.hello_world.neuron.fit_line`.
 
 Both sides start from the same initial weights (the same seeded initializer), train the course's
 neuron on the course's six points with sgd at 0.01 for 1000 full-batch epochs, and are timed from
@@ -15,7 +15,7 @@ import time
 import keras
 import numpy as np
 
-from core import hello_world
+from core.hello_world import neuron as hello_world
 
 EPOCHS = 1000
 QUERY_X = 7.0

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core import image_folders, real_world, training
+from core import image_classifier, image_folders, training
+from core.real_world_images import network, photos
 
 EPOCHS_TIMED = 3
 
@@ -42,14 +43,14 @@ class EpochTimer:
         self.callback = _Timer()
 
 
-def stock_epochs(root: Path, config: real_world.RealWorldConfig, count: int) -> list[float]:
+def stock_epochs(root: Path, config: network.RealWorldConfig, count: int) -> list[float]:
     """The course's code: ImageDataGenerator + flow_from_directory, batch 128."""
     import tensorflow as tf
 
     generator = tf.keras.preprocessing.image.ImageDataGenerator(rescale=1 / 255).flow_from_directory(
         str(root), target_size=(config.image_size, config.image_size), batch_size=128, class_mode="binary", seed=0
     )
-    model = real_world.make_model(config)
+    model = network.make_model(config)
     model.compile(
         optimizer=training.make_optimizer("rmsprop", config.learning_rate),
         loss="binary_crossentropy",
@@ -66,10 +67,10 @@ def stock_epochs(root: Path, config: real_world.RealWorldConfig, count: int) -> 
     return timer.times
 
 
-def core_epochs(images: np.ndarray, labels: np.ndarray, config: real_world.RealWorldConfig, count: int) -> list[float]:
-    model = real_world.make_model(config)
-    all_images = real_world.RealWorldConfig(validation_split=0.0, batch_size=128)
-    trainer = real_world.make_trainer(all_images, model, images, labels)
+def core_epochs(images: np.ndarray, labels: np.ndarray, config: network.RealWorldConfig, count: int) -> list[float]:
+    model = network.make_model(config)
+    all_images = network.RealWorldConfig(validation_split=0.0, batch_size=128)
+    trainer = network.make_trainer(all_images, model, network.split_photos(all_images, images, labels))
     history = training.TrainingHistory(epochs_planned=0)
     times = []
     for epoch in range(1, count + 1):
@@ -83,26 +84,26 @@ def core_epochs(images: np.ndarray, labels: np.ndarray, config: real_world.RealW
 def run(repeats: int = 1) -> dict:
     root = Path(os.environ.get("HORSE_OR_HUMAN_DIR", "../shared/datasets/horse-or-human"))
     folder = image_folders.scan_folder(root)
-    config = real_world.RealWorldConfig()
+    config = network.RealWorldConfig()
 
     stock_times = stock_epochs(root, config, EPOCHS_TIMED)
     started = time.perf_counter()
-    images, labels = real_world.load_images(folder, config.image_size)
+    images, labels = photos.load_images(folder, config.image_size)
     decode_s = time.perf_counter() - started
     core_times = core_epochs(images, labels, config, EPOCHS_TIMED)
     print(
         f"per epoch: stock {[round(t, 1) for t in stock_times]}, core {[round(t, 1) for t in core_times]}", flush=True
     )
 
-    model = real_world.make_model(config)
-    trainer = real_world.make_trainer(config, model, images, labels)
+    model = network.make_model(config)
+    trainer = network.make_trainer(config, model, network.split_photos(config, images, labels))
     started = time.perf_counter()
     history = trainer.run(training.TrainingHistory(epochs_planned=config.epochs))
     train_s = time.perf_counter() - started
     predict_times = []
     for index in range(21):
         started = time.perf_counter()
-        real_world.classify(model, images[index])
+        image_classifier.classify(model, images[index], config.input_scale)
         predict_times.append(time.perf_counter() - started)
 
     stock_s = statistics.median(stock_times[1:])

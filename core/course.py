@@ -1,4 +1,9 @@
-"""The course map: the four lessons, what each teaches and the question it answers."""
+"""The course map and the one lesson registry: every lesson's number, titles, page, address and icon.
+
+Everything else derives from this registry: the navigation in `streamlit_app.py`, each page's
+heading and session keys, the run records' lesson, and the course map. Renaming a lesson is a
+one-line change here; a test checks that no other file spells a lesson's title.
+"""
 
 from __future__ import annotations
 
@@ -8,48 +13,71 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Lesson:
     number: int
-    title: str
-    page: str  # path of the page file, as given to st.Page
+    key: str  # names the page file, the core package, the URL and the session's keys
+    title: str  # the course's title, shown as the page heading and on the course map
+    short_title: str  # shown in the navigation
+    icon: str  # a Material icon, as st.Page takes it
     question: str  # the question the lesson answers
     teaches: str  # what the learner does and sees
-    ready: bool  # False shows "coming next" on the course map
+    ready: bool = True  # False shows "coming next" on the course map
+
+    @property
+    def page(self) -> str:
+        """The page file, as given to st.Page and st.page_link."""
+        return f"pages/{self.key}.py"
+
+    @property
+    def url_path(self) -> str:
+        return self.key.replace("_", "-")
+
+    @property
+    def nav_title(self) -> str:
+        return f"{self.number} · {self.short_title}"
+
+    @property
+    def heading(self) -> str:
+        return f"Lesson {self.number} · {self.title}"
 
 
-LESSONS = (
-    Lesson(
-        1,
-        "Hello, World",
-        "pages/hello_world.py",
-        "Can a computer find the rule behind data and answers by itself?",
-        "One Dense neuron learns y = 0.5x + 0.5 from six points. Change the optimizer, learning rate and "
-        "epochs, watch the loss fall and the line settle, and see why x = 7 gives about 4.0, not exactly 4.",
-        ready=True,
-    ),
-    Lesson(
-        2,
-        "Introduction to computer vision",
-        "pages/computer_vision.py",
-        "How does a network tell a shirt from a sneaker?",
-        "A dense network learns the 10 classes of Fashion-MNIST, with a callback that stops training at a "
-        "target accuracy, a confusion matrix and the images it gets wrong.",
-        ready=True,
-    ),
-    Lesson(
-        3,
-        "Enhancing vision with convolutions",
-        "pages/convolutions.py",
-        "Why do convolutions see better than a flat list of pixels?",
-        "Apply 3×3 filters and 2×2 max pooling by hand to a photo, then train the course's CNN and look at "
-        "what every convolution and pooling layer outputs.",
-        ready=True,
-    ),
-    Lesson(
-        4,
-        "Using real-world images",
-        "pages/real_world_images.py",
-        "Can the network tell a horse from a human in photos it has never seen?",
-        "Train on folders of real colour photos, upload your own pictures to classify, and see where the "
-        "model fails and why (overfitting).",
-        ready=True,
-    ),
+HELLO_WORLD = Lesson(
+    1,
+    "hello_world",
+    "Hello, World",
+    "Hello, World",
+    ":material/show_chart:",
+    "Can a computer find the rule behind data and answers by itself?",
+    "One Dense neuron learns y = 0.5x + 0.5 from six points. Change the optimizer, learning rate and "
+    "epochs, watch the loss fall and the line settle, and see why x = 7 gives about 4.0, not exactly 4.",
 )
+COMPUTER_VISION = Lesson(
+    2,
+    "computer_vision",
+    "Introduction to computer vision",
+    "Computer vision",
+    ":material/checkroom:",
+    "How does a network tell a shirt from a sneaker?",
+    "A dense network learns the 10 classes of Fashion-MNIST, with a callback that stops training at a "
+    "target accuracy, a confusion matrix and the images it gets wrong.",
+)
+CONVOLUTIONS = Lesson(
+    3,
+    "convolutions",
+    "Enhancing vision with convolutions",
+    "Convolutions",
+    ":material/filter:",
+    "Why do convolutions see better than a flat list of pixels?",
+    "Apply 3×3 filters and 2×2 max pooling by hand to a photo, then train the course's CNN and look at "
+    "what every convolution and pooling layer outputs.",
+)
+REAL_WORLD_IMAGES = Lesson(
+    4,
+    "real_world_images",
+    "Using real-world images",
+    "Real-world images",
+    ":material/photo_camera:",
+    "Can the network tell a horse from a human in photos it has never seen?",
+    "Train on folders of real colour photos, upload your own pictures to classify, and see where the "
+    "model fails and why (overfitting).",
+)
+
+LESSONS = (HELLO_WORLD, COMPUTER_VISION, CONVOLUTIONS, REAL_WORLD_IMAGES)

@@ -1,4 +1,4 @@
-"""Lesson 4, "Using real-world images": folders of photos where each sub-folder is one class.
+"""Folders of photos where each sub-folder is one class (Lesson 4, and any lesson that trains on photos).
 
 The course trains on a folder such as horse-or-human, with `horses/` and `humans/` inside, and lets
 Keras's `flow_from_directory` turn the sorted sub-folder names into class indices. This module is the
@@ -177,10 +177,16 @@ def extract_zip_safely(
         except BaseException:
             _remove_contents(target_root, remove_folder=created)
             raise
-    tops = {PurePosixPath(_normalised_name(info)).parts[0] for info in kept}
-    is_wrapped = len(tops) == 1 and all(len(PurePosixPath(_normalised_name(info)).parts) >= 3 for info in kept)
-    root = destination / tops.pop() if is_wrapped else destination
-    return scan_folder(root), skips.notes()
+    return scan_folder(class_root(destination)), skips.notes()
+
+
+def class_root(folder: Path) -> Path:
+    """The folder itself, or the single folder inside it that holds the classes: a zip of
+    `horse-or-human/horses/...` unpacks to one folder wrapping the class folders."""
+    children = [child for child in folder.iterdir() if child.is_dir() and not child.name.startswith((".", "__"))]
+    if len(children) == 1 and any(grandchild.is_dir() for grandchild in children[0].iterdir()):
+        return children[0]
+    return folder
 
 
 def _normalised_name(info: zipfile.ZipInfo) -> str:

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 
 @dataclass(frozen=True)
 class RunRecord:
     """One finished (or interrupted) run: its label, settings, curves and headline numbers."""
 
-    lesson: str  # e.g. "Hello, World"
+    lesson: str  # the lesson's registry key, e.g. "hello_world" (core.course)
     number: int  # 1-based, in the order the learner trained them
     settings: dict[str, object]  # the config's fields, shown as table columns
     loss: tuple[float, ...]  # per epoch
@@ -35,12 +34,19 @@ class RunRecord:
 
 
 def settings_of(config: object) -> dict[str, object]:
-    """A config dataclass as table columns (the same object labels the run); tuples such as
-    hidden layer sizes read as "128×64"."""
-    return {
-        name: "×".join(str(item) for item in value) if isinstance(value, tuple) else value
-        for name, value in dataclasses.asdict(config).items()
-    }
+    """A config dataclass as table columns (the same object labels the run): tuples such as
+    hidden layer sizes read as "128×64", a stopping rule as "accuracy ≥ 0.9", none as "off"."""
+    return {field.name: _cell(getattr(config, field.name)) for field in dataclasses.fields(config)}
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, tuple):
+        return "×".join(str(item) for item in value)
+    if value is None:
+        return "off"
+    if dataclasses.is_dataclass(value):
+        return str(value)
+    return value
 
 
 def add_run(runs: list[RunRecord], record: RunRecord, limit: int = 50) -> list[RunRecord]:
@@ -62,21 +68,3 @@ def runs_table(runs: list[RunRecord]) -> pd.DataFrame:
         row["time (s)"] = round(run.seconds, 3)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def loss_overlay(runs: list[RunRecord], log_scale: bool = True) -> go.Figure:
-    """Every run's loss curve on one chart, so the effect of one setting is visible at a glance."""
-    figure = go.Figure()
-    for run in runs:
-        epochs = np.arange(1, len(run.loss) + 1)
-        figure.add_trace(go.Scatter(x=epochs, y=run.loss, mode="lines", name=run.label))
-    figure.update_layout(
-        title="Loss per epoch, all your runs",
-        xaxis_title="epoch",
-        yaxis_title="loss (log scale)" if log_scale else "loss",
-        legend_title="run",
-        margin=dict(t=50, b=40),
-    )
-    if log_scale:
-        figure.update_yaxes(type="log")
-    return figure

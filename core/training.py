@@ -56,6 +56,10 @@ class StopAtTarget:
         if not math.isfinite(self.target):
             raise ValueError("The stopping target must be a finite number.")
 
+    def __str__(self) -> str:
+        """How the run table shows the rule: "accuracy ≥ 0.9" or "loss ≤ 0.3"."""
+        return f"accuracy ≥ {self.target:g}" if self.metric == "accuracy" else f"loss ≤ {self.target:g}"
+
     def reached(self, loss: float, accuracy: float | None) -> bool:
         if self.metric == "loss":
             return loss <= self.target
@@ -153,6 +157,7 @@ class Trainer:
         jit_compile: bool = False,
         steps_per_call: int | None = None,
         validation: tuple[np.ndarray, np.ndarray] | None = None,
+        stop: StopAtTarget | None = None,
         seed: int = 0,
     ) -> None:
         if len(x) != len(y) or len(x) == 0:
@@ -168,6 +173,7 @@ class Trainer:
         self.accuracy_kind = accuracy
         self.record_weights = record_weights
         self.shuffle = shuffle
+        self.stop = stop  # the course's callback, checked at the end of every epoch
         self._rng = np.random.default_rng(seed)
         self._x = tf.convert_to_tensor(x)
         self._y = tf.convert_to_tensor(y)
@@ -264,7 +270,6 @@ class Trainer:
         self,
         history: TrainingHistory,
         *,
-        stop: StopAtTarget | None = None,
         on_progress: ProgressCallback | None = None,
         report_every_s: float = 0.5,
     ) -> TrainingHistory:
@@ -282,7 +287,7 @@ class Trainer:
         while not history.finished:
             steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
             count = min(self.steps_per_call, steps_left)
-            if stop is not None or self._validation is not None:
+            if self.stop is not None or self._validation is not None:
                 # The callback and validation act at the end of an epoch, never past it.
                 count = min(count, self.steps_per_epoch - step_in_epoch)
             indices = np.zeros((self.steps_per_call, self.batch_size), dtype=np.int32)
@@ -309,9 +314,7 @@ class Trainer:
                 epoch_seen += size
                 step_in_epoch += 1
                 if step_in_epoch == self.steps_per_epoch:
-                    self._end_epoch(
-                        history, epoch_loss_sum / epoch_seen, epoch_hits / epoch_seen, snapshots[step], stop
-                    )
+                    self._end_epoch(history, epoch_loss_sum / epoch_seen, epoch_hits / epoch_seen, snapshots[step])
                     epoch_loss_sum = epoch_hits = epoch_seen = 0.0
                     step_in_epoch = 0
                     if history.finished:
@@ -350,7 +353,6 @@ class Trainer:
         loss: float,
         accuracy: float,
         snapshot: np.ndarray,
-        stop: StopAtTarget | None,
     ) -> None:
         history.loss.append(loss)
         if self.accuracy_kind:
@@ -361,6 +363,6 @@ class Trainer:
             history.val_accuracy.append(val_accuracy)
         if self.record_weights:
             history.weights.append(snapshot.copy())
-        if stop is not None and stop.reached(loss, accuracy if self.accuracy_kind else None):
+        if self.stop is not None and self.stop.reached(loss, accuracy if self.accuracy_kind else None):
             history.stopped_at_target = history.epochs_run
-            history.stop_message = stop.message(history.epochs_run)
+            history.stop_message = self.stop.message(history.epochs_run)

@@ -5,22 +5,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import code_export, computer_vision, fashion_mnist, training_charts
+from core import course, fashion_mnist, image_classifier
+from core.computer_vision import charts, dense_network, pixels
 from pages import components
 
-LESSON = "computer_vision"
+LESSON = course.COMPUTER_VISION
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 UNITS = (16, 32, 64, 128, 256, 512, 1024)
 NAMES = fashion_mnist.CLASS_NAMES
 
 
-@st.cache_resource(show_spinner="Loading Fashion-MNIST...")
-def load_data() -> fashion_mnist.FashionMNIST:
-    """Read-only and shared by every visitor: loaded once per server."""
-    return fashion_mnist.load_fashion_mnist()
-
-
-def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
+def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
     """The network and training settings, in a form so that moving a slider does not retrain."""
     with st.form("cv_settings"):
         architecture, optimizer_column, run_column = st.columns(3)
@@ -28,7 +23,7 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
             st.markdown("**Architecture**")
             layers = st.slider("Hidden layers", 1, 3, 1, key="cv_layers")
             units = st.select_slider("Units per hidden layer", UNITS, value=128, key="cv_units")
-            activation = st.selectbox("Activation", computer_vision.ACTIVATIONS, key="cv_activation")
+            activation = st.selectbox("Activation", dense_network.ACTIVATIONS, key="cv_activation")
         with optimizer_column:
             st.markdown("**Optimizer**")
             optimizer = st.selectbox("Optimizer", ["adam", "sgd", "rmsprop"], key="cv_optimizer")
@@ -42,9 +37,9 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed")
         st.markdown("**The course's callback: stop when a target is reached**")
         with st.columns(3)[0]:
-            stop_settings = components.stop_rule_ui("cv", default_target=0.85)
+            stop = components.stop_rule_ui("cv", default_target=0.85)
         submitted = st.form_submit_button("Train", type="primary")
-    config = computer_vision.DenseNetConfig(
+    config = dense_network.DenseNetConfig(
         hidden_units=(units,) * layers,
         activation=activation,
         optimizer=optimizer,
@@ -53,39 +48,35 @@ def settings_ui() -> tuple[computer_vision.DenseNetConfig, bool]:
         epochs=epochs,
         train_fraction=percent / 100,
         scale_pixels=scale_pixels,
-        **stop_settings,
+        stop=stop,
         seed=int(seed),
     )
     return config, submitted
 
 
-st.title("Lesson 2 · Introduction to computer vision")
+st.title(LESSON.heading)
 st.markdown(
     "From fitting a line to recognising clothing. The neuron of Lesson 1 took one number; here a "
     "network takes all 784 pixels of a 28×28 photo and answers with ten probabilities, one per kind of "
     "clothing. Nobody writes rules for *sleeve* or *heel*: the network finds them from 60,000 labelled examples."
 )
 
-try:
-    data = load_data()
-except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
-    st.error(str(problem), icon=":material/cloud_off:")
-    st.stop()
+data = components.fashion_mnist_ui()
 st.caption(
     f"Data: {data.source}. {len(data.train_labels):,} training and {len(data.test_labels):,} test images, "
     f"kept as bytes ({data.nbytes / 1e6:.0f} MB in memory)."
 )
 
 st.subheader("The ten classes")
-samples = computer_vision.samples_per_class(data.train_labels, per_class=5)
+samples = pixels.samples_per_class(data.train_labels, per_class=5)
 gallery = st.columns(5)
 for label, indices in samples.items():
     strip = np.hstack([data.train_images[index] for index in indices])
     gallery[label % 5].image(strip, caption=f"{label}: {NAMES[label]}", width="stretch", clamp=True)
 
 with st.expander("Why divide the pixels by 255?"):
-    raw, scaled = computer_vision.pixel_histograms(data.train_images)
-    st.plotly_chart(training_charts.pixel_histogram(raw, scaled))
+    raw, scaled = pixels.pixel_histograms(data.train_images)
+    st.plotly_chart(charts.pixel_histogram(raw, scaled))
     st.markdown(
         "Scaling keeps every input between 0 and 1, so the first layer's weighted sums start small and the "
         "gradients are well behaved. Untick **Scale pixels** below and train to see the difference. The "
@@ -97,23 +88,17 @@ st.subheader("Train the network")
 config, submitted = settings_ui()
 
 
-def build(config: computer_vision.DenseNetConfig):
-    model = computer_vision.make_model(config)
-    return model, computer_vision.make_trainer(config, model, data.train_images, data.train_labels)
-
-
-def evaluate(model, config: computer_vision.DenseNetConfig) -> computer_vision.Evaluation:
-    return computer_vision.evaluate(model, data.test_images, data.test_labels, config.scale_pixels)
-
-
-result = components.image_training_ui(LESSON, "Computer vision", config, submitted, build, evaluate)
-if result is None:
+if submitted:
+    model = dense_network.make_model(config)
+    trainer = dense_network.make_trainer(config, model, data.train_images, data.train_labels)
+    test_set = image_classifier.HeldOut(data.test_images, data.test_labels, "test")
+    components.train_ui(LESSON, config, model, trainer, test_set)
+run = components.trained_run(LESSON)
+if run is None:
     st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
     st.stop()
 
-components.classifier_results_ui(
-    LESSON, result, data.test_images, data.test_labels, NAMES, confusion_note=components.FASHION_CONFUSION
-)
+components.classifier_results_ui(LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
-components.show_code_ui(code_export.dense_script(result["config"]), "fashion_mnist_dense.py")
+components.show_code_ui(dense_network.make_script(run.config), "fashion_mnist_dense.py")

@@ -6,18 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import code_export, computer_vision, convolution_charts, convolution_playground, convolutions, fashion_mnist
+from core import course, fashion_mnist, feature_map_charts, image_classifier, uploads
+from core.convolutions import cnn, comparison, playground
 from pages import components
 
-LESSON = "convolutions"
+LESSON = course.CONVOLUTIONS
 NAMES = fashion_mnist.CLASS_NAMES
-PRESETS = convolution_playground.KERNEL_PRESETS
-
-
-@st.cache_resource(show_spinner="Loading Fashion-MNIST...")
-def load_data() -> fashion_mnist.FashionMNIST:
-    """Read-only and shared by every visitor: loaded once per server (as in Lesson 2)."""
-    return fashion_mnist.load_fashion_mnist()
+PRESETS = playground.KERNEL_PRESETS
 
 
 def photo_ui() -> np.ndarray | None:
@@ -26,7 +21,7 @@ def photo_ui() -> np.ndarray | None:
         "Photo", ["Camera photo (ships with scikit-image)", "My own photo"], horizontal=True, key="cp_src"
     )
     if source.startswith("Camera"):
-        return convolution_playground.sample_photo()
+        return playground.sample_photo()
     upload = st.file_uploader(
         "A photo (PNG, JPEG, WebP, GIF or BMP)", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"]
     )
@@ -34,7 +29,7 @@ def photo_ui() -> np.ndarray | None:
         st.caption("Upload a photo to filter it; until then nothing is shown.")
         return None
     try:
-        return convolution_playground.photo_from_upload(upload.getvalue())
+        return uploads.grey_photo_from_upload(upload.getvalue())
     except ValueError as problem:
         st.error(f"{upload.name}: {problem}", icon=":material/broken_image:")
         return None
@@ -52,7 +47,7 @@ def kernel_ui() -> tuple[np.ndarray | None, float]:
         "Weight (multiplies the result)",
         -10.0,
         10.0,
-        convolution_playground.PRESET_WEIGHTS[preset],
+        playground.PRESET_WEIGHTS[preset],
         0.01,
         format="%.4f",
         key=f"cp_weight/{preset}",
@@ -64,13 +59,13 @@ def kernel_ui() -> tuple[np.ndarray | None, float]:
     return kernel, weight
 
 
-def cnn_settings_ui() -> tuple[convolutions.CnnConfig | None, bool]:
+def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
     with st.form("cnn_settings"):
         network, training_column, stop_column = st.columns(3)
         with network:
             st.markdown("**Network**")
             blocks = st.slider("Convolution blocks", 1, 3, 2, key="cnn_blocks")
-            filters = st.select_slider("Filters per block", convolutions.FILTER_CHOICES, value=64, key="cnn_filters")
+            filters = st.select_slider("Filters per block", cnn.FILTER_CHOICES, value=64, key="cnn_filters")
             kernel_size = st.radio(
                 "Kernel size", [3, 5], horizontal=True, format_func=lambda k: f"{k}×{k}", key="cnn_k"
             )
@@ -83,10 +78,10 @@ def cnn_settings_ui() -> tuple[convolutions.CnnConfig | None, bool]:
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cnn_seed")
         with stop_column:
             st.markdown("**The course's callback**")
-            stop_settings = components.stop_rule_ui("cnn", default_target=0.9)
+            stop = components.stop_rule_ui("cnn", default_target=0.9)
         submitted = st.form_submit_button("Train", type="primary")
     try:
-        config = convolutions.CnnConfig(
+        config = cnn.CnnConfig(
             conv_blocks=blocks,
             filters=filters,
             kernel_size=kernel_size,
@@ -94,7 +89,7 @@ def cnn_settings_ui() -> tuple[convolutions.CnnConfig | None, bool]:
             dense_units=dense_units,
             epochs=epochs,
             train_fraction=percent / 100,
-            **stop_settings,
+            stop=stop,
             seed=int(seed),
         )
     except ValueError as problem:
@@ -103,7 +98,7 @@ def cnn_settings_ui() -> tuple[convolutions.CnnConfig | None, bool]:
     return config, submitted
 
 
-st.title("Lesson 3 · Enhancing vision with convolutions")
+st.title(LESSON.heading)
 st.markdown(
     "The dense network of Lesson 2 sees a flat list of 784 pixels: it has no idea which pixels are neighbours. "
     "A **convolution** slides a small filter over the image and answers, at every position, *how much does this "
@@ -118,20 +113,16 @@ with kernel_column:
 with photo_column:
     photo = photo_ui()
     if photo is not None and kernel is not None:
-        result = convolution_playground.filter_and_pool(photo, kernel, weight)
+        result = playground.filter_and_pool(photo, kernel, weight)
         original, filtered, pooled = st.columns(3)
         original.image(result.photo / 255, caption=f"photo {photo.shape[1]}×{photo.shape[0]}", clamp=True)
         filtered.image(result.filtered / 255, caption="after the 3×3 filter", clamp=True)
         pooled.image(result.pooled / 255, caption="after 2×2 max pooling", clamp=True)
-        st.markdown(f"**{result.shapes_sentence}.** {convolution_playground.describe_kernel(kernel, weight)}")
-        st.markdown(convolution_playground.pooling_sentence())
+        st.markdown(f"**{result.shapes_sentence}.** {playground.describe_kernel(kernel, weight)}")
+        st.markdown(playground.pooling_sentence())
 
 st.header("The course's CNN")
-try:
-    data = load_data()
-except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
-    st.error(str(problem), icon=":material/cloud_off:")
-    st.stop()
+data = components.fashion_mnist_ui()
 
 config, submitted = cnn_settings_ui()
 if config is None:
@@ -139,48 +130,40 @@ if config is None:
 cnn_summary, dense_summary = st.columns(2)
 with cnn_summary:
     st.markdown("**This CNN** (`model.summary()`)")
-    st.dataframe(convolutions.model_summary(convolutions.make_model(config)), hide_index=True)
+    st.dataframe(cnn.model_summary(cnn.make_model(config)), hide_index=True)
 with dense_summary:
     st.markdown("**Lesson 2's dense network**, for comparison")
-    st.dataframe(
-        convolutions.model_summary(computer_vision.make_model(computer_vision.DenseNetConfig())), hide_index=True
-    )
+    st.dataframe(cnn.model_summary(cnn.dense_baseline()), hide_index=True)
 st.caption(
     "Convolution filters are tiny (a 3×3 filter has 9 weights, however large the image), so most parameters sit in "
     "the first Dense layer after Flatten. Pooling has none: it only shrinks the maps."
 )
 
 
-def build(config: convolutions.CnnConfig):
-    model = convolutions.make_model(config)
-    return model, convolutions.make_trainer(config, model, data.train_images, data.train_labels)
-
-
-def evaluate(model, config: convolutions.CnnConfig) -> computer_vision.Evaluation:
-    return computer_vision.evaluate(model, data.test_images[..., np.newaxis], data.test_labels, config.scale_pixels)
-
-
 st.caption("On two CPU cores one epoch on 20% of the images takes about 10 seconds; all 60,000 take about a minute.")
-result = components.image_training_ui(LESSON, "Convolutions", config, submitted, build, evaluate)
-if result is None:
+if submitted:
+    model = cnn.make_model(config)
+    trainer = cnn.make_trainer(config, model, data.train_images, data.train_labels)
+    test_set = image_classifier.HeldOut(data.test_images, data.test_labels, "test")
+    components.train_ui(LESSON, config, model, trainer, test_set)
+run = components.trained_run(LESSON)
+if run is None:
     st.info("Press **Train** to train the CNN, then look inside it.")
     st.stop()
 
-components.classifier_results_ui(
-    LESSON, result, data.test_images, data.test_labels, NAMES, confusion_note=components.FASHION_CONFUSION
-)
+components.classifier_results_ui(LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION)
 
 st.header("Inside the trained network")
-model = result["model"]
-layer_names = [layer.name for layer in convolutions.feature_layers(model)]
+model = run.model
+layer_names = [layer.name for layer in image_classifier.feature_layers(model)]
 class_column, filter_column = st.columns(2)
 label = class_column.selectbox("Three test images of the class", range(10), index=9, format_func=lambda i: NAMES[i])
-examples = convolutions.same_class_examples(data.test_labels, label, count=3)
-maps = convolutions.feature_maps(model, data.test_images[examples], result["config"].scale_pixels)
+examples = cnn.same_class_examples(data.test_labels, label, count=3)
+maps = image_classifier.feature_maps(model, data.test_images[examples], run.config.input_scale)
 filter_index = filter_column.slider("Filter", 0, maps[0].shape[-1] - 1, 1, key="cnn_filter")
 # theme=None: Streamlit's chart theme would recolour the pictures.
 st.plotly_chart(
-    convolution_charts.feature_map_grid(data.test_images[examples], maps, layer_names, filter_index), theme=None
+    feature_map_charts.feature_map_grid(data.test_images[examples], maps, layer_names, filter_index), theme=None
 )
 st.caption(
     "The same filter lights up on the same parts of all three images: that is the feature it has learned to detect. "
@@ -189,16 +172,16 @@ st.caption(
 layer_index = st.selectbox(
     "All filters of one layer, for the first image", range(len(layer_names)), format_func=lambda i: layer_names[i]
 )
-st.plotly_chart(convolution_charts.all_filters_grid(maps[layer_index][0], layer_names[layer_index]), theme=None)
-st.plotly_chart(convolution_charts.kernel_grid(convolutions.first_layer_kernels(model)), theme=None)
+st.plotly_chart(feature_map_charts.all_filters_grid(maps[layer_index][0], layer_names[layer_index]), theme=None)
+st.plotly_chart(feature_map_charts.kernel_grid(cnn.first_layer_kernels(model)), theme=None)
 
 st.header("Dense network vs CNN")
-all_runs = components.session_runs("computer_vision") + components.session_runs(LESSON)
-table = convolution_charts.dense_vs_cnn_table(all_runs)
-st.plotly_chart(convolution_charts.dense_vs_cnn_chart(table))
+dense_runs = components.session_runs(course.COMPUTER_VISION)
+table = comparison.dense_vs_cnn_table(dense_runs, components.session_runs(LESSON))
+st.plotly_chart(comparison.dense_vs_cnn_chart(table))
 st.dataframe(table, hide_index=True)
-if not components.session_runs("computer_vision"):
+if not dense_runs:
     st.caption("Train the dense network in Lesson 2 too, and its runs appear here beside the CNN's.")
 
 components.runs_ui(LESSON, log_scale=False)
-components.show_code_ui(code_export.cnn_script(result["config"]), "fashion_mnist_cnn.py")
+components.show_code_ui(cnn.make_script(run.config), "fashion_mnist_cnn.py")

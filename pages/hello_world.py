@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import charts, code_export, hello_world
+from core import course
 from core import runs as run_history
+from core.hello_world import charts
+from core.hello_world import neuron as hello_world
 from pages import components
 
-LESSON = "hello_world"
+LESSON = course.HELLO_WORLD
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
@@ -50,7 +52,7 @@ def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
     return config, float(query_x)
 
 
-st.title("Lesson 1 · Hello, World: one neuron learns a rule")
+st.title(f"{LESSON.heading}: one neuron learns a rule")
 st.markdown(
     "In traditional programming you write the **rules**, feed in **data** and get **answers**. "
     "Machine learning turns that around: you give it **data and answers**, and it finds the **rules**. "
@@ -87,7 +89,7 @@ if submitted or "fit" not in state:
         components.record_run(
             LESSON,
             run_history.RunRecord(
-                lesson="Hello, World",
+                lesson=LESSON.key,
                 number=components.next_run_number(LESSON),
                 settings={**run_history.settings_of(config), "points": len(points.xs)},
                 loss=tuple(float(value) for value in fit.loss),
@@ -138,4 +140,4 @@ if "fit" in state:
         "the valley is long and flat along one direction, which is why the last steps are slow."
     )
     components.runs_ui(LESSON, log_scale=log_scale)
-    components.show_code_ui(code_export.hello_world_script(fit.points, fit.config, query_x), "hello_world.py")
+    components.show_code_ui(hello_world.make_script(fit.points, fit.config, query_x), "hello_world.py")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.course import LESSONS
+from core import course
 
 st.title("TensorFlow first steps, by doing them")
 st.markdown(
@@ -12,9 +12,9 @@ st.markdown(
 )
 
 columns = st.columns(2)
-for index, lesson in enumerate(LESSONS):
+for index, lesson in enumerate(course.LESSONS):
     with columns[index % 2].container(border=True):
-        st.subheader(f"Lesson {lesson.number} · {lesson.title}")
+        st.subheader(lesson.heading)
         st.markdown(f"**The question:** {lesson.question}")
         st.markdown(lesson.teaches)
         if lesson.ready:

@@ -9,20 +9,18 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core import code_export, convolution_charts, image_folders, real_world, training_charts
+from core import classifier_charts, course, feature_map_charts, image_classifier, image_folders, uploads
+from core.real_world_images import course_download, exports, gradcam, network, photos
 from pages import components
 
-LESSON = "real_world_images"
-COURSE_URL = "https://storage.googleapis.com/learning-datasets/horse-or-human.zip"
-COURSE_VALIDATION_URL = "https://storage.googleapis.com/learning-datasets/validation-horse-or-human.zip"
-CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
+LESSON = course.REAL_WORLD_IMAGES
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
 
 
 @st.cache_resource(show_spinner="Decoding the photos once...", max_entries=2)  # 300×300 photos take ~280 MB
 def decoded(root: str, files: tuple, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Read-only arrays shared by the visitors who use the same folder; `files` keys the cache."""
-    return real_world.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
+    return photos.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
 
 
 @st.cache_resource(show_spinner="Drawing the synthetic sample...")
@@ -55,24 +53,21 @@ def source_ui() -> image_folders.ImageFolder | None:
                 not st.button("Download (about 140 MB, once)", key="rw_download")
                 and "rw_downloaded" not in st.session_state
             ):
-                st.caption(f"From {COURSE_URL}, checked and kept in {CACHE_DIR} for later runs.")
-                return None
-            folders = []
-            for url in (COURSE_URL, COURSE_VALIDATION_URL):
-                bar = st.progress(0.0, text=f"Downloading {url.rsplit('/', 1)[-1]}...")
-                folders.append(
-                    real_world.download_archive(
-                        url,
-                        CACHE_DIR,
-                        on_progress=lambda got, total, bar=bar: bar.progress(
-                            min(1.0, got / total) if total else 0.0, text=f"Downloading: {got / 1e6:.0f} MB"
-                        ),
-                    )
+                st.caption(
+                    f"From {course_download.TRAINING_URL}, checked and kept in {course_download.CACHE_DIR} "
+                    "for later runs."
                 )
-                bar.empty()
+                return None
+            bar = st.progress(0.0, text="Downloading...")
+            training_folder, validation_folder = course_download.download_course_data(
+                on_progress=lambda name, got, total: bar.progress(
+                    min(1.0, got / total) if total else 0.0, text=f"Downloading {name}: {got / 1e6:.0f} MB"
+                )
+            )
+            bar.empty()
             st.session_state["rw_downloaded"] = True
-            st.session_state["rw_validation_folder"] = folders[1]
-            return folders[0]
+            st.session_state["rw_validation_folder"] = validation_folder
+            return training_folder
         st.caption("Synthetic: circles and squares drawn by the app itself, so the lesson works offline.")
         return synthetic_sample()
     except (ValueError, ConnectionError) as problem:
@@ -80,7 +75,7 @@ def source_ui() -> image_folders.ImageFolder | None:
         return None
 
 
-def settings_ui() -> tuple[real_world.RealWorldConfig, bool]:
+def settings_ui() -> tuple[network.RealWorldConfig, bool]:
     with st.form("rw_settings"):
         network, training_column = st.columns(2)
         with network:
@@ -96,7 +91,7 @@ def settings_ui() -> tuple[real_world.RealWorldConfig, bool]:
             batch_size = st.select_slider("Batch size", (8, 16, 32, 64, 128), value=32, key="rw_batch")
             split = st.slider("Held out for validation (%)", 0, 50, 20, key="rw_split")
         submitted = st.form_submit_button("Train", type="primary")
-    config = real_world.RealWorldConfig(
+    config = network.RealWorldConfig(
         image_size=size,
         conv_blocks=blocks,
         learning_rate=learning_rate,
@@ -108,7 +103,7 @@ def settings_ui() -> tuple[real_world.RealWorldConfig, bool]:
     return config, submitted
 
 
-st.title("Lesson 4 · Using real-world images")
+st.title(LESSON.heading)
 st.markdown(
     "Fashion-MNIST was tidy: small grey images, the item centred. Real photos are large, in colour, and the "
     "subject can be anywhere, at any size, on any background. Here the course's network learns from folders of "
@@ -127,7 +122,7 @@ st.subheader("The pictures")
 counts = st.columns(len(folder.class_names))
 for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
     column.metric(name, f"{count:,} images")
-sizes = real_world.image_sizes(folder)
+sizes = photos.image_sizes(folder)
 st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
 for label, name in enumerate(folder.class_names):
     members = [path for path, index in folder.files if index == label]
@@ -147,43 +142,23 @@ if validation_folder is not None:
     st.caption(f"Validating on the course's separate validation set ({len(validation[1])} photos), not a split.")
 if config.augment:
     st.caption("What augmentation shows the network of one photo on different epochs:")
-    st.image(real_world.augmented_samples(images[0], count=6), width=110)
+    st.image(network.augmented_samples(images[0], count=6), width=110)
 
 
-def held_out(config: real_world.RealWorldConfig) -> tuple[np.ndarray, np.ndarray]:
-    """The photos the network is scored on: the validation set, the held-out split, or (with
-    nothing held out) the training photos themselves."""
-    if validation is not None:
-        return validation
-    _, indices = real_world.split_validation(labels, config.validation_split, config.seed)
-    indices = indices if len(indices) else np.arange(len(labels))
-    return images[indices], labels[indices]
-
-
-def build(config: real_world.RealWorldConfig):
-    classes = len(folder.class_names)
-    model = real_world.make_model(config, num_classes=classes)
-    return model, real_world.make_trainer(config, model, images, labels, classes, validation=validation)
-
-
-def evaluate(model, config: real_world.RealWorldConfig):
-    return real_world.evaluate(model, *held_out(config))
-
-
-result = components.image_training_ui(
-    LESSON, "Real-world images", config, submitted, build, evaluate, held_out_name="validation"
-)
-if result is None:
+if submitted:
+    split = network.split_photos(config, images, labels, validation)
+    model = network.make_model(config, num_classes=len(folder.class_names))
+    trainer = network.make_trainer(config, model, split)
+    components.train_ui(LESSON, config, model, trainer, split.scored_on)
+run = components.trained_run(LESSON)
+if run is None:
     st.info("Press **Train**. With 150×150 photos, 15 epochs take about a minute here.")
     st.stop()
 
-overfitting = real_world.overfitting_note(result["history"])
+overfitting = network.overfitting_note(run.history)
 if overfitting:
     st.warning(overfitting, icon=":material/psychology_alt:")
-held_out_images, held_out_labels = held_out(result["config"])
-components.classifier_results_ui(
-    LESSON, result, held_out_images, held_out_labels, folder.class_names, split_name="validation"
-)
+components.classifier_results_ui(LESSON, run, folder.class_names)
 
 st.header("Classify your own photos")
 st.markdown(
@@ -191,47 +166,49 @@ st.markdown(
     f"**{folder.class_names[-1]}**, below it says **{folder.class_names[0]}**. Try photos unlike the training set "
     "(a real horse, a person in a costume): this is where you see what it really learned."
 )
-uploads = st.file_uploader(
+photo_uploads = st.file_uploader(
     "Photos (JPEG, PNG or WebP)", type=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True, key="rw_photos"
 )
-model = result["model"]
-for upload in uploads or []:
+model = run.model
+for upload in photo_uploads or []:
     try:
-        photo = real_world.image_from_upload(upload.getvalue(), result["config"].image_size)
+        photo = uploads.square_photo_from_upload(upload.getvalue(), run.config.image_size)
     except ValueError as problem:
         st.error(f"{upload.name}: {problem}", icon=":material/broken_image:")
         continue
-    probabilities = real_world.classify(model, photo)
+    probabilities = image_classifier.classify(model, photo, run.config.input_scale)
     said = int(np.argmax(probabilities))
     photo_column, heat_column, bars_column = st.columns([1, 1, 2])
     photo_column.image(photo, caption=f"{upload.name}: {folder.class_names[said]}")
     heat_column.image(
-        real_world.heatmap_overlay(photo, real_world.gradcam(model, photo)), caption="where it looked (Grad-CAM)"
+        gradcam.heatmap_overlay(photo, gradcam.gradcam(model, photo)), caption="where it looked (Grad-CAM)"
     )
     bars_column.plotly_chart(
-        training_charts.probability_bars(
+        classifier_charts.probability_bars(
             probabilities, folder.class_names, said, title="What the network says (green: its answer)"
         ),
         key=f"rw_bars/{upload.file_id}",
     )
     with st.expander(f"Inside the network for {upload.name}"):
-        names, maps = real_world.feature_maps(model, photo)
+        names = [layer.name for layer in image_classifier.feature_layers(model)]
+        maps = image_classifier.feature_maps(model, photo, run.config.input_scale)
         filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{upload.file_id}")
         grey = photo.mean(axis=-1)[np.newaxis]
         st.plotly_chart(
-            convolution_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index),
+            feature_map_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index),
             theme=None,
             key=f"rw_maps/{upload.file_id}",
         )
 
 st.subheader("Take it with you")
 export_model, export_history = st.columns(2)
-if "keras_file" not in result:
-    result["keras_file"] = real_world.model_file(model)
-export_model.download_button("Download the model (.keras)", result["keras_file"], file_name="real_world.keras")
+saved = st.session_state.get("rw_model_file")  # (run, file) of this session's latest run only
+if saved is None or saved[0] is not run:
+    saved = st.session_state["rw_model_file"] = (run, exports.model_file(model))
+export_model.download_button("Download the model (.keras)", saved[1], file_name="real_world.keras")
 export_history.download_button(
-    "Download the history (CSV)", real_world.history_csv(result["history"]), file_name="history.csv", mime="text/csv"
+    "Download the history (CSV)", exports.history_csv(run.history), file_name="history.csv", mime="text/csv"
 )
 st.caption("The app never loads a model file you upload: opening an untrusted .keras file can run code.")
 components.runs_ui(LESSON, log_scale=False)
-components.show_code_ui(code_export.real_world_script(result["config"]), "real_world.py")
+components.show_code_ui(network.make_script(run.config, len(folder.class_names)), "real_world.py")

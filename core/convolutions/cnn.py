@@ -14,15 +14,15 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core import computer_vision, training
+from core import code_export, image_classifier, training
 
 FILTER_CHOICES = (16, 32, 64, 128)
 
 
 @dataclass(frozen=True)
 class CnnConfig:
-    """The convolutional network and how it is trained; field names match Lesson 2's settings so
-    the same trainer, stopping rule, run history and code export serve both lessons."""
+    """The convolutional network and how it is trained; its training fields match Lesson 2's, so
+    the same trainer, stopping rule, run history and Fashion-MNIST script serve both lessons."""
 
     conv_blocks: int = 2  # Conv2D + pooling blocks, as in the course
     filters: int = 64  # filters in every convolution
@@ -35,9 +35,7 @@ class CnnConfig:
     epochs: int = 5
     train_fraction: float = 1.0
     scale_pixels: bool = True
-    stop_enabled: bool = False
-    stop_metric: str = "accuracy"
-    stop_target: float = 0.95
+    stop: training.StopAtTarget | None = None  # the course's callback, when the learner turns it on
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -53,11 +51,11 @@ class CnnConfig:
             raise ValueError("Three blocks of 5×5 filters shrink a 28×28 image to nothing; use 3×3 filters.")
         if not 16 <= self.dense_units <= 1024:
             raise ValueError("Dense units must be between 16 and 1024.")
-        computer_vision.check_training_settings(self)
+        image_classifier.check_training_settings(self)
 
     @property
-    def stop_rule(self) -> training.StopAtTarget | None:
-        return training.StopAtTarget(self.stop_metric, self.stop_target) if self.stop_enabled else None
+    def input_scale(self) -> float:
+        return image_classifier.pixel_scale(self.scale_pixels)
 
 
 def make_model(config: CnnConfig) -> keras.Model:
@@ -89,9 +87,55 @@ def make_model(config: CnnConfig) -> keras.Model:
 
 
 def make_trainer(config: CnnConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray) -> training.Trainer:
-    """Lesson 2's trainer; the images gain the channel axis the convolutions expect (a view, no copy).
+    """The image lessons' trainer (the grey images gain the channel axis as a view, no copy).
     Measured here, XLA made one CNN epoch 30 times slower, so it is off."""
-    return computer_vision.make_trainer(config, model, images[..., np.newaxis], labels, jit_compile=False)
+    return image_classifier.make_trainer(config, model, images, labels, stop=config.stop, jit_compile=False)
+
+
+def make_script(config: CnnConfig) -> str:
+    """ "Show the code": the course's Fashion-MNIST program with this CNN, written out layer for
+    layer as `make_model` builds it (a test builds both and compares them)."""
+    pooling = "MaxPooling2D" if config.pooling == "max" else "AveragePooling2D"
+    blocks = []
+    for block in range(config.conv_blocks):
+        blocks.append(
+            f"    keras.layers.Conv2D({config.filters}, ({config.kernel_size}, {config.kernel_size}), "
+            f"activation='relu', kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + block})),"
+        )
+        blocks.append(f"    keras.layers.{pooling}(2, 2),")
+    layers = "\n".join(
+        [
+            "    keras.Input(shape=(28, 28, 1)),",
+            *blocks,
+            "    keras.layers.Flatten(),",
+            f"    keras.layers.Dense({config.dense_units}, activation='relu', "
+            f"kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + 10})),",
+            code_export.softmax_line(config.seed + 11),
+        ]
+    )
+    return code_export.fashion_mnist_script(
+        config,
+        config.stop,
+        "Lesson 3, convolutions: a CNN learns Fashion-MNIST.",
+        "fashion_mnist_cnn.py",
+        layers,
+        reshape="# Convolutions expect a channel axis: (28, 28) -> (28, 28, 1).\n"
+        "train_images = train_images.reshape(-1, 28, 28, 1)\ntest_images = test_images.reshape(-1, 28, 28, 1)\n",
+    )
+
+
+def dense_baseline() -> keras.Model:
+    """Lesson 2's course network (Flatten, Dense(128, relu), Dense(10)), which the course's
+    convolutions notebook first trains again as the baseline to beat; built here so that this
+    lesson does not depend on Lesson 2's code. A test checks that it matches Lesson 2's model."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def model_summary(model: keras.Model) -> pd.DataFrame:
@@ -123,25 +167,9 @@ def training_flops_per_example(model: keras.Model) -> float:
     return 3 * forward
 
 
-def feature_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The convolution and pooling layers, in order: what the course's feature-map grid shows."""
-    kinds = (keras.layers.Conv2D, keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
-    return [layer for layer in model.layers if isinstance(layer, kinds)]
-
-
-def feature_maps(model: keras.Model, images: np.ndarray, scale_pixels: bool = True) -> list[np.ndarray]:
-    """Every convolution and pooling layer's output for some uint8 images: one (n, h, w, filters)
-    array per layer, computed in one forward pass."""
-    layers = feature_layers(model)
-    extractor = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
-    batch = images[..., np.newaxis].astype(np.float32) * (1 / 255 if scale_pixels else 1.0)
-    outputs = extractor(batch, training=False)
-    return [np.asarray(output) for output in (outputs if isinstance(outputs, list | tuple) else [outputs])]
-
-
 def first_layer_kernels(model: keras.Model) -> np.ndarray:
     """The first convolution's learned filters as (filters, k, k) arrays (one input channel)."""
-    kernel = np.asarray(feature_layers(model)[0].kernel)  # (k, k, 1, filters)
+    kernel = np.asarray(image_classifier.feature_layers(model)[0].kernel)  # (k, k, 1, filters)
     return np.transpose(kernel[:, :, 0, :], (2, 0, 1))
 
 

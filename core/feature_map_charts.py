@@ -1,15 +1,13 @@
-"""Lesson 3's pictures of what convolutions see: feature maps, filters, and dense-vs-CNN runs."""
+"""Pictures of what convolutions see, shared by Lessons 3 and 4: feature maps layer by layer, every
+filter of a layer, and the first layer's learned filters."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-
-from core.runs import RunRecord
 
 
 def _image_cell(figure: go.Figure, image: np.ndarray, row: int, column: int, colorscale: str = "Inferno") -> None:
@@ -103,46 +101,3 @@ def kernel_grid(kernels: np.ndarray, columns: int = 16) -> go.Figure:
 def _picture_axes(figure: go.Figure) -> None:
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor=None)
-
-
-def dense_vs_cnn_table(runs: Sequence[RunRecord]) -> pd.DataFrame:
-    """The learner's runs of both lessons side by side: accuracy, time and size."""
-    return pd.DataFrame(
-        [
-            {
-                "network": "CNN" if run.lesson == "Convolutions" else "dense",
-                "run": run.number,
-                "epochs run": len(run.loss),
-                "test accuracy": run.results.get("test accuracy"),
-                "training time (s)": round(run.seconds, 1),
-                "parameters": run.results.get("parameters"),
-            }
-            for run in runs
-        ]
-    )
-
-
-def dense_vs_cnn_chart(table: pd.DataFrame) -> go.Figure:
-    """Test accuracy against training time, one dot per run; the CNN's dots sit higher and to the right."""
-    figure = go.Figure()
-    for network, rows in table.groupby("network"):
-        figure.add_trace(
-            go.Scatter(
-                x=rows["training time (s)"],
-                y=rows["test accuracy"],
-                mode="markers+text",
-                text=[f"#{run}" for run in rows["run"]],
-                textposition="top center",
-                marker=dict(size=14),
-                name=network,
-                customdata=rows["parameters"],
-                hovertemplate="%{y:.2%} in %{x:.1f} s<br>%{customdata:,} parameters<extra>" + network + "</extra>",
-            )
-        )
-    figure.update_layout(
-        title="Dense network vs CNN: test accuracy and training time of your runs",
-        xaxis_title="training time (s)",
-        yaxis=dict(title="test accuracy", tickformat=".0%", range=[0, 1.02]),
-        legend_title="network",
-    )
-    return figure

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.hello_world import LineFit, least_squares, loss_surface
+from core.hello_world.neuron import LineFit, least_squares, loss_surface
 
 
 def loss_curve(fit: LineFit, log_scale: bool = True) -> go.Figure:

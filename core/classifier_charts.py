@@ -1,0 +1,72 @@
+"""The views of a trained classifier's results, shared by the image lessons: the confusion matrix,
+accuracy per class, and the probabilities the network gives one image."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+
+def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Rows are the true classes, columns what the network said; the diagonal is what it got right."""
+    figure = go.Figure(
+        go.Heatmap(
+            z=confusion,
+            x=list(class_names),
+            y=list(class_names),
+            colorscale="Blues",
+            text=confusion,
+            texttemplate="%{text}",
+            hovertemplate="true %{y}<br>predicted %{x}<br>%{z} images<extra></extra>",
+            colorbar=dict(title="images"),
+        )
+    )
+    figure.update_layout(
+        title="Confusion matrix on held-out images",
+        xaxis_title="predicted class",
+        yaxis_title="true class",
+        yaxis_autorange="reversed",
+        margin=dict(t=50),
+        height=520,
+    )
+    return figure
+
+
+def per_class_bars(accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Test accuracy for each class, lowest first, so the hard classes stand out."""
+    order = np.argsort(accuracy)
+    figure = go.Figure(
+        go.Bar(
+            x=accuracy[order],
+            y=[class_names[index] for index in order],
+            orientation="h",
+            text=[f"{value:.1%}" for value in accuracy[order]],
+            textposition="auto",
+        )
+    )
+    figure.update_layout(
+        title="Accuracy per class", xaxis=dict(title="test accuracy", range=[0, 1], tickformat=".0%"), height=420
+    )
+    return figure
+
+
+def probability_bars(
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    true_label: int,
+    title: str = "The network's probabilities for this image (green: the true class)",
+) -> go.Figure:
+    """What the network believes about one image: a probability per class, the true one marked."""
+    colours = ["seagreen" if index == true_label else "steelblue" for index in range(len(class_names))]
+    figure = go.Figure(
+        go.Bar(x=list(class_names), y=probabilities, marker_color=colours, text=[f"{p:.1%}" for p in probabilities])
+    )
+    figure.update_layout(
+        title=title,
+        yaxis=dict(title="probability", range=[0, 1.05], tickformat=".0%"),
+        height=360,
+        margin=dict(t=50),
+    )
+    return figure

@@ -1,0 +1,209 @@
+"""What every image lesson shares: a network that sorts pictures into classes.
+
+Lessons 2, 3 and 4 train different networks on different pictures, but they check their settings,
+pick a class-balanced share or hold out a validation split, score the trained network on images it
+never trained on, and look inside its convolutions the same way. Those steps live here once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import keras
+import numpy as np
+
+from core import training
+
+
+class ImageTrainingSettings(Protocol):
+    """The settings Lessons 2 and 3 share (DenseNetConfig, CnnConfig)."""
+
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    train_fraction: float
+    scale_pixels: bool
+    epochs: int
+    seed: int
+
+
+def check_training_settings(config: ImageTrainingSettings) -> None:
+    """The limits Lessons 2 and 3 put on their training settings, with a message for each."""
+    if config.optimizer not in training.OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {config.optimizer!r}.")
+    if not (math.isfinite(config.learning_rate) and 0 < config.learning_rate <= 1):
+        raise ValueError("The learning rate must be above 0 and at most 1.")
+    if not 1 <= config.batch_size <= 4096:
+        raise ValueError("The batch size must be between 1 and 4096.")
+    if not 1 <= config.epochs <= 30:
+        raise ValueError("Epochs must be between 1 and 30.")
+    if not 0.01 <= config.train_fraction <= 1.0:
+        raise ValueError("Use between 1% and 100% of the training set.")
+
+
+def pixel_scale(scale_pixels: bool) -> float:
+    """The course's `x / 255.0` as a factor; 1.0 leaves the pixels at 0..255."""
+    return 1 / 255 if scale_pixels else 1.0
+
+
+def training_subset(labels: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """Indices of a class-balanced random share of the training set (all of it at 1.0)."""
+    if fraction >= 1.0:
+        return np.arange(len(labels))
+    rng = np.random.default_rng(seed)
+    chosen = [
+        rng.permutation(np.flatnonzero(labels == label))[: max(1, round(fraction * np.sum(labels == label)))]
+        for label in np.unique(labels)
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
+def split_validation(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices for training and validation, holding out `fraction` of every class."""
+    rng = np.random.default_rng(seed)
+    held_out = []
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        held_out.append(members[: int(round(fraction * len(members)))])
+    validation = np.sort(np.concatenate(held_out))
+    return np.setdiff1d(np.arange(len(labels)), validation), validation
+
+
+def make_trainer(
+    config: ImageTrainingSettings,
+    model: keras.Model,
+    images: np.ndarray,
+    labels: np.ndarray,
+    *,
+    stop: training.StopAtTarget | None = None,
+    jit_compile: bool = True,
+) -> training.Trainer:
+    """The shared trainer set up as Lessons 2 and 3 train: the course's loss and metric on a
+    class-balanced share of the images, scaled per batch. `images` may lack the channel axis a
+    convolution expects; it is added as a view, never a copy.
+
+    XLA makes the dense network several times faster, but its CPU convolutions are far slower
+    than TensorFlow's own, so the CNN trains with `jit_compile=False`."""
+    images = images.reshape((-1, *model.input_shape[1:]))
+    subset = training_subset(labels, config.train_fraction, config.seed)
+    return training.Trainer(
+        model,
+        training.make_optimizer(config.optimizer, config.learning_rate),
+        "sparse_categorical_crossentropy",
+        images[subset] if len(subset) < len(images) else images,
+        labels[subset] if len(subset) < len(labels) else labels,
+        batch_size=config.batch_size,
+        accuracy="sparse_categorical",
+        input_scale=pixel_scale(config.scale_pixels),
+        jit_compile=jit_compile,
+        stop=stop,
+        seed=config.seed,
+    )
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """The images a trained network is scored on, as they are stored and shown (uint8), and
+    what the lesson calls them: the "test" set or the "validation" photos."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    name: str = "test"
+
+
+def predict_probabilities(
+    model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255, batch_size: int = 256
+) -> np.ndarray:
+    """Class probabilities for uint8 images, scaled batch by batch as in training. Images get the
+    model's input shape (a grey image gains its channel axis); a single sigmoid output p becomes
+    the two probabilities [1 - p, p]."""
+    images = images.reshape((-1, *model.input_shape[1:]))
+    outputs = [
+        np.asarray(model(images[start : start + batch_size].astype(np.float32) * input_scale, training=False))
+        for start in range(0, len(images), batch_size)
+    ]
+    classes = model.output_shape[-1]
+    probabilities = np.concatenate(outputs) if outputs else np.zeros((0, classes), dtype=np.float32)
+    return np.concatenate([1 - probabilities, probabilities], axis=1) if classes == 1 else probabilities
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How the trained network does on images it never trained on."""
+
+    loss: float
+    accuracy: float
+    predictions: np.ndarray  # predicted class per image
+    probabilities: np.ndarray  # (n, classes)
+    confusion: np.ndarray  # (classes, classes): rows are true classes, columns predicted
+
+    @property
+    def per_class_accuracy(self) -> np.ndarray:
+        totals = self.confusion.sum(axis=1)
+        return np.divide(np.diag(self.confusion), totals, out=np.zeros(len(totals)), where=totals > 0)
+
+
+def confusion_matrix(true_labels: np.ndarray, predicted_labels: np.ndarray, num_classes: int = 10) -> np.ndarray:
+    """Counts of (true, predicted) pairs."""
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(matrix, (true_labels.astype(np.int64), predicted_labels.astype(np.int64)), 1)
+    return matrix
+
+
+def evaluate(model: keras.Model, held_out: HeldOut, input_scale: float = 1 / 255) -> Evaluation:
+    """Loss and accuracy (as `model.evaluate` reports them) plus the confusion matrix; for one
+    sigmoid output the 0.5 threshold decides, as in training."""
+    probabilities = predict_probabilities(model, held_out.images, input_scale)
+    labels = held_out.labels.astype(np.int64)
+    picked = np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1.0)
+    predictions = probabilities.argmax(axis=1)
+    return Evaluation(
+        loss=float(-np.mean(np.log(picked))),
+        accuracy=float(np.mean(predictions == labels)),
+        predictions=predictions,
+        probabilities=probabilities,
+        confusion=confusion_matrix(labels, predictions, probabilities.shape[1]),
+    )
+
+
+def misclassified(evaluation: Evaluation, labels: np.ndarray, limit: int = 24) -> np.ndarray:
+    """Indices of held-out images the network got wrong, most confident mistakes first."""
+    wrong = np.flatnonzero(evaluation.predictions != labels)
+    confidence = evaluation.probabilities[wrong, evaluation.predictions[wrong]]
+    return wrong[np.argsort(-confidence)][:limit]
+
+
+def feature_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The convolution and pooling layers, in order: what the course's feature-map grid shows."""
+    kinds = (keras.layers.Conv2D, keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
+    return [layer for layer in model.layers if isinstance(layer, kinds)]
+
+
+def feature_maps(model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255) -> list[np.ndarray]:
+    """Every convolution and pooling layer's output for some uint8 images: one (n, h, w, filters)
+    array per layer, computed in one forward pass (the course's intermediate representations)."""
+    layers = feature_layers(model)
+    probe = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+    batch = images.reshape((-1, *model.input_shape[1:])).astype(np.float32) * input_scale
+    outputs = probe(batch, training=False)
+    return [np.asarray(output) for output in (outputs if isinstance(outputs, list | tuple) else [outputs])]
+
+
+def classify(model: keras.Model, image: np.ndarray, input_scale: float = 1 / 255) -> np.ndarray:
+    """Class probabilities for one uint8 image, as the network gives them after training."""
+    return predict_probabilities(model, image[np.newaxis], input_scale)[0]
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    """A finished (or stopped) training run of an image lesson, kept in the learner's session:
+    the settings it was trained with, the trained network, its curves, and how it did on the
+    held-out images it was scored on."""
+
+    config: Any  # the lesson's frozen settings dataclass
+    model: keras.Model
+    history: training.TrainingHistory
+    evaluation: Evaluation
+    held_out: HeldOut

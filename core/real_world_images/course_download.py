@@ -1,0 +1,67 @@
+"""The course's horse-or-human archives: downloaded once, checked, and kept in a cache.
+
+The course reads two zips from Google's storage: the training photos and a separate validation
+set. Each is downloaded to a temporary file, unpacked with the safe extractor, and only then
+moved into the cache, so a broken download is never mistaken for data.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from core import image_folders
+from core.image_folders import ImageFolder
+
+TRAINING_URL = "https://storage.googleapis.com/learning-datasets/horse-or-human.zip"
+VALIDATION_URL = "https://storage.googleapis.com/learning-datasets/validation-horse-or-human.zip"
+CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
+
+DownloadProgress = Callable[[str, int, int], None]  # (archive name, bytes received, bytes in all or 0)
+
+
+def download_course_data(
+    on_progress: DownloadProgress | None = None, cache_dir: Path = CACHE_DIR
+) -> tuple[ImageFolder, ImageFolder]:
+    """The course's training and validation photos, downloaded on first use."""
+    folders = []
+    for url in (TRAINING_URL, VALIDATION_URL):
+        name = url.rsplit("/", 1)[-1]
+        report = None if on_progress is None else (lambda got, total, name=name: on_progress(name, got, total))
+        folders.append(download_archive(url, cache_dir, on_progress=report))
+    return folders[0], folders[1]
+
+
+def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: float = 30.0) -> ImageFolder:
+    """The course's zip, downloaded once: to a temporary file, checked to be a valid zip of class
+    folders (unpacked safely), then moved into the cache, where later runs find it."""
+    name = Path(url).stem
+    target = cache_dir / name
+    if target.is_dir():
+        try:
+            return image_folders.scan_folder(image_folders.class_root(target))
+        except ValueError:
+            pass  # a damaged cache: download again
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response, tempfile.TemporaryFile() as archive:
+            total = int(response.headers.get("Content-Length") or 0)
+            received = 0
+            while chunk := response.read(1 << 20):
+                archive.write(chunk)
+                received += len(chunk)
+                if on_progress:
+                    on_progress(received, total)
+            archive.seek(0)
+            data = archive.read()
+    except OSError as problem:
+        raise ConnectionError(
+            f"Could not download {url} ({problem}). Without internet, use a local folder, a zip you upload, "
+            "or the synthetic sample."
+        ) from None
+    with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
+        image_folders.extract_zip_safely(data, Path(staging) / name)  # raises on a bad or unsafe archive
+        (Path(staging) / name).rename(target)
+    return image_folders.scan_folder(image_folders.class_root(target))

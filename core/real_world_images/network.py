@@ -1,0 +1,258 @@
+"""Lesson 4, "Using real-world images": the course's horse-or-human network on folders of photos.
+
+Real photos are larger, in colour and far less uniform than Fashion-MNIST: the subject can be
+anywhere, at any size, on any background. The course answers with five Conv2D + MaxPooling
+blocks (16, 32, 64, 64, 64 filters), Dense(512) and one sigmoid output, trained with
+RMSprop(learning rate 0.001). Images are decoded once into uint8 arrays (about 70 MB for the
+1,027 training photos at 150×150) and then trained through the shared trainer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+from core import image_classifier, training
+
+BLOCK_FILTERS = (16, 32, 64, 64, 64)
+
+
+@dataclass(frozen=True)
+class RealWorldConfig:
+    """The course's network and its training; the same object builds, trains, labels and exports."""
+
+    image_size: int = 150  # 150 on a CPU (the course later drops 300 to 150 for speed)
+    conv_blocks: int = 5
+    learning_rate: float = 0.001  # RMSprop(learning_rate=0.001)
+    epochs: int = 15
+    batch_size: int = 32
+    validation_split: float = 0.2
+    augment: bool = False  # random flips, rotations and zooms while training
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.image_size not in (150, 300):
+            raise ValueError("The image size must be 150 or 300.")
+        if not 1 <= self.conv_blocks <= 5:
+            raise ValueError("Use 1 to 5 convolution blocks.")
+        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 1):
+            raise ValueError("The learning rate must be above 0 and at most 1.")
+        if not 1 <= self.epochs <= 50:
+            raise ValueError("Epochs must be between 1 and 50.")
+        if not 1 <= self.batch_size <= 512:
+            raise ValueError("The batch size must be between 1 and 512.")
+        if not 0.0 <= self.validation_split <= 0.5:
+            raise ValueError("Hold out between 0% and 50% of the images for validation.")
+
+    @property
+    def input_scale(self) -> float:
+        """Photos are kept as uint8 and scaled per batch, as the course's `rescale=1/255`."""
+        return 1 / 255
+
+
+def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
+    """The course's network: one sigmoid output for two classes, softmax for more."""
+    layers: list[keras.layers.Layer] = [keras.Input(shape=(config.image_size, config.image_size, 3))]
+    if config.augment:
+        layers += augmentation_layers(config.seed)
+    for block, filters in enumerate(BLOCK_FILTERS[: config.conv_blocks]):
+        layers.append(
+            keras.layers.Conv2D(
+                filters,
+                (3, 3),
+                activation="relu",
+                kernel_initializer=keras.initializers.GlorotUniform(config.seed + block),
+            )
+        )
+        layers.append(keras.layers.MaxPooling2D(2, 2))
+    layers += [
+        keras.layers.Flatten(),
+        keras.layers.Dense(
+            512, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 10)
+        ),
+    ]
+    if num_classes == 2:
+        layers.append(
+            keras.layers.Dense(
+                1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11)
+            )
+        )
+    else:
+        layers.append(
+            keras.layers.Dense(
+                num_classes, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11)
+            )
+        )
+    return keras.Sequential(layers)
+
+
+def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "horse-or-human") -> str:
+    """ "Show the code": today's `image_dataset_from_directory` in place of the deprecated
+    `ImageDataGenerator`, with this network written out layer for layer as `make_model` builds it
+    (a test builds both and compares them). Pixels are scaled in the data pipeline, as the
+    dashboard scales each batch, so the script's model is the dashboard's model."""
+    size = config.image_size
+    blocks = "\n".join(
+        f"    keras.layers.Conv2D({filters}, (3, 3), activation='relu'),\n    keras.layers.MaxPooling2D(2, 2),"
+        for filters in BLOCK_FILTERS[: config.conv_blocks]
+    )
+    augmentation = (
+        "    # Augmentation: random changes while training only (the course's answer to overfitting).\n"
+        "    keras.layers.RandomFlip('horizontal'),\n    keras.layers.RandomRotation(0.1),\n"
+        "    keras.layers.RandomZoom(0.2),\n"
+        if config.augment
+        else ""
+    )
+    if num_classes == 2:
+        label_mode, output, loss = "binary", 'keras.layers.Dense(1, activation="sigmoid")', "binary_crossentropy"
+    else:
+        label_mode, output = "int", f'keras.layers.Dense({num_classes}, activation="softmax")'
+        loss = "sparse_categorical_crossentropy"
+    split = config.validation_split
+    validation = (
+        f"validation_split={split!r}, subset='both', seed={config.seed}," if split > 0 else f"seed={config.seed},"
+    )
+    datasets = "train, validation = " if split > 0 else "train = "
+    validation_report = (
+        "print(f\"final validation accuracy: {history.history['val_accuracy'][-1]:.4f}\")\n" if split > 0 else ""
+    )
+    prepare_validation = "validation = validation.map(scale).cache().prefetch(tf.data.AUTOTUNE)" if split > 0 else ""
+    return f'''"""Lesson 4, real-world images: the course's network learns class folders (e.g. horses/ humans/).
+
+Generated by the TensorFlow first steps dashboard. Run it with: python real_world.py [folder]
+ImageDataGenerator, which the course uses, is deprecated in today's Keras; image_dataset_from_directory
+reads the same folder layout (one sub-folder per class, labels in sorted order).
+"""
+import sys
+
+import keras
+import tensorflow as tf
+
+data_dir = sys.argv[1] if len(sys.argv) > 1 else {data_dir!r}
+{datasets}keras.utils.image_dataset_from_directory(
+    data_dir, image_size=({size}, {size}), batch_size={config.batch_size}, label_mode="{label_mode}",
+    {validation}
+)
+print("classes:", train.class_names)
+
+
+def scale(images, labels):
+    """Pixels from 0..255 to 0..1, the course's rescale=1/255."""
+    return images / 255.0, labels
+
+
+# Scale, decode once and keep in memory, and prepare the next batch while training.
+train = train.map(scale).cache().prefetch(tf.data.AUTOTUNE)
+{prepare_validation}
+
+model = keras.Sequential([
+    keras.Input(shape=({size}, {size}, 3)),
+{augmentation}{blocks}
+    keras.layers.Flatten(),
+    keras.layers.Dense(512, activation="relu"),
+    {output},
+])
+model.summary()
+model.compile(
+    optimizer=keras.optimizers.RMSprop(learning_rate={config.learning_rate!r}),  # not lr=, in Keras 3
+    loss="{loss}",
+    metrics=["accuracy"],
+)
+history = model.fit(train, epochs={config.epochs}{", validation_data=validation" if split > 0 else ""})
+print(f"final training accuracy: {{history.history['accuracy'][-1]:.4f}}")
+{validation_report}'''
+
+
+@dataclass(frozen=True)
+class PhotoSplit:
+    """The photos a run trains on, and those it validates on after every epoch: the course's
+    separate validation set, a held-out share of every class, or none."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    validation: image_classifier.HeldOut | None
+
+    @property
+    def scored_on(self) -> image_classifier.HeldOut:
+        """What the results are measured on: the validation photos or, with none held out, the
+        training photos themselves (which flatters the network, and the page says so)."""
+        if self.validation is not None:
+            return self.validation
+        return image_classifier.HeldOut(self.train_images, self.train_labels, "validation")
+
+
+def split_photos(
+    config: RealWorldConfig,
+    images: np.ndarray,
+    labels: np.ndarray,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+) -> PhotoSplit:
+    """The course's separate validation set when there is one, else `config.validation_split` of
+    every class held out."""
+    if validation is not None:
+        return PhotoSplit(images, labels, image_classifier.HeldOut(*validation, name="validation"))
+    train_indices, validation_indices = image_classifier.split_validation(labels, config.validation_split, config.seed)
+    held_out = (
+        image_classifier.HeldOut(images[validation_indices], labels[validation_indices], "validation")
+        if len(validation_indices)
+        else None
+    )
+    return PhotoSplit(images[train_indices], labels[train_indices], held_out)
+
+
+def make_trainer(config: RealWorldConfig, model: keras.Model, split: PhotoSplit) -> training.Trainer:
+    """The shared trainer with RMSprop, the course's loss and per-batch scaling, validating on the
+    split's validation photos after every epoch. One sigmoid output means binary labels."""
+    binary = model.output_shape[-1] == 1
+
+    def targets(values: np.ndarray) -> np.ndarray:
+        return values.astype(np.float32)[:, None] if binary else values
+
+    validation = split.validation
+    return training.Trainer(
+        model,
+        training.make_optimizer("rmsprop", config.learning_rate),
+        "binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+        split.train_images,
+        targets(split.train_labels),
+        batch_size=config.batch_size,
+        accuracy="binary" if binary else "sparse_categorical",
+        input_scale=config.input_scale,
+        validation=(validation.images, targets(validation.labels)) if validation is not None else None,
+        seed=config.seed,
+    )
+
+
+def augmentation_layers(seed: int = 0) -> list[keras.layers.Layer]:
+    """The course's next step against overfitting: random flips, rotations and zooms, active only
+    while training (Keras skips them at prediction time)."""
+    return [
+        keras.layers.RandomFlip("horizontal", seed=seed),
+        keras.layers.RandomRotation(0.1, seed=seed + 1),
+        keras.layers.RandomZoom(0.2, seed=seed + 2),
+    ]
+
+
+def augmented_samples(image: np.ndarray, count: int = 6, seed: int = 0) -> list[np.ndarray]:
+    """What the network sees of one photo on different epochs when augmentation is on."""
+    layers = augmentation_layers(seed)
+    batch = np.repeat(image[np.newaxis].astype(np.float32), count, axis=0)
+    for layer in layers:
+        batch = layer(batch, training=True)
+    return [np.clip(np.asarray(sample), 0, 255).astype(np.uint8) for sample in batch]
+
+
+def overfitting_note(history: training.TrainingHistory, gap: float = 0.05) -> str | None:
+    """Names overfitting when training accuracy has pulled clearly ahead of validation accuracy."""
+    if not history.val_accuracy:
+        return None
+    difference = history.accuracy[-1] - history.val_accuracy[-1]
+    if difference < gap:
+        return None
+    return (
+        f"Overfitting: {history.accuracy[-1]:.0%} on the training photos but {history.val_accuracy[-1]:.0%} on photos "
+        "it has not seen. The network is memorising its examples; augmentation (the course's next step) helps."
+    )

@@ -1,0 +1,44 @@
+"""Every run of a lesson on one chart, so the effect of one setting is visible at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.runs import RunRecord
+
+
+def loss_overlay(runs: Sequence[RunRecord], log_scale: bool = True) -> go.Figure:
+    """Every run's loss curve on one chart, so the effect of one setting is visible at a glance."""
+    figure = go.Figure()
+    for run in runs:
+        epochs = np.arange(1, len(run.loss) + 1)
+        figure.add_trace(go.Scatter(x=epochs, y=run.loss, mode="lines", name=run.label))
+    figure.update_layout(
+        title="Loss per epoch, all your runs",
+        xaxis_title="epoch",
+        yaxis_title="loss (log scale)" if log_scale else "loss",
+        legend_title="run",
+        margin=dict(t=50, b=40),
+    )
+    if log_scale:
+        figure.update_yaxes(type="log")
+    return figure
+
+
+def accuracy_overlay(runs: Sequence[RunRecord]) -> go.Figure:
+    """Training accuracy per epoch of the runs that measured it, for comparison."""
+    figure = go.Figure()
+    for run in runs:
+        if run.accuracy:
+            epochs = np.arange(1, len(run.accuracy) + 1)
+            figure.add_trace(go.Scatter(x=epochs, y=run.accuracy, mode="lines+markers", name=run.label))
+    figure.update_layout(
+        title="Training accuracy per epoch, all your runs",
+        xaxis_title="epoch",
+        yaxis=dict(title="accuracy", tickformat=".0%"),
+        legend_title="run",
+    )
+    return figure

@@ -1,0 +1,89 @@
+"""Every picture a learner uploads passes through one guarded decoder.
+
+On a shared server an upload is a stranger's file. The decoder checks sizes before any pixel is
+decoded, accepts only common photo formats, treats Pillow's decompression-bomb warning as an error
+and turns every decoder failure into one clear `ValueError`; the lessons then shrink the picture to
+what their network or playground needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+from PIL import Image, ImageOps
+
+UPLOAD_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")
+MIN_SIDE = 8
+
+
+def open_upload(data: bytes, max_bytes: int = 10 * 1024 * 1024, max_pixels: int = 40_000_000) -> Image.Image:
+    """The one guarded decoder for every image a learner uploads, as an 8-bit RGB picture.
+
+    Uploads are untrusted: size limits are checked before any pixel is decoded, only common photo
+    formats are accepted, Pillow's decompression-bomb warning is treated as an error, EXIF
+    rotation is applied, an animation gives its first frame, and palette, CMYK, 16-bit and
+    transparent images are converted (transparency laid on white).
+    """
+    if len(data) > max_bytes:
+        raise ValueError(f"The file is too large ({len(data) / 1e6:.1f} MB); use one under {max_bytes / 1e6:.0f} MB.")
+    with _unreadable_as_value_error():
+        image = Image.open(io.BytesIO(data))  # lazy: reads the header, not the pixels
+    if image.format not in UPLOAD_FORMATS:
+        raise ValueError(f"{image.format} images are not supported; use one of {', '.join(UPLOAD_FORMATS)}.")
+    if image.width * image.height > max_pixels:
+        raise ValueError(f"The image is {image.width}×{image.height} pixels, more than the {max_pixels:,} allowed.")
+    with _unreadable_as_value_error():
+        image.seek(0)  # an animation's first frame
+        image.load()
+        image = _to_rgb(ImageOps.exif_transpose(image))
+    if min(image.size) < MIN_SIDE:
+        raise ValueError(f"The image is only {image.width}×{image.height} pixels; it needs {MIN_SIDE} on each side.")
+    return image
+
+
+def grey_photo_from_upload(
+    data: bytes, max_side: int = 512, max_bytes: int = 10 * 1024 * 1024, max_pixels: int = 40_000_000
+) -> np.ndarray:
+    """A learner's own image as a grey float32 array in 0..255, shrunk so its longer side is at most max_side."""
+    if max_side < MIN_SIDE:
+        raise ValueError(f"max_side must be at least {MIN_SIDE}.")
+    image = open_upload(data, max_bytes, max_pixels).convert("L")
+    image.thumbnail((max_side, max_side), Image.LANCZOS)
+    if min(image.size) < MIN_SIDE:
+        raise ValueError(f"The image is only {image.width}×{image.height} pixels; it needs {MIN_SIDE} on each side.")
+    return np.asarray(image, dtype=np.float32)
+
+
+@contextlib.contextmanager
+def _unreadable_as_value_error() -> Iterator[None]:
+    """Decoders raise many kinds of errors on damaged files; the page needs one kind with a clear message."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            yield
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ValueError("The image claims too many pixels to decode safely.") from None
+        except Exception:
+            raise ValueError("Could not read the file: it may be truncated or not an image.") from None
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any mode as 8-bit RGB: deep images are scaled down to 0..255, transparent ones laid on white."""
+    if image.mode.startswith("I") or image.mode == "F":
+        values = np.clip(np.asarray(image, dtype=np.float64), 0, None)
+        top = next((limit for limit in (255, 65535) if values.max() <= limit), values.max())
+        return Image.fromarray(np.round(values / top * 255).astype(np.uint8)).convert("RGB")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        background = Image.new("RGBA", image.size, "white")
+        return Image.alpha_composite(background, image.convert("RGBA")).convert("RGB")
+    return image.convert("RGB")
+
+
+def square_photo_from_upload(data: bytes, size: int) -> np.ndarray:
+    """An uploaded photo as (size, size, 3) uint8, resized like the training photos of Lesson 4."""
+    picture = open_upload(data)
+    return np.asarray(picture.resize((size, size), Image.BILINEAR), dtype=np.uint8)
