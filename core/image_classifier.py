@@ -18,15 +18,22 @@ from core import training
 
 
 class ImageTrainingSettings(Protocol):
-    """The settings Lessons 2 and 3 share (DenseNetConfig, CnnConfig)."""
+    """The settings Lessons 2 and 3 share (DenseNetConfig, CnnConfig: frozen, so read-only here)."""
 
-    optimizer: str
-    learning_rate: float
-    batch_size: int
-    train_fraction: float
-    scale_pixels: bool
-    epochs: int
-    seed: int
+    @property
+    def optimizer(self) -> str: ...
+    @property
+    def learning_rate(self) -> float: ...
+    @property
+    def batch_size(self) -> int: ...
+    @property
+    def train_fraction(self) -> float: ...
+    @property
+    def scale_pixels(self) -> bool: ...
+    @property
+    def epochs(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
 
 
 def check_training_settings(config: ImageTrainingSettings) -> None:

@@ -127,8 +127,8 @@ def scan_folder(root: Path) -> ImageFolder:
 
 def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog) -> list[Path]:
     images = []
-    for folder, folder_names, file_names in os.walk(class_folder, followlinks=False):
-        folder = Path(folder)
+    for walked, folder_names, file_names in os.walk(class_folder, followlinks=False):
+        folder = Path(walked)
         for name in sorted(folder_names):
             if (folder / name).is_symlink():
                 skips.add("links not followed", (folder / name).relative_to(root).as_posix() + "/")

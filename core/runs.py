@@ -8,6 +8,7 @@ shows them in the same table and overlay chart.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,7 @@ class RunRecord:
         return f"#{self.number} {shown}"
 
 
-def settings_of(config: object) -> dict[str, object]:
+def settings_of(config: Any) -> dict[str, object]:
     """A config dataclass as table columns (the same object labels the run): tuples such as
     hidden layer sizes read as "128×64", a stopping rule as "accuracy ≥ 0.9", none as "off"."""
     return {field.name: _cell(getattr(config, field.name)) for field in dataclasses.fields(config)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import keras
@@ -130,6 +130,102 @@ LOSSES = {
 CHUNK_BYTES = 64 * 1024 * 1024  # at most this much gathered input per compiled call
 
 
+@dataclass(frozen=True)
+class BatchPlan:
+    """Which examples each step of one compiled call trains on; every step has the same shape so
+    the step loop compiles once, and rows past a step's size (or steps past the chunk) are padding."""
+
+    indices: np.ndarray  # (steps_per_call, batch_size) int32, zero where padded
+    sizes: np.ndarray  # (steps_per_call,) int32, 0 for steps the chunk does not run
+
+
+def epochs_spanned(first_step: int, count: int, steps_per_epoch: int) -> int:
+    """How many epochs (the current one first) a chunk of `count` steps from `first_step` touches."""
+    return (first_step + max(count, 1) - 1) // steps_per_epoch + 1
+
+
+def plan_batches(
+    orders: Sequence[np.ndarray], first_step: int, count: int, steps_per_call: int, batch_size: int
+) -> BatchPlan:
+    """Lays out the next `count` batches, step `first_step` of the current epoch onwards.
+
+    `orders[0]` is the order in which the current epoch visits the examples, `orders[1]` the next
+    epoch's, and so on. Each epoch ends with a shorter batch when the examples do not divide evenly,
+    as in `model.fit`, and a chunk that crosses into the next epoch takes that epoch's order.
+    """
+    steps_per_epoch = math.ceil(len(orders[0]) / batch_size)
+    if not 0 <= count <= steps_per_call:
+        raise ValueError(f"A chunk runs between 0 and {steps_per_call} steps, not {count}.")
+    if len(orders) < epochs_spanned(first_step, count, steps_per_epoch):
+        raise ValueError(f"{count} steps from step {first_step} need the order of every epoch they reach.")
+    indices = np.zeros((steps_per_call, batch_size), dtype=np.int32)
+    sizes = np.zeros(steps_per_call, dtype=np.int32)
+    for step in range(count):
+        epoch, position = divmod(first_step + step, steps_per_epoch)
+        batch = orders[epoch][position * batch_size : (position + 1) * batch_size]
+        indices[step, : len(batch)] = batch
+        sizes[step] = len(batch)
+    return BatchPlan(indices=indices, sizes=sizes)
+
+
+@dataclass
+class EpochTally:
+    """Running totals of the epoch in progress. The loss is weighted by batch size, so the short
+    last batch counts as little as it should and the epoch loss is the mean over examples, as in fit."""
+
+    loss_sum: float = 0.0
+    hits: float = 0.0
+    seen: int = 0  # examples trained on so far this epoch
+    steps: int = 0  # batches trained on so far this epoch
+
+    def add(self, loss: float, hits: float, size: int) -> None:
+        """Counts one batch of `size` examples whose mean loss was `loss`."""
+        self.loss_sum += loss * size
+        self.hits += hits
+        self.seen += size
+        self.steps += 1
+
+    @property
+    def loss(self) -> float:
+        return self.loss_sum / self.seen
+
+    @property
+    def accuracy(self) -> float:
+        return self.hits / self.seen
+
+
+def progress_so_far(history: TrainingHistory, step_in_epoch: int, steps_per_epoch: int) -> Progress:
+    """The snapshot a page shows, with the time left guessed from the pace so far."""
+    done = history.epochs_run * steps_per_epoch + step_in_epoch
+    total = history.epochs_planned * steps_per_epoch
+    return Progress(
+        epoch=history.epochs_run,
+        epochs=history.epochs_planned,
+        step_in_epoch=step_in_epoch,
+        steps_per_epoch=steps_per_epoch,
+        elapsed_s=history.seconds,
+        seconds_left=0.0 if history.finished else history.seconds / max(done, 1) * (total - done),
+        history=history,
+    )
+
+
+@dataclass
+class ProgressReporter:
+    """Sends progress to the page at most every `every_s` seconds, and always once training is
+    finished, so a fast run spends its time training rather than redrawing the page."""
+
+    on_progress: ProgressCallback | None
+    every_s: float
+    steps_per_epoch: int
+    last_report: float = field(default_factory=time.perf_counter)
+
+    def report(self, history: TrainingHistory, step_in_epoch: int) -> None:
+        due = time.perf_counter() - self.last_report >= self.every_s or history.finished
+        if self.on_progress and due:
+            self.last_report = time.perf_counter()
+            self.on_progress(progress_so_far(history, step_in_epoch, self.steps_per_epoch))
+
+
 class Trainer:
     """Trains one Keras model on in-memory arrays, many optimizer steps per compiled call.
 
@@ -175,6 +271,7 @@ class Trainer:
         self.shuffle = shuffle
         self.stop = stop  # the course's callback, checked at the end of every epoch
         self._rng = np.random.default_rng(seed)
+        self._orders: list[np.ndarray] = []  # visiting orders of the current epoch and any planned after it
         self._x = tf.convert_to_tensor(x)
         self._y = tf.convert_to_tensor(y)
         self._scale = input_scale
@@ -210,6 +307,8 @@ class Trainer:
 
     def validate(self) -> tuple[float, float]:
         """Loss and accuracy on the validation data with the current weights."""
+        if self._validation is None:
+            raise ValueError("This trainer has no validation data.")
         x_val, y_val = self._validation
         count = int(x_val.shape[0])
         loss_sum = hit_sum = 0.0
@@ -280,66 +379,60 @@ class Trainer:
         most every `report_every_s` seconds, and always at the end.
         """
         started = time.perf_counter() - history.seconds
-        last_report = time.perf_counter()
-        epoch_loss_sum = epoch_hits = epoch_seen = 0.0
-        step_in_epoch = 0
-        order = self._epoch_order()
+        reporter = ProgressReporter(on_progress, report_every_s, self.steps_per_epoch)
+        tally = EpochTally()
+        self._orders = [self._epoch_order()]  # Every run starts a fresh epoch with a fresh shuffle.
         while not history.finished:
-            steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
-            count = min(self.steps_per_call, steps_left)
-            if self.stop is not None or self._validation is not None:
-                # The callback and validation act at the end of an epoch, never past it.
-                count = min(count, self.steps_per_epoch - step_in_epoch)
-            indices = np.zeros((self.steps_per_call, self.batch_size), dtype=np.int32)
-            sizes = np.zeros(self.steps_per_call, dtype=np.int32)
-            position = step_in_epoch
-            for step in range(count):
-                if position == self.steps_per_epoch:
-                    order, position = self._epoch_order(), 0
-                batch = order[position * self.batch_size : (position + 1) * self.batch_size]
-                indices[step, : len(batch)] = batch
-                sizes[step] = len(batch)
-                position += 1
-            losses, hits, snapshots = (
-                value.numpy()
-                for value in self._run_chunk(tf.constant(indices.ravel()), tf.constant(sizes), tf.constant(count))
+            count = self._chunk_length(history, tally.steps)
+            plan = plan_batches(
+                self._orders_for(tally.steps, count), tally.steps, count, self.steps_per_call, self.batch_size
             )
+            losses, hits, snapshots = self._train_chunk(plan, count)
             for step in range(count):
-                size = int(sizes[step])
                 if not math.isfinite(float(losses[step])):
                     history.diverged_at = history.epochs_run + 1
                     break
-                epoch_loss_sum += float(losses[step]) * size
-                epoch_hits += float(hits[step])
-                epoch_seen += size
-                step_in_epoch += 1
-                if step_in_epoch == self.steps_per_epoch:
-                    self._end_epoch(history, epoch_loss_sum / epoch_seen, epoch_hits / epoch_seen, snapshots[step])
-                    epoch_loss_sum = epoch_hits = epoch_seen = 0.0
-                    step_in_epoch = 0
+                tally.add(float(losses[step]), float(hits[step]), int(plan.sizes[step]))
+                if tally.steps == self.steps_per_epoch:
+                    self._end_epoch(history, tally.loss, tally.accuracy, snapshots[step])
+                    self._start_next_epoch()
+                    tally = EpochTally()
                     if history.finished:
                         break
-            if step_in_epoch == 0 and position == self.steps_per_epoch:
-                order = self._epoch_order()  # A new epoch starts with a new shuffle, as in model.fit.
             history.seconds = time.perf_counter() - started
-            due = time.perf_counter() - last_report >= report_every_s or history.finished
-            if on_progress and due:
-                last_report = time.perf_counter()
-                done = history.epochs_run * self.steps_per_epoch + step_in_epoch
-                total = history.epochs_planned * self.steps_per_epoch
-                on_progress(
-                    Progress(
-                        epoch=history.epochs_run,
-                        epochs=history.epochs_planned,
-                        step_in_epoch=step_in_epoch,
-                        steps_per_epoch=self.steps_per_epoch,
-                        elapsed_s=history.seconds,
-                        seconds_left=0.0 if history.finished else history.seconds / max(done, 1) * (total - done),
-                        history=history,
-                    )
-                )
+            reporter.report(history, tally.steps)
         history.seconds = time.perf_counter() - started
         return history
+
+    def _chunk_length(self, history: TrainingHistory, step_in_epoch: int) -> int:
+        """How many steps the next compiled call runs: a full chunk unless the run, or an epoch that
+        a stop rule or validation must see the end of, finishes sooner."""
+        steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
+        count = min(self.steps_per_call, steps_left)
+        if self.stop is not None or self._validation is not None:
+            # The callback and validation act at the end of an epoch, never past it.
+            count = min(count, self.steps_per_epoch - step_in_epoch)
+        return count
+
+    def _orders_for(self, first_step: int, count: int) -> list[np.ndarray]:
+        """The visiting orders a chunk needs, shuffling the epochs it reaches into only when it
+        reaches them, so the random sequence does not depend on how training is chunked."""
+        while len(self._orders) < epochs_spanned(first_step, count, self.steps_per_epoch):
+            self._orders.append(self._epoch_order())
+        return self._orders
+
+    def _start_next_epoch(self) -> None:
+        """Forgets the finished epoch's order; a new epoch starts with a new shuffle, as in model.fit."""
+        self._orders.pop(0)
+        if not self._orders:
+            self._orders.append(self._epoch_order())
+
+    def _train_chunk(self, plan: BatchPlan, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One compiled call: the loss, hits and (if recorded) weights after each of `count` steps."""
+        losses, hits, snapshots = self._run_chunk(
+            tf.constant(plan.indices.ravel()), tf.constant(plan.sizes), tf.constant(count)
+        )
+        return losses.numpy(), hits.numpy(), snapshots.numpy()
 
     def _epoch_order(self) -> np.ndarray:
         """The order in which one epoch visits the examples."""

@@ -31,15 +31,15 @@ def open_upload(data: bytes, max_bytes: int = 10 * 1024 * 1024, max_pixels: int 
     if len(data) > max_bytes:
         raise ValueError(f"The file is too large ({len(data) / 1e6:.1f} MB); use one under {max_bytes / 1e6:.0f} MB.")
     with _unreadable_as_value_error():
-        image = Image.open(io.BytesIO(data))  # lazy: reads the header, not the pixels
-    if image.format not in UPLOAD_FORMATS:
-        raise ValueError(f"{image.format} images are not supported; use one of {', '.join(UPLOAD_FORMATS)}.")
-    if image.width * image.height > max_pixels:
-        raise ValueError(f"The image is {image.width}×{image.height} pixels, more than the {max_pixels:,} allowed.")
+        opened = Image.open(io.BytesIO(data))  # lazy: reads the header, not the pixels
+    if opened.format not in UPLOAD_FORMATS:
+        raise ValueError(f"{opened.format} images are not supported; use one of {', '.join(UPLOAD_FORMATS)}.")
+    if opened.width * opened.height > max_pixels:
+        raise ValueError(f"The image is {opened.width}×{opened.height} pixels, more than the {max_pixels:,} allowed.")
     with _unreadable_as_value_error():
-        image.seek(0)  # an animation's first frame
-        image.load()
-        image = _to_rgb(ImageOps.exif_transpose(image))
+        opened.seek(0)  # an animation's first frame
+        opened.load()
+        image = _to_rgb(ImageOps.exif_transpose(opened))
     if min(image.size) < MIN_SIDE:
         raise ValueError(f"The image is only {image.width}×{image.height} pixels; it needs {MIN_SIDE} on each side.")
     return image
@@ -52,7 +52,7 @@ def grey_photo_from_upload(
     if max_side < MIN_SIDE:
         raise ValueError(f"max_side must be at least {MIN_SIDE}.")
     image = open_upload(data, max_bytes, max_pixels).convert("L")
-    image.thumbnail((max_side, max_side), Image.LANCZOS)
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if min(image.size) < MIN_SIDE:
         raise ValueError(f"The image is only {image.width}×{image.height} pixels; it needs {MIN_SIDE} on each side.")
     return np.asarray(image, dtype=np.float32)
@@ -86,4 +86,4 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 def square_photo_from_upload(data: bytes, size: int) -> np.ndarray:
     """An uploaded photo as (size, size, 3) uint8, resized like the training photos of Lesson 4."""
     picture = open_upload(data)
-    return np.asarray(picture.resize((size, size), Image.BILINEAR), dtype=np.uint8)
+    return np.asarray(picture.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)

@@ -77,8 +77,8 @@ def source_ui() -> image_folders.ImageFolder | None:
 
 def settings_ui() -> tuple[network.RealWorldConfig, bool]:
     with st.form("rw_settings"):
-        network, training_column = st.columns(2)
-        with network:
+        network_column, training_column = st.columns(2)
+        with network_column:
             size = st.radio("Image size", [150, 300], horizontal=True, key="rw_size")
             st.caption("150×150 trains about four times faster on a CPU, as the course itself does later.")
             blocks = st.slider("Convolution blocks", 1, 5, 5, key="rw_blocks")

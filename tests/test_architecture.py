@@ -5,27 +5,52 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+
+from core import course
 from tests.conftest import REPOSITORY
 
+CORE = REPOSITORY / "core"
+PAGES = REPOSITORY / "pages"
+LESSON_KEYS = {lesson.key for lesson in course.LESSONS}
 
-def imported_modules(path) -> set[str]:
+
+def imported_modules(path: Path, depth: int = 1) -> set[str]:
+    """The modules a file imports, cut to their first `depth` dotted parts; `from core import cnn`
+    counts as importing `core.cnn`."""
     tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
-    return names
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {".".join(name.split(".")[:depth]) for name in names}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPOSITORY).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def lessons_imported(path: Path) -> set[str]:
+    """The lesson packages (core.<lesson key>) a file imports."""
+    parts = [name.split(".") for name in imported_modules(path, depth=2)]
+    return {part[1] for part in parts if len(part) == 2 and part[0] == "core"} & LESSON_KEYS
+
+
+def core_files() -> list[Path]:
+    return sorted(CORE.rglob("*.py"))
 
 
 def test_core_never_imports_streamlit():
-    core_files = sorted((REPOSITORY / "core").rglob("*.py"))
-    assert core_files
-    for path in core_files:
+    assert core_files()
+    for path in core_files():
         assert "streamlit" not in imported_modules(path), f"{path.name} imports streamlit"
-    modules = ", ".join(f"core.{path.stem}" for path in core_files if path.stem != "__init__")
+    modules = ", ".join(module_name(path) for path in core_files())
     check = (
         f"import sys, importlib; [importlib.import_module(m) for m in '{modules}'.split(', ')]; "
         "assert 'streamlit' not in sys.modules"
@@ -33,7 +58,86 @@ def test_core_never_imports_streamlit():
     subprocess.run([sys.executable, "-c", check], cwd=REPOSITORY, check=True, timeout=120)
 
 
-def test_entry_file_only_routes():
+def test_entry_file_only_routes_and_takes_its_pages_from_the_registry():
     source = (REPOSITORY / "streamlit_app.py").read_text()
-    assert "st.navigation(" in source and "st.Page(" in source
-    assert imported_modules(REPOSITORY / "streamlit_app.py") == {"streamlit"}
+    assert "st.navigation(" in source and "st.Page(" in source and "course.LESSONS" in source
+    assert imported_modules(REPOSITORY / "streamlit_app.py", depth=2) <= {"streamlit", "core", "core.course"}
+
+
+def test_every_lesson_has_its_page_and_its_core_package():
+    for lesson in course.LESSONS:
+        assert (REPOSITORY / lesson.page).is_file(), lesson.page
+        assert (CORE / lesson.key / "__init__.py").is_file(), f"core/{lesson.key}/ is missing"
+    lesson_pages = {path.stem for path in PAGES.glob("*.py")} - {"home", "components", "__init__"}
+    assert lesson_pages == LESSON_KEYS
+    packages = {path.parent.name for path in CORE.glob("*/__init__.py")}
+    assert packages == LESSON_KEYS, "a core package that is no lesson belongs in the shared base as a module"
+
+
+@pytest.mark.parametrize("lesson", course.LESSONS, ids=lambda lesson: lesson.key)
+def test_each_page_names_its_own_lesson_from_the_registry(lesson):
+    tree = ast.parse((REPOSITORY / lesson.page).read_text())
+    assignments = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] == ["LESSON"]
+    ]
+    assert len(assignments) == 1, f"{lesson.page} sets LESSON = course.<LESSON> once"
+    value = assignments[0]
+    assert isinstance(value, ast.Attribute) and getattr(value.value, "id", None) == "course"
+    assert getattr(course, value.attr) is lesson
+
+
+@pytest.mark.parametrize("lesson", course.LESSONS, ids=lambda lesson: lesson.key)
+def test_no_lesson_imports_another_lesson(lesson):
+    own_files = sorted((CORE / lesson.key).rglob("*.py")) + [REPOSITORY / lesson.page]
+    for path in own_files:
+        others = lessons_imported(path) - {lesson.key}
+        assert not others, f"{path.relative_to(REPOSITORY)} imports lesson(s) {others}: move what both need to core/"
+
+
+def test_shared_modules_import_no_lesson():
+    shared = [path for path in CORE.glob("*.py")] + [PAGES / "components.py", PAGES / "home.py"]
+    for path in shared:
+        assert not lessons_imported(path), f"{path.relative_to(REPOSITORY)} is shared, yet imports a lesson"
+
+
+def string_literals(path: Path) -> list[str]:
+    """Every string constant in the file that is not a docstring."""
+    tree = ast.parse(path.read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_lesson_titles_are_written_only_in_the_registry():
+    """Renaming a lesson is a one-line change: no other code spells a course title, or uses a short
+    title as a whole string (a label or a comparison); docstrings and prose may mention them."""
+    files = [REPOSITORY / "streamlit_app.py", *PAGES.glob("*.py"), *core_files()]
+    for path in files:
+        if path == CORE / "course.py":
+            continue
+        for text in string_literals(path):
+            spelled = [
+                title
+                for lesson in course.LESSONS
+                for title in (lesson.title, lesson.short_title)
+                if title in text and (title == lesson.title or text.strip() == title)
+            ]
+            assert not spelled, f"{path.relative_to(REPOSITORY)} spells {spelled} in {text!r}; use core.course"
+
+
+def test_registry_keys_and_addresses_are_unique():
+    assert len(LESSON_KEYS) == len(course.LESSONS)
+    assert len({lesson.url_path for lesson in course.LESSONS}) == len(course.LESSONS)
+    assert [lesson.number for lesson in course.LESSONS] == list(range(1, len(course.LESSONS) + 1))

@@ -35,6 +35,7 @@ def dense_vs_cnn_chart(table: pd.DataFrame) -> go.Figure:
     """Test accuracy against training time, one dot per run; the CNN's dots sit higher and to the right."""
     figure = go.Figure()
     for network, rows in table.groupby("network"):
+        name = str(network)
         figure.add_trace(
             go.Scatter(
                 x=rows["training time (s)"],
@@ -43,9 +44,9 @@ def dense_vs_cnn_chart(table: pd.DataFrame) -> go.Figure:
                 text=[f"#{run}" for run in rows["run"]],
                 textposition="top center",
                 marker=dict(size=14),
-                name=network,
+                name=name,
                 customdata=rows["parameters"],
-                hovertemplate="%{y:.2%} in %{x:.1f} s<br>%{customdata:,} parameters<extra>" + network + "</extra>",
+                hovertemplate="%{y:.2%} in %{x:.1f} s<br>%{customdata:,} parameters<extra>" + name + "</extra>",
             )
         )
     figure.update_layout(

@@ -81,7 +81,8 @@ def parse_points(rows: list[dict]) -> Points:
     Fully empty rows are ignored (a table editor adds them); anything else that is not a finite
     number raises ValueError naming the row and column, so the page can say what to fix.
     """
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
     for number, row in enumerate(rows, start=1):
         cells = {column: row.get(column) for column in ("x", "y")}
         if all(_is_blank(value) for value in cells.values()):

@@ -15,8 +15,10 @@ def history_csv(history: training.TrainingHistory) -> str:
     lines = ["epoch,loss,accuracy,val_loss,val_accuracy"]
     for epoch in range(history.epochs_run):
         values = [history.loss[epoch], history.accuracy[epoch]]
-        values += [history.val_loss[epoch], history.val_accuracy[epoch]] if history.val_loss else ["", ""]
-        lines.append(",".join([str(epoch + 1), *(f"{v:.6f}" if v != "" else "" for v in values)]))
+        if history.val_loss:
+            values += [history.val_loss[epoch], history.val_accuracy[epoch]]
+        cells = [f"{value:.6f}" for value in values] + [""] * (4 - len(values))
+        lines.append(",".join([str(epoch + 1), *cells]))
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,5 @@
-"""The shared trainer against stock `model.fit`, and its stopping rules on tiny data."""
+"""The shared trainer against stock `model.fit`, its batch planning against hand-built batches, and its
+stopping rules on tiny data."""
 
 from __future__ import annotations
 
@@ -68,9 +69,9 @@ def test_stop_at_target_stops_at_the_first_epoch_that_reaches_it():
         y,
         batch_size=8,
         accuracy="sparse_categorical",
+        stop=training.StopAtTarget(metric="accuracy", target=0.9),
     )
-    stop = training.StopAtTarget(metric="accuracy", target=0.9)
-    history = trainer.run(training.TrainingHistory(epochs_planned=200), stop=stop)
+    history = trainer.run(training.TrainingHistory(epochs_planned=200))
 
     assert history.stopped_at_target is not None
     assert history.epochs_run == history.stopped_at_target < 200
@@ -155,3 +156,96 @@ def test_validation_after_each_epoch_matches_stock_fit():
     history = trainer.run(training.TrainingHistory(epochs_planned=3))
     np.testing.assert_allclose(history.val_loss, stock["val_loss"], rtol=1e-4)
     np.testing.assert_allclose(history.val_accuracy, stock["val_accuracy"], atol=1e-6)
+
+
+def test_plan_batches_ends_each_epoch_with_the_short_batch():
+    order = np.array([3, 1, 4, 0, 5, 9, 2, 6, 8, 7], dtype=np.int32)  # 10 examples, batches of 4: 4, 4, 2
+
+    plan = training.plan_batches([order], first_step=0, count=3, steps_per_call=5, batch_size=4)
+
+    expected_indices = np.array(
+        [[3, 1, 4, 0], [5, 9, 2, 6], [8, 7, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
+        dtype=np.int32,
+    )
+    np.testing.assert_array_equal(plan.indices, expected_indices)
+    np.testing.assert_array_equal(plan.sizes, [4, 4, 2, 0, 0])
+    assert plan.indices.dtype == plan.sizes.dtype == np.int32
+
+
+def test_plan_batches_crossing_an_epoch_boundary_takes_the_next_order():
+    this_epoch = np.arange(10, dtype=np.int32)
+    next_epoch = np.arange(10, dtype=np.int32)[::-1].copy()
+
+    plan = training.plan_batches([this_epoch, next_epoch], first_step=1, count=3, steps_per_call=4, batch_size=4)
+
+    expected_indices = np.array([[4, 5, 6, 7], [8, 9, 0, 0], [9, 8, 7, 6], [0, 0, 0, 0]], dtype=np.int32)
+    np.testing.assert_array_equal(plan.indices, expected_indices)
+    np.testing.assert_array_equal(plan.sizes, [4, 2, 4, 0])
+
+
+def test_plan_batches_asks_for_every_order_it_needs():
+    with pytest.raises(ValueError, match="order of every epoch"):
+        training.plan_batches([np.arange(10)], first_step=2, count=2, steps_per_call=4, batch_size=4)
+    with pytest.raises(ValueError, match="between 0 and 4"):
+        training.plan_batches([np.arange(10)], first_step=0, count=5, steps_per_call=4, batch_size=4)
+
+
+def test_epoch_tally_weights_the_loss_by_batch_size():
+    tally = training.EpochTally()
+    tally.add(loss=1.0, hits=3.0, size=4)
+    tally.add(loss=4.0, hits=1.0, size=2)
+
+    assert tally.steps == 2 and tally.seen == 6
+    assert tally.loss == pytest.approx((1.0 * 4 + 4.0 * 2) / 6)
+    assert tally.accuracy == pytest.approx(4 / 6)
+
+
+def shuffled_run(initial_weights: list[np.ndarray], steps_per_call: int) -> training.TrainingHistory:
+    """Five shuffled epochs of the tiny classifier, from given weights and a fixed seed."""
+    x, y = tiny_classification()
+    model = tiny_model()
+    model.set_weights(initial_weights)
+    trainer = training.Trainer(
+        model,
+        keras.optimizers.Adam(0.01),
+        "sparse_categorical_crossentropy",
+        x,
+        y,
+        batch_size=7,
+        accuracy="sparse_categorical",
+        shuffle=True,
+        steps_per_call=steps_per_call,
+        seed=3,
+    )
+    return trainer.run(training.TrainingHistory(epochs_planned=5))
+
+
+def test_chunking_does_not_change_a_shuffled_run():
+    initial_weights = tiny_model().get_weights()
+
+    one_step_chunks = shuffled_run(initial_weights, steps_per_call=1)
+    long_chunks = shuffled_run(initial_weights, steps_per_call=16)  # crosses epochs and ends mid-epoch
+
+    np.testing.assert_allclose(one_step_chunks.loss, long_chunks.loss, atol=1e-6)
+    np.testing.assert_allclose(one_step_chunks.accuracy, long_chunks.accuracy, atol=1e-6)
+
+
+def test_each_epoch_visits_the_examples_in_the_next_permutation_of_the_seed(monkeypatch):
+    visited = []
+    plan_batches = training.plan_batches
+
+    def recording_plan_batches(orders, first_step, count, steps_per_call, batch_size):
+        """Notes the examples each planned step trains on, in the order the steps run."""
+        plan = plan_batches(orders, first_step, count, steps_per_call, batch_size)
+        visited.extend(plan.indices[step, : plan.sizes[step]] for step in range(count))
+        return plan
+
+    monkeypatch.setattr(training, "plan_batches", recording_plan_batches)
+    x, y = tiny_classification(count=10)
+    trainer = training.Trainer(
+        tiny_model(), keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy", x, y, batch_size=4, seed=7
+    )
+    trainer.run(training.TrainingHistory(epochs_planned=3))
+
+    rng = np.random.default_rng(7)
+    np.testing.assert_array_equal(np.concatenate(visited), np.concatenate([rng.permutation(10) for _ in range(3)]))

@@ -8,9 +8,9 @@ import keras
 import numpy as np
 import pytest
 
-from core import hello_world
+from core.hello_world import neuron
 
-COURSE_POINTS = hello_world.make_points(hello_world.LineDataConfig())
+COURSE_POINTS = neuron.make_points(neuron.LineDataConfig())
 
 
 def test_course_data_is_y_equals_half_x_plus_half():
@@ -19,28 +19,28 @@ def test_course_data_is_y_equals_half_x_plus_half():
 
 
 def test_course_run_predicts_about_four_but_not_exactly():
-    fit = hello_world.fit_line(COURSE_POINTS, hello_world.NeuronConfig())
+    fit = neuron.fit_line(COURSE_POINTS, neuron.NeuronConfig())
     assert len(fit.loss) == len(fit.weights) == 1000
     assert fit.predict(7.0) == pytest.approx(4.0, abs=0.02)
     assert fit.predict(7.0) != 4.0
     assert fit.weight == pytest.approx(0.5, abs=0.01) and fit.bias == pytest.approx(0.5, abs=0.02)
     assert fit.loss[-1] < fit.loss[0] / 1000
-    assert "close but not exact" in hello_world.explain_prediction(fit, 7.0)
+    assert "close but not exact" in neuron.explain_prediction(fit, 7.0)
 
 
 @pytest.mark.parametrize("slope,intercept,optimizer,rate", [(2.0, -1.0, "adam", 0.1), (-1.5, 3.0, "rmsprop", 0.01)])
 def test_converges_to_any_true_slope_and_intercept(slope, intercept, optimizer, rate):
-    points = hello_world.make_points(hello_world.LineDataConfig(slope=slope, intercept=intercept, num_points=8))
-    fit = hello_world.fit_line(points, hello_world.NeuronConfig(optimizer=optimizer, learning_rate=rate, epochs=3000))
+    points = neuron.make_points(neuron.LineDataConfig(slope=slope, intercept=intercept, num_points=8))
+    fit = neuron.fit_line(points, neuron.NeuronConfig(optimizer=optimizer, learning_rate=rate, epochs=3000))
     assert fit.weight == pytest.approx(slope, abs=0.02)
     assert fit.bias == pytest.approx(intercept, abs=0.1)
 
 
 def test_agrees_with_stock_fit_from_the_same_initial_weights():
-    config = hello_world.NeuronConfig(optimizer="sgd", learning_rate=0.01, epochs=150, seed=3)
-    fit = hello_world.fit_line(COURSE_POINTS, config)
+    config = neuron.NeuronConfig(optimizer="sgd", learning_rate=0.01, epochs=150, seed=3)
+    fit = neuron.fit_line(COURSE_POINTS, config)
 
-    model = hello_world.make_model(seed=3)  # the same seeded initializer gives the same start
+    model = neuron.make_model(seed=3)  # the same seeded initializer gives the same start
     assert float(model.weights[0].numpy()[0, 0]) == pytest.approx(fit.initial_weight)
     model.compile(keras.optimizers.SGD(learning_rate=0.01), "mean_squared_error")
     xs, ys = COURSE_POINTS.arrays()
@@ -52,26 +52,24 @@ def test_agrees_with_stock_fit_from_the_same_initial_weights():
 
 
 def test_a_huge_learning_rate_is_detected_as_divergence():
-    fit = hello_world.fit_line(COURSE_POINTS, hello_world.NeuronConfig(learning_rate=1.0, epochs=1000))
+    fit = neuron.fit_line(COURSE_POINTS, neuron.NeuronConfig(learning_rate=1.0, epochs=1000))
     assert fit.diverged_at is not None and fit.diverged_at <= 100
     assert len(fit.loss) == fit.diverged_at - 1  # every recorded epoch is finite
     assert np.all(np.isfinite(fit.loss)) and np.all(np.isfinite(fit.weights))
-    advice = hello_world.divergence_advice(fit)
+    advice = neuron.divergence_advice(fit)
     assert f"epoch {fit.diverged_at}" in advice and "0.1" in advice
-    assert (
-        hello_world.divergence_advice(hello_world.fit_line(COURSE_POINTS, hello_world.NeuronConfig(epochs=5))) is None
-    )
+    assert neuron.divergence_advice(neuron.fit_line(COURSE_POINTS, neuron.NeuronConfig(epochs=5))) is None
 
 
 def test_noise_is_reproducible_from_its_seed():
-    noisy = hello_world.LineDataConfig(noise=0.5, seed=4)
-    assert hello_world.make_points(noisy) == hello_world.make_points(noisy)
-    assert hello_world.make_points(noisy).ys != COURSE_POINTS.ys
+    noisy = neuron.LineDataConfig(noise=0.5, seed=4)
+    assert neuron.make_points(noisy) == neuron.make_points(noisy)
+    assert neuron.make_points(noisy).ys != COURSE_POINTS.ys
 
 
 def test_parse_points_reads_a_table_and_skips_fully_empty_rows():
     rows = [{"x": 1, "y": "2.5"}, {"x": None, "y": None}, {"x": " 3 ", "y": -1.0}]
-    assert hello_world.parse_points(rows) == hello_world.Points((1.0, 3.0), (2.5, -1.0))
+    assert neuron.parse_points(rows) == neuron.Points((1.0, 3.0), (2.5, -1.0))
 
 
 @pytest.mark.parametrize(
@@ -88,7 +86,7 @@ def test_parse_points_reads_a_table_and_skips_fully_empty_rows():
 )
 def test_parse_points_explains_what_to_fix(rows, message):
     with pytest.raises(ValueError, match=message):
-        hello_world.parse_points(rows)
+        neuron.parse_points(rows)
 
 
 @pytest.mark.parametrize(
@@ -97,11 +95,11 @@ def test_parse_points_explains_what_to_fix(rows, message):
 )
 def test_absurd_settings_are_refused_with_a_message(settings):
     with pytest.raises(ValueError):
-        hello_world.NeuronConfig(**settings)
+        neuron.NeuronConfig(**settings)
 
 
 def test_loss_surface_matches_a_direct_computation():
-    weights, biases, losses = hello_world.loss_surface(COURSE_POINTS, (0.0, 1.0), (0.0, 1.0), resolution=5)
+    weights, biases, losses = neuron.loss_surface(COURSE_POINTS, (0.0, 1.0), (0.0, 1.0), resolution=5)
     xs, ys = np.array(COURSE_POINTS.xs), np.array(COURSE_POINTS.ys)
     for row, bias in enumerate(biases):
         for column, weight in enumerate(weights):
@@ -110,4 +108,4 @@ def test_loss_surface_matches_a_direct_computation():
 
 
 def test_least_squares_recovers_the_rule():
-    assert hello_world.least_squares(COURSE_POINTS) == pytest.approx((0.5, 0.5))
+    assert neuron.least_squares(COURSE_POINTS) == pytest.approx((0.5, 0.5))

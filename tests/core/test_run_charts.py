@@ -1,0 +1,45 @@
+"""The overlay of every run, checked against the records it is drawn from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core import run_charts, runs
+
+
+def record(number: int, loss=(1.0, 0.5), accuracy=()) -> runs.RunRecord:
+    return runs.RunRecord(
+        lesson="hello_world",
+        number=number,
+        settings={"optimizer": "sgd", "learning_rate": 0.01},
+        loss=loss,
+        seconds=0.25,
+        results={"prediction at x=7": 4.0},
+        accuracy=accuracy,
+    )
+
+
+def test_loss_overlay_draws_every_run():
+    figure = run_charts.loss_overlay([record(1), record(2)])
+    assert [trace.name for trace in figure.data] == ["#1 optimizer=sgd, learning_rate=0.01"] * 1 + [
+        "#2 optimizer=sgd, learning_rate=0.01"
+    ]
+    assert figure.layout.yaxis.type == "log"
+
+
+def test_loss_overlay_draws_each_runs_own_losses_on_a_linear_axis_when_asked():
+    figure = run_charts.loss_overlay([record(1, loss=(3.0, 2.0, 1.0)), record(2, loss=(4.0,))], log_scale=False)
+    np.testing.assert_array_equal(figure.data[0].x, [1, 2, 3])
+    np.testing.assert_array_equal(figure.data[0].y, [3.0, 2.0, 1.0])
+    np.testing.assert_array_equal(figure.data[1].y, [4.0])
+    assert figure.layout.yaxis.type != "log"
+
+
+def test_accuracy_overlay_skips_runs_without_accuracy_and_draws_each_runs_values():
+    measured = [record(2, accuracy=(0.5, 0.75, 0.875)), record(4, accuracy=(0.25,))]
+    figure = run_charts.accuracy_overlay([record(1), measured[0], record(3), measured[1]])
+    assert [trace.name for trace in figure.data] == [run.label for run in measured]
+    for trace, run in zip(figure.data, measured, strict=True):
+        np.testing.assert_array_equal(trace.x, np.arange(1, len(run.accuracy) + 1))
+        np.testing.assert_array_equal(trace.y, run.accuracy)
+    assert run_charts.accuracy_overlay([record(1)]).data == ()
