@@ -8,8 +8,8 @@ shows them in the same table and overlay chart.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd

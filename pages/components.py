@@ -214,7 +214,13 @@ def classifier_results_ui(
     loss_column.metric(f"{split_name.capitalize()} loss", f"{evaluation.loss:.4f}")
     time_column.metric("Training time", f"{history.seconds:.1f} s")
     epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
-    if history.accuracy:
+    if split_name == "training":
+        st.warning(
+            "Nothing was held out, so these scores are on the very images the network trained on: they say how "
+            "well it memorised them, not how it does on images it has never seen.",
+            icon=":material/visibility_off:",
+        )
+    elif history.accuracy:
         gap = history.accuracy[-1] - evaluation.accuracy
         if gap > 0.005:
             comparison = f"a gap of {gap:.1%}: the network does a little better on images it has already seen"

@@ -87,7 +87,6 @@ with st.expander("Why divide the pixels by 255?"):
 st.subheader("Train the network")
 config, submitted = settings_ui()
 
-
 if submitted:
     model = dense_network.make_model(config)
     trainer = dense_network.make_trainer(config, model, data.train_images, data.train_labels)

@@ -139,7 +139,6 @@ st.caption(
     "the first Dense layer after Flatten. Pooling has none: it only shrinks the maps."
 )
 
-
 st.caption("On two CPU cores one epoch on 20% of the images takes about 10 seconds; all 60,000 take about a minute.")
 if submitted:
     model = cnn.make_model(config)

@@ -144,7 +144,6 @@ if config.augment:
     st.caption("What augmentation shows the network of one photo on different epochs:")
     st.image(network.augmented_samples(images[0], count=6), width=110)
 
-
 if submitted:
     split = network.split_photos(config, images, labels, validation)
     model = network.make_model(config, num_classes=len(folder.class_names))
@@ -181,7 +180,8 @@ for upload in photo_uploads or []:
     photo_column, heat_column, bars_column = st.columns([1, 1, 2])
     photo_column.image(photo, caption=f"{upload.name}: {folder.class_names[said]}")
     heat_column.image(
-        gradcam.heatmap_overlay(photo, gradcam.gradcam(model, photo)), caption="where it looked (Grad-CAM)"
+        gradcam.heatmap_overlay(photo, gradcam.gradcam(model, photo, run.config.input_scale)),
+        caption="where it looked (Grad-CAM)",
     )
     bars_column.plotly_chart(
         classifier_charts.probability_bars(

@@ -7,6 +7,7 @@ moved into the cache, so a broken download is never mistaken for data.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import urllib.request
 from collections.abc import Callable
@@ -63,5 +64,7 @@ def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: flo
         ) from None
     with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
         image_folders.extract_zip_safely(data, Path(staging) / name)  # raises on a bad or unsafe archive
+        if target.exists():
+            shutil.rmtree(target)  # the damaged copy found above; only now is a checked one ready
         (Path(staging) / name).rename(target)
     return image_folders.scan_folder(image_folders.class_root(target))

@@ -11,14 +11,14 @@ import keras
 import numpy as np
 
 
-def gradcam(model: keras.Model, image: np.ndarray) -> np.ndarray:
+def gradcam(model: keras.Model, image: np.ndarray, input_scale: float = 1 / 255) -> np.ndarray:
     """Where the network looked (Grad-CAM): the last convolution's maps weighted by how much the
     predicted class's score grows with each, as a (size, size) map in 0..1."""
     import tensorflow as tf
 
     convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     probe = keras.Model(inputs=model.inputs[0], outputs=[convolutions[-1].output, model.outputs[0]])
-    batch = tf.convert_to_tensor(image[np.newaxis].astype(np.float32) / 255)
+    batch = tf.convert_to_tensor(image[np.newaxis].astype(np.float32) * input_scale)
     with tf.GradientTape() as tape:
         maps, output = probe(batch, training=False)
         score = output[:, 0] if output.shape[-1] == 1 else tf.reduce_max(output, axis=-1)

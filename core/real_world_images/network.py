@@ -178,10 +178,10 @@ class PhotoSplit:
     @property
     def scored_on(self) -> image_classifier.HeldOut:
         """What the results are measured on: the validation photos or, with none held out, the
-        training photos themselves (which flatters the network, and the page says so)."""
+        training photos themselves, named so (it flatters the network, and the page says so)."""
         if self.validation is not None:
             return self.validation
-        return image_classifier.HeldOut(self.train_images, self.train_labels, "validation")
+        return image_classifier.HeldOut(self.train_images, self.train_labels, "training")
 
 
 def split_photos(

@@ -1,15 +1,24 @@
-"""Every generated script runs with plain Python and reproduces the dashboard's run."""
+"""Every generated script builds the dashboard's model, runs with plain Python and reproduces the
+dashboard's run."""
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
 
+import keras
+import numpy as np
 import pytest
+import tensorflow as tf
 
-from core import code_export, hello_world
+from core import image_folders, training
+from core.computer_vision import dense_network
+from core.convolutions import cnn
+from core.hello_world import neuron
+from core.real_world_images import network
 
 
 def run_script(source: str, tmp_path) -> str:
@@ -24,11 +33,11 @@ def run_script(source: str, tmp_path) -> str:
 
 
 def test_hello_world_script_reproduces_the_run(tmp_path):
-    points = hello_world.parse_points([{"x": 0, "y": 1}, {"x": 1, "y": 3}, {"x": 2, "y": 5.5}])
-    config = hello_world.NeuronConfig(optimizer="adam", learning_rate=0.05, epochs=120, seed=7)
-    fit = hello_world.fit_line(points, config)
+    points = neuron.parse_points([{"x": 0, "y": 1}, {"x": 1, "y": 3}, {"x": 2, "y": 5.5}])
+    config = neuron.NeuronConfig(optimizer="adam", learning_rate=0.05, epochs=120, seed=7)
+    fit = neuron.fit_line(points, config)
 
-    output = run_script(code_export.hello_world_script(points, config, query_x=7.0), tmp_path)
+    output = run_script(neuron.make_script(points, config, query_x=7.0), tmp_path)
 
     prediction = float(re.search(r"prediction for x = 7: (\S+)", output).group(1))
     weight, bias = map(float, re.search(r"learned w = (\S+), b = (\S+)", output).groups())
@@ -37,11 +46,99 @@ def test_hello_world_script_reproduces_the_run(tmp_path):
 
 
 def test_scripts_use_todays_keras_spelling():
-    source = code_export.hello_world_script(
-        hello_world.make_points(hello_world.LineDataConfig()), hello_world.NeuronConfig(optimizer="rmsprop")
-    )
+    source = neuron.make_script(neuron.make_points(neuron.LineDataConfig()), neuron.NeuronConfig(optimizer="rmsprop"))
     assert "RMSprop(learning_rate=0.01)" in source and "lr=" not in source
     assert "keras.Input(shape=(1,))" in source and "input_shape" not in source
+
+
+def script_model(source: str) -> keras.Model:
+    """The script's `model = keras.Sequential([...])` statement, run on its own: the model a learner
+    would get, without loading data or training."""
+    statements = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        and [target.id for target in node.targets if isinstance(target, ast.Name)] == ["model"]
+        and ast.unparse(node.value.func) == "keras.Sequential"
+    ]
+    assert len(statements) == 1, "the script should build its model in one keras.Sequential statement"
+    namespace = {"keras": keras, "tf": tf}
+    exec(compile(ast.Module(body=statements, type_ignores=[]), "<script>", "exec"), namespace)
+    return namespace["model"]
+
+
+def layer_summary(model: keras.Model) -> list[tuple[str, tuple, int]]:
+    """What `model.summary()` shows: each layer's kind, output shape and parameter count."""
+    return [(type(layer).__name__, tuple(layer.output.shape), layer.count_params()) for layer in model.layers]
+
+
+def activations(model: keras.Model) -> list[str]:
+    return [layer.activation.__name__ for layer in model.layers if hasattr(layer, "activation")]
+
+
+def assert_same_model(script: keras.Model, app: keras.Model, same_start: bool) -> None:
+    assert layer_summary(script) == layer_summary(app)
+    assert script.count_params() == app.count_params()
+    assert activations(script) == activations(app)
+    if same_start:  # the script writes out the app's seeded initializers, so training starts alike
+        for script_weights, app_weights in zip(script.get_weights(), app.get_weights(), strict=True):
+            np.testing.assert_array_equal(script_weights, app_weights)
+
+
+@pytest.mark.parametrize("config", [neuron.NeuronConfig(), neuron.NeuronConfig(optimizer="adam", seed=3)])
+def test_hello_world_script_builds_the_apps_model(config):
+    source = neuron.make_script(neuron.make_points(neuron.LineDataConfig()), config)
+    assert_same_model(script_model(source), neuron.make_model(config.seed), same_start=True)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        dense_network.DenseNetConfig(),
+        dense_network.DenseNetConfig(hidden_units=(256, 64, 32), activation="tanh", seed=4),
+        dense_network.DenseNetConfig(hidden_units=(16,), activation="sigmoid", stop=training.StopAtTarget("loss", 0.3)),
+    ],
+)
+def test_dense_script_builds_the_apps_model(config):
+    assert_same_model(
+        script_model(dense_network.make_script(config)), dense_network.make_model(config), same_start=True
+    )
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        cnn.CnnConfig(),
+        cnn.CnnConfig(conv_blocks=1, filters=16, dense_units=64),
+        cnn.CnnConfig(conv_blocks=3, filters=32, seed=2),
+        cnn.CnnConfig(kernel_size=5, pooling="average"),
+    ],
+)
+def test_cnn_script_builds_the_apps_model(config):
+    assert_same_model(script_model(cnn.make_script(config)), cnn.make_model(config), same_start=True)
+
+
+@pytest.mark.parametrize(
+    "config,num_classes",
+    [
+        (network.RealWorldConfig(), 2),
+        (network.RealWorldConfig(augment=True), 2),
+        (network.RealWorldConfig(conv_blocks=3), 2),
+        (network.RealWorldConfig(image_size=300), 2),
+        (network.RealWorldConfig(conv_blocks=4, augment=True), 3),
+    ],
+)
+def test_real_world_script_builds_the_apps_model(config, num_classes):
+    # The script leaves Keras to pick the starting weights, so only the architecture is compared.
+    source = network.make_script(config, num_classes=num_classes)
+    assert_same_model(script_model(source), network.make_model(config, num_classes), same_start=False)
+
+
+def test_lesson_3_baseline_is_lesson_2s_course_network():
+    baseline = cnn.dense_baseline()
+    course = dense_network.make_model(dense_network.DenseNetConfig())
+    assert layer_summary(baseline) == layer_summary(course)
+    assert activations(baseline) == activations(course) == ["relu", "softmax"]
 
 
 def keras_cache_with_fashion_mnist(tmp_path):
@@ -59,13 +156,11 @@ def keras_cache_with_fashion_mnist(tmp_path):
 
 
 def test_dense_script_runs_the_course_code_with_the_learners_settings(tmp_path, monkeypatch):
-    from core import computer_vision
-
     monkeypatch.setenv("KERAS_HOME", str(keras_cache_with_fashion_mnist(tmp_path)))
-    config = computer_vision.DenseNetConfig(
-        hidden_units=(64, 32), epochs=3, train_fraction=0.05, stop_enabled=True, stop_target=0.5
+    config = dense_network.DenseNetConfig(
+        hidden_units=(64, 32), epochs=3, train_fraction=0.05, stop=training.StopAtTarget("accuracy", 0.5)
     )
-    source = code_export.dense_script(config)
+    source = dense_network.make_script(config)
     assert "keras.layers.Dense(64" in source and "keras.layers.Dense(32" in source
     output = run_script(source, tmp_path)
     accuracy = float(re.search(r"test accuracy: (\S+)", output).group(1))
@@ -75,25 +170,21 @@ def test_dense_script_runs_the_course_code_with_the_learners_settings(tmp_path, 
 
 
 def test_cnn_script_builds_the_course_network_and_runs(tmp_path, monkeypatch):
-    from core import convolutions
-
     monkeypatch.setenv("KERAS_HOME", str(keras_cache_with_fashion_mnist(tmp_path)))
-    config = convolutions.CnnConfig(filters=16, epochs=1, train_fraction=0.02)
-    source = code_export.cnn_script(config)
+    config = cnn.CnnConfig(filters=16, epochs=1, train_fraction=0.02)
+    source = cnn.make_script(config)
     assert source.count("keras.layers.Conv2D(16, (3, 3)") == 2 and source.count("MaxPooling2D(2, 2)") == 2
     output = run_script(source, tmp_path)
     # model.summary() prints the same total the dashboard's summary table shows
-    total = convolutions.model_summary(convolutions.make_model(config)).iloc[-1]["parameters"]
+    total = cnn.model_summary(cnn.make_model(config)).iloc[-1]["parameters"]
     assert f"{total:,}" in output
     assert 0.3 < float(re.search(r"test accuracy: (\S+)", output).group(1)) < 1.0
 
 
 def test_real_world_script_trains_on_a_class_folder(tmp_path):
-    from core import image_folders, real_world
-
     folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=10, size=150, seed=1)
-    config = real_world.RealWorldConfig(epochs=1, conv_blocks=2, augment=True)
-    source = code_export.real_world_script(config)
+    config = network.RealWorldConfig(epochs=1, conv_blocks=2, augment=True)
+    source = network.make_script(config, num_classes=2)
     assert "ImageDataGenerator" in source and "image_dataset_from_directory" in source  # says why it changed
     assert "learning_rate=0.001" in source and "lr=" not in source.replace("not lr=", "")
     script = tmp_path / "real_world.py"

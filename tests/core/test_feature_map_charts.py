@@ -1,15 +1,15 @@
-"""Lesson 3's pictures: the mosaic layout and the feature-map grid against the arrays they show."""
+"""What convolutions see (Lessons 3 and 4): the mosaic layout and the grids against the arrays they show."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from core import convolution_charts
+from core import feature_map_charts
 
 
 def test_mosaic_places_each_tile_with_one_pixel_gaps():
     tiles = np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3)
-    canvas = convolution_charts.mosaic(tiles, columns=2, normalise=False)
+    canvas = feature_map_charts.mosaic(tiles, columns=2, normalise=False)
     assert canvas.shape == (3 * 3 - 1, 2 * 4 - 1)
     np.testing.assert_array_equal(canvas[0:2, 0:3], tiles[0])
     np.testing.assert_array_equal(canvas[0:2, 4:7], tiles[1])
@@ -19,14 +19,35 @@ def test_mosaic_places_each_tile_with_one_pixel_gaps():
 
 def test_mosaic_normalises_each_tile_on_its_own():
     tiles = np.stack([np.array([[0.0, 2.0]]), np.array([[10.0, 30.0]]), np.full((1, 2), 7.0)])
-    canvas = convolution_charts.mosaic(tiles, columns=3)
+    canvas = feature_map_charts.mosaic(tiles, columns=3)
     np.testing.assert_array_equal(canvas[0, [0, 1, 3, 4, 6, 7]], [0, 1, 0, 1, 0, 0])
 
 
 def test_feature_map_grid_has_a_row_per_image_and_a_column_per_layer():
     images = np.zeros((3, 28, 28))
     maps = [np.random.default_rng(0).random((3, 26, 26, 8)), np.random.default_rng(1).random((3, 13, 13, 8))]
-    figure = convolution_charts.feature_map_grid(images, maps, ["conv", "pool"], filter_index=4)
+    figure = feature_map_charts.feature_map_grid(images, maps, ["conv", "pool"], filter_index=4)
     assert len(figure.data) == 3 * 3
     np.testing.assert_array_equal(figure.data[1].z, maps[0][0, :, :, 4])  # image 1, first layer, filter 4
     np.testing.assert_array_equal(figure.data[5].z, maps[1][1, :, :, 4])  # image 2, second layer
+
+
+def test_all_filters_grid_shows_every_filter_of_the_layer_as_one_mosaic():
+    layer_maps = np.random.default_rng(2).random((5, 4, 6))  # one image's 5×4 maps of 6 filters
+    figure = feature_map_charts.all_filters_grid(layer_maps, "conv2d", columns=4)
+    assert len(figure.data) == 1 and "All 6 filters of conv2d" in figure.layout.title.text
+    expected = feature_map_charts.mosaic(np.transpose(layer_maps, (2, 0, 1)), columns=4)
+    np.testing.assert_array_equal(figure.data[0].z, expected)
+    tile = layer_maps[:, :, 5]  # filter 5: second row, second column of the mosaic
+    np.testing.assert_allclose(figure.data[0].z[6:11, 5:9], (tile - tile.min()) / (tile.max() - tile.min()))
+
+
+def test_kernel_grid_keeps_the_sign_and_centres_the_colours_on_zero():
+    kernels = np.stack([np.full((3, 3), -2.0), np.full((3, 3), 0.5)])
+    figure = feature_map_charts.kernel_grid(kernels, columns=2)
+    z = np.asarray(figure.data[0].z, dtype=float)
+    np.testing.assert_array_equal(z[:, :3], kernels[0])  # weights, not rescaled per tile
+    np.testing.assert_array_equal(z[:, 4:], kernels[1])
+    assert (figure.data[0].zmin, figure.data[0].zmax) == (-2.0, 2.0)
+    blank = feature_map_charts.kernel_grid(np.zeros((2, 3, 3)))
+    assert (blank.data[0].zmin, blank.data[0].zmax) == (-1.0, 1.0)  # all-zero filters still get a colour range

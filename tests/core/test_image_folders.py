@@ -112,6 +112,24 @@ def test_scan_folder_refuses_one_class_and_missing_paths(tmp_path):
         image_folders.scan_folder(tmp_path / "horses" / "a.png")
 
 
+def test_class_root_unwraps_one_folder_holding_the_classes_and_ignores_hidden_siblings(tmp_path):
+    wrapped = tmp_path / "wrapped"
+    write_tree(wrapped / "horse-or-human")
+    (wrapped / "__MACOSX" / "horse-or-human" / "horses").mkdir(parents=True)
+    (wrapped / ".cache" / "thumbnails").mkdir(parents=True)
+    assert image_folders.class_root(wrapped) == wrapped / "horse-or-human"
+    assert image_folders.scan_folder(image_folders.class_root(wrapped)).counts == CLASS_SIZES
+
+    two_classes = tmp_path / "two-classes"
+    write_tree(two_classes)  # its own __MACOSX and .DS_Store sit beside horses/ and humans/
+    assert image_folders.class_root(two_classes) == two_classes
+
+    one_folder_of_images = tmp_path / "one-folder"
+    (one_folder_of_images / "horses").mkdir(parents=True)
+    (one_folder_of_images / "horses" / "a.png").write_bytes(png_bytes())
+    assert image_folders.class_root(one_folder_of_images) == one_folder_of_images  # nothing to unwrap
+
+
 @pytest.mark.parametrize("prefix", ["", "horse-or-human/"])
 def test_extract_zip_safely_unpacks_class_folders_and_skips_junk(tmp_path, prefix):
     upload = tmp_path / "upload.zip"

@@ -6,12 +6,14 @@ import keras
 import numpy as np
 import pytest
 
-from core import convolutions
+from core import image_classifier, training
+from core.computer_vision import dense_network
+from core.convolutions import cnn
 
 
 def test_course_cnn_summary_matches_keras_and_the_course():
-    model = convolutions.make_model(convolutions.CnnConfig())
-    summary = convolutions.model_summary(model)
+    model = cnn.make_model(cnn.CnnConfig())
+    summary = cnn.model_summary(model)
     assert list(summary["output shape"][:4]) == [
         "(batch, 26, 26, 64)",
         "(batch, 13, 13, 64)",
@@ -27,11 +29,11 @@ def test_course_cnn_summary_matches_keras_and_the_course():
 
 @pytest.mark.parametrize("blocks,kernel,pooling", [(1, 5, "average"), (3, 3, "max"), (2, 5, "max")])
 def test_feature_maps_have_the_shape_of_every_layer(blocks, kernel, pooling):
-    config = convolutions.CnnConfig(conv_blocks=blocks, kernel_size=kernel, pooling=pooling, filters=16)
-    model = convolutions.make_model(config)
+    config = cnn.CnnConfig(conv_blocks=blocks, kernel_size=kernel, pooling=pooling, filters=16)
+    model = cnn.make_model(config)
     images = np.random.default_rng(0).integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
-    maps = convolutions.feature_maps(model, images)
-    layers = convolutions.feature_layers(model)
+    maps = image_classifier.feature_maps(model, images)
+    layers = image_classifier.feature_layers(model)
     assert len(maps) == len(layers) == 2 * blocks
     for layer_maps, layer in zip(maps, layers, strict=True):
         assert layer_maps.shape == (3, *tuple(layer.output.shape)[1:])
@@ -43,9 +45,9 @@ def test_feature_maps_have_the_shape_of_every_layer(blocks, kernel, pooling):
 
 
 def test_feature_maps_equal_the_layers_applied_one_by_one():
-    model = convolutions.make_model(convolutions.CnnConfig(filters=16))
+    model = cnn.make_model(cnn.CnnConfig(filters=16))
     images = np.random.default_rng(1).integers(0, 256, size=(2, 28, 28), dtype=np.uint8)
-    maps = convolutions.feature_maps(model, images)
+    maps = image_classifier.feature_maps(model, images)
     output = images[..., None].astype(np.float32) / 255
     for layer, layer_maps in zip(model.layers[:4], maps, strict=True):
         output = np.asarray(layer(output))
@@ -53,22 +55,22 @@ def test_feature_maps_equal_the_layers_applied_one_by_one():
 
 
 def test_first_layer_kernels_are_the_conv_weights():
-    model = convolutions.make_model(convolutions.CnnConfig(filters=32))
-    kernels = convolutions.first_layer_kernels(model)
+    model = cnn.make_model(cnn.CnnConfig(filters=32))
+    kernels = cnn.first_layer_kernels(model)
     weights = np.asarray(model.layers[0].kernel)
     assert kernels.shape == (32, 3, 3)
     np.testing.assert_array_equal(kernels[5], weights[:, :, 0, 5])
 
 
 def test_training_flops_count_the_course_network():
-    model = convolutions.make_model(convolutions.CnnConfig())
+    model = cnn.make_model(cnn.CnnConfig())
     forward = 2 * (26 * 26 * 64 * 9 + 11 * 11 * 64 * 9 * 64 + 1600 * 128 + 128 * 10)
-    assert convolutions.training_flops_per_example(model) == 3 * forward
+    assert cnn.training_flops_per_example(model) == 3 * forward
 
 
 def test_same_class_examples_are_of_that_class():
     labels = np.array([1, 9, 9, 2, 9, 9])
-    chosen = convolutions.same_class_examples(labels, 9, count=3)
+    chosen = cnn.same_class_examples(labels, 9, count=3)
     assert len(set(chosen)) == 3 and np.all(labels[chosen] == 9)
 
 
@@ -84,9 +86,52 @@ def test_same_class_examples_are_of_that_class():
 )
 def test_impossible_networks_are_refused(settings):
     with pytest.raises(ValueError):
-        convolutions.CnnConfig(**settings)
+        cnn.CnnConfig(**settings)
 
 
 def test_model_is_a_keras_sequential_starting_with_an_input():
-    model = convolutions.make_model(convolutions.CnnConfig())
+    model = cnn.make_model(cnn.CnnConfig())
     assert isinstance(model, keras.Sequential) and model.input_shape == (None, 28, 28, 1)
+
+
+def test_input_scale_follows_the_scale_pixels_switch():
+    assert cnn.CnnConfig().input_scale == pytest.approx(1 / 255)
+    assert cnn.CnnConfig(scale_pixels=False).input_scale == 1.0
+
+
+def test_feature_maps_of_unscaled_pixels_use_the_configs_input_scale():
+    config = cnn.CnnConfig(filters=16, scale_pixels=False)
+    model = cnn.make_model(config)
+    images = np.random.default_rng(2).integers(0, 256, size=(2, 28, 28), dtype=np.uint8)
+    first_convolution = image_classifier.feature_maps(model, images, config.input_scale)[0]
+    expected = np.asarray(model.layers[0](images[..., None].astype(np.float32)))  # 0..255, not 0..1
+    np.testing.assert_allclose(first_convolution, expected, rtol=1e-5, atol=1e-3)
+
+
+def test_the_configs_stop_rule_stops_the_cnn():
+    rng = np.random.default_rng(3)
+    images = rng.integers(0, 256, size=(32, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=32).astype(np.uint8)
+    config = cnn.CnnConfig(filters=16, epochs=3, stop=training.StopAtTarget(metric="loss", target=1e6))
+    trainer = cnn.make_trainer(config, cnn.make_model(config), images, labels)
+    history = trainer.run(training.TrainingHistory(config.epochs))
+    assert history.stopped_at_target == 1 and history.epochs_run == 1
+    unstopped = cnn.CnnConfig(filters=16, epochs=2)
+    history = cnn.make_trainer(unstopped, cnn.make_model(unstopped), images, labels).run(training.TrainingHistory(2))
+    assert history.stopped_at_target is None and history.epochs_run == 2
+
+
+def test_dense_baseline_is_lesson_twos_course_network():
+    baseline = cnn.dense_baseline()
+    lesson_two = dense_network.make_model(dense_network.DenseNetConfig())
+    assert baseline.input_shape == lesson_two.input_shape and baseline.output_shape == lesson_two.output_shape
+    described = [
+        [(type(layer).__name__, tuple(layer.output.shape), layer.count_params()) for layer in model.layers]
+        for model in (baseline, lesson_two)
+    ]
+    assert described[0] == described[1]
+    activations = [
+        [getattr(layer, "activation", None).__name__ for layer in model.layers if hasattr(layer, "activation")]
+        for model in (baseline, lesson_two)
+    ]
+    assert activations[0] == activations[1] == ["relu", "softmax"]
