@@ -1,0 +1,34 @@
+"""The training curves every image lesson draws, checked against the history they are built from."""
+
+from __future__ import annotations
+
+from core import training, training_charts
+
+
+def test_curves_draw_every_epoch_of_training_and_validation():
+    history = training.TrainingHistory(
+        5, loss=[0.9, 0.5, 0.4], accuracy=[0.6, 0.8, 0.85], val_loss=[0.8, 0.6, 0.55], val_accuracy=[0.7, 0.75, 0.8]
+    )
+    figure = training_charts.training_curves(history, "Training live")
+    by_name = {trace.name: trace for trace in figure.data}
+    assert set(by_name) == {"training loss", "training accuracy", "validation loss", "validation accuracy"}
+    assert list(by_name["training loss"].y) == history.loss and list(by_name["training loss"].x) == [1, 2, 3]
+    assert list(by_name["validation accuracy"].y) == history.val_accuracy
+    assert by_name["training loss"].xaxis == "x" and by_name["training accuracy"].xaxis == "x2"  # side by side
+    assert figure.layout.title.text == "Training live"
+    assert tuple(figure.layout.xaxis.range) == (0.5, 5.5)  # the whole planned run, so progress is visible
+    assert tuple(figure.layout.yaxis2.range) == (0, 1.02)
+    assert not figure.layout.shapes  # no callback fired
+
+
+def test_the_callbacks_epoch_is_marked_on_both_curves():
+    history = training.TrainingHistory(10, loss=[0.5, 0.3], accuracy=[0.8, 0.91], stopped_at_target=2)
+    figure = training_charts.training_curves(history)
+    assert [shape.x0 for shape in figure.layout.shapes] == [2, 2]
+    assert any("stopped training after epoch 2" in annotation.text for annotation in figure.layout.annotations)
+    assert [trace.name for trace in figure.data] == ["training loss", "training accuracy"]
+
+
+def test_a_loss_only_history_draws_one_curve():
+    figure = training_charts.training_curves(training.TrainingHistory(3, loss=[1.0, 0.5, 0.25]))
+    assert [trace.name for trace in figure.data] == ["training loss"]
