@@ -13,6 +13,7 @@ uint8 (about 55 MB); scaling to 0..1 floats is a lesson step, not the loader's j
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import zlib
@@ -272,3 +273,10 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
         f"({', '.join(FILE_NAMES.values())}, each gzipped or plain).\n"
         "Sources tried:\n" + "\n".join(f"  - {attempt}" for attempt in attempts)
     )
+
+
+@functools.lru_cache(maxsize=1)
+def load_fashion_mnist_once() -> FashionMNIST:
+    """The data set loaded once per process: a training worker on another machine (a Ray worker)
+    loads it itself from the usual sources instead of receiving 55 MB over the network."""
+    return load_fashion_mnist()

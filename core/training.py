@@ -13,6 +13,7 @@ path as `model.fit` from the same initial weights; a test checks that.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -88,6 +89,7 @@ class TrainingHistory:
     stopped_at_target: int | None = None  # 1-based epoch at which the stop rule fired
     stop_message: str | None = None
     diverged_at: int | None = None  # 1-based epoch whose loss was no longer finite
+    cancelled: bool = False  # a learner stopped the run before its planned end
 
     @property
     def epochs_run(self) -> int:
@@ -96,7 +98,32 @@ class TrainingHistory:
     @property
     def finished(self) -> bool:
         return (
-            self.epochs_run >= self.epochs_planned or self.stopped_at_target is not None or self.diverged_at is not None
+            self.epochs_run >= self.epochs_planned
+            or self.stopped_at_target is not None
+            or self.diverged_at is not None
+            or self.cancelled
+        )
+
+    @property
+    def outcome(self) -> str:
+        """How the run ended, in the run table's words."""
+        if self.diverged_at is not None:
+            return "diverged"
+        if self.stopped_at_target is not None:
+            return "stopped at target"
+        if self.cancelled:
+            return "stopped"
+        return "finished" if self.epochs_run >= self.epochs_planned else "interrupted"
+
+    def copy(self) -> TrainingHistory:
+        """A snapshot another thread can draw while this history keeps growing."""
+        return dataclasses.replace(
+            self,
+            loss=list(self.loss),
+            accuracy=list(self.accuracy),
+            val_loss=list(self.val_loss),
+            val_accuracy=list(self.val_accuracy),
+            weights=list(self.weights),
         )
 
 
@@ -371,8 +398,10 @@ class Trainer:
         *,
         on_progress: ProgressCallback | None = None,
         report_every_s: float = 0.5,
+        cancelled: Callable[[], bool] | None = None,
     ) -> TrainingHistory:
-        """Trains until `history.epochs_planned` epochs, a stop rule, or a diverging loss.
+        """Trains until `history.epochs_planned` epochs, a stop rule, a diverging loss, or until
+        `cancelled()` (asked between compiled chunks) says a learner pressed Stop.
 
         `history` is updated after every chunk, so when `on_progress` raises (Streamlit stops a
         script that way) the caller still holds every completed epoch. Progress is reported at
@@ -383,6 +412,10 @@ class Trainer:
         tally = EpochTally()
         self._orders = [self._epoch_order()]  # Every run starts a fresh epoch with a fresh shuffle.
         while not history.finished:
+            if cancelled is not None and cancelled():
+                history.cancelled = True
+                reporter.report(history, tally.steps)
+                break
             count = self._chunk_length(history, tally.steps)
             plan = plan_batches(
                 self._orders_for(tally.steps, count), tally.steps, count, self.steps_per_call, self.batch_size

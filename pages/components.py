@@ -1,21 +1,37 @@
-"""Page pieces every lesson shares: training with live progress, run history, results, "show the code".
+"""Page pieces every lesson shares: training jobs with live progress, run history, results, "show the code".
 
 Lessons call these instead of writing their own, so training, comparing runs and exporting code
 look and behave the same everywhere. Logic stays in `core`; this only places it on the page. A
-page builds its model and trainer in plain sight and hands them over; nothing here calls back up.
+page describes its training job in plain sight (config, build function, data) and hands it over;
+the job trains outside the page's script run, and a fragment polls it.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import keras
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import script_runner
 
-from core import classifier_charts, course, fashion_mnist, image_classifier, run_charts, training, training_charts
+from core import classifier_charts, course, fashion_mnist, image_classifier, jobs, run_charts, training, training_charts
 from core import runs as run_history
+
+
+def _keep_keras_state_between_script_runs() -> None:
+    """Streamlit calls `keras.backend.clear_session()` after every script and fragment run
+    (`script_runner._clean_problem_modules`, for TF1-era graphs). Training jobs run in other
+    threads while pages rerun, so that clearing renames their layers mid-build ("All layers ...
+    should have unique names") and empties TensorFlow's kernel cache mid-training, which made a
+    class's trainings many times slower. Keras 3 keeps no graph between runs, so the clearing is
+    turned off for this server; matplotlib, which it also tidies, is not used here."""
+    script_runner._clean_problem_modules = lambda: None
+
+
+_keep_keras_state_between_script_runs()
 
 FASHION_CONFUSION = "Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are."
 
@@ -94,91 +110,133 @@ def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarge
     return training.StopAtTarget(metric, float(target)) if enabled else None
 
 
-@dataclass
-class _ActiveRun:
-    """A run while it trains. Kept in the session, so when Stop (or leaving the page) interrupts
-    the script, the next script run still finds every epoch trained so far and finishes it."""
-
-    config: Any
-    model: keras.Model
-    history: training.TrainingHistory
-    held_out: image_classifier.HeldOut
-    finished: bool = False
+POLL_S = 1.0  # how often a page asks its job for progress
+INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 
 
-def train_ui(
-    lesson: course.Lesson,
-    config: Any,
-    model: keras.Model,
-    trainer: training.Trainer,
-    held_out: image_classifier.HeldOut,
-) -> None:
-    """Trains the page's model with its trainer, live: a Stop button, a progress bar and curves.
-    Then scores it on `held_out` and records the run."""
-    _finish_interrupted_run(lesson)
-    active = _ActiveRun(config, model, training.TrainingHistory(config.epochs), held_out)
-    st.session_state[f"active/{lesson.key}"] = active
-    stop_slot = st.empty()
-    stop_slot.button("Stop training", key=f"stop/{lesson.key}", help="Keeps what was trained so far.")
-    live_training_ui(trainer, active.history)
-    stop_slot.empty()
-    _finish(lesson, active, outcome="stopped at target" if active.history.stopped_at_target else "finished")
+@st.cache_resource(show_spinner=False)
+def job_runner() -> jobs.JobRunner:
+    """One runner for the whole server, shared by every visitor: the embedded training slots, or
+    the Ray cluster at RAY_ADDRESS when one is set."""
+    if os.environ.get("RAY_ADDRESS"):
+        from core import ray_jobs
+
+        return ray_jobs.RayJobRunner()
+    return jobs.LocalJobRunner()
 
 
-def trained_run(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
-    """This session's latest run of the lesson, finishing one that Stop interrupted; None before the first."""
-    _finish_interrupted_run(lesson)
+def learner_id() -> str:
+    """This browser session's name for the runner (jobs have an owner; nobody sees another's)."""
+    return st.session_state.setdefault("learner", uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class _LessonJob:
+    """The job this session runs for one lesson; the spec rebuilds the trained model."""
+
+    job_id: str
+    spec: jobs.TrainingJob
+
+
+def start_training(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
+    """Train was pressed: queue the job, unless one of this lesson is still active, in which case
+    the page asks first (a learner has at most one active job per lesson)."""
+    if _active_job(lesson) is not None:
+        st.session_state[f"pending/{lesson.key}"] = job
+    else:
+        _submit(lesson, job)
+        st.rerun()  # from the top, so that the sidebar lists the new job too
+
+
+def training_ui(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
+    """The question about a pending run, the live job (polled, so the learner can keep working)
+    and the latest finished run of this lesson, or None before the first."""
+    job_runner().heartbeat(learner_id())
+    for notice in st.session_state.pop(f"notices/{lesson.key}", []):
+        getattr(st, notice[0])(notice[1], icon=notice[2])
+    if f"pending/{lesson.key}" in st.session_state:
+        _pending_ui(lesson)
+    if f"job/{lesson.key}" in st.session_state:
+        _job_ui(lesson)
     return st.session_state.get(f"result/{lesson.key}")
 
 
-def _finish_interrupted_run(lesson: course.Lesson) -> None:
-    active = st.session_state.get(f"active/{lesson.key}")
-    if active is None or active.finished:
+def _submit(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
+    job_id = job_runner().submit(learner_id(), job)
+    st.session_state[f"job/{lesson.key}"] = _LessonJob(job_id, job)
+
+
+def _active_job(lesson: course.Lesson) -> jobs.JobStatus | None:
+    current = st.session_state.get(f"job/{lesson.key}")
+    status = job_runner().status(current.job_id) if current else None
+    return status if status is not None and status.state.active else None
+
+
+def _pending_ui(lesson: course.Lesson) -> None:
+    with st.container(border=True):
+        st.warning(
+            "A training of this lesson is still running. Stop it (keeping what it trained) and train the new settings?",
+            icon=":material/help:",
+        )
+        stop_column, keep_column = st.columns(2)
+        if stop_column.button("Stop it and train the new settings", key=f"replace/{lesson.key}", type="primary"):
+            active = _active_job(lesson)
+            if active is None:
+                _submit(lesson, st.session_state.pop(f"pending/{lesson.key}"))
+            else:  # the new run starts once the old one has stopped and been recorded
+                job_runner().cancel(active.job_id)
+                st.session_state[f"replacing/{lesson.key}"] = True
+            st.rerun()
+        if keep_column.button("Keep it running", key=f"keep/{lesson.key}"):
+            st.session_state.pop(f"pending/{lesson.key}", None)
+            st.rerun()
+
+
+@st.fragment(run_every=POLL_S)
+def _job_ui(lesson: course.Lesson) -> None:
+    """Polls this lesson's job: its place in the queue, or its progress and live curves, with a
+    Stop button; when it ends, records the run once and redraws the page with the results."""
+    current: _LessonJob | None = st.session_state.get(f"job/{lesson.key}")
+    if current is None:
         return
-    _finish(lesson, active, outcome="interrupted")
-    st.warning(
-        f"Training was stopped after {active.history.epochs_run} of {active.config.epochs} epochs; "
-        "the results below are for what was trained so far.",
-        icon=":material/pause_circle:",
-    )
+    runner = job_runner()
+    runner.heartbeat(learner_id())
+    status = runner.status(current.job_id)
+    if status is None:
+        st.session_state.pop(f"job/{lesson.key}")
+        _notice(lesson, "warning", "The training was lost (the server restarted or the session was idle too long).")
+        st.rerun()
+    if status.state.active:
+        _progress_ui(lesson, status)
+        return
+    _finish(lesson, current, status)
+    runner.forget(current.job_id)
+    st.session_state.pop(f"job/{lesson.key}")
+    pending = st.session_state.pop(f"pending/{lesson.key}", None)
+    if pending is not None and st.session_state.pop(f"replacing/{lesson.key}", False):
+        _submit(lesson, pending)
+    elif pending is not None:
+        st.session_state[f"pending/{lesson.key}"] = pending
+    st.rerun()
 
 
-def _finish(lesson: course.Lesson, active: _ActiveRun, outcome: str) -> None:
-    evaluation = image_classifier.evaluate(active.model, active.held_out, active.config.input_scale)
-    active.finished = True
-    history, name = active.history, active.held_out.name
-    st.session_state[f"result/{lesson.key}"] = image_classifier.TrainedRun(
-        active.config, active.model, history, evaluation, active.held_out
-    )
-    record_run(
-        lesson,
-        run_history.RunRecord(
-            lesson=lesson.key,
-            number=next_run_number(lesson),
-            settings=run_history.settings_of(active.config),
-            loss=tuple(history.loss),
-            accuracy=tuple(history.accuracy),
-            seconds=history.seconds,
-            results={
-                f"{name} accuracy": round(evaluation.accuracy, 4),
-                f"{name} loss": round(evaluation.loss, 4),
-                "parameters": active.model.count_params(),
-            },
-            outcome=outcome,
-        ),
-    )
-
-
-def live_training_ui(trainer: training.Trainer, history: training.TrainingHistory) -> None:
-    """Trains with a progress bar and live curves. If the learner presses Stop or leaves, Streamlit
-    interrupts this at its next update; `history` (kept in the session by the caller) still holds
-    every finished epoch, and the page finishes the run on its next rerun."""
-    progress_bar = st.progress(0.0, text="Starting: compiling the training step...")
-    live_chart = st.empty()
-    drawn_epochs = [0]
-
-    def on_progress(progress: training.Progress) -> None:
-        progress_bar.progress(
+def _progress_ui(lesson: course.Lesson, status: jobs.JobStatus) -> None:
+    stopping = st.session_state.get(f"stopping/{status.job_id}", False)
+    if status.state is jobs.JobState.QUEUED and not status.estimated_wait_s:
+        st.progress(0.0, text="Starting: a worker is getting ready...")
+    elif status.state is jobs.JobState.QUEUED:
+        wait = f"about {status.estimated_wait_s:.0f} s"
+        st.info(
+            f"Waiting for a free training slot: number {status.queue_position} in the queue, {wait}. "
+            "The server trains a few models at a time so that every run stays fast; yours starts as soon as "
+            "one ends. Meanwhile you can explore the rest of the page or other lessons.",
+            icon=":material/hourglass_top:",
+        )
+    elif status.progress is None:
+        st.progress(0.0, text="Starting: building the network and compiling the training step...")
+    else:
+        progress = status.progress
+        st.progress(
             progress.fraction,
             text=(
                 f"Epoch {min(progress.epoch + 1, progress.epochs)}/{progress.epochs}, "
@@ -186,15 +244,106 @@ def live_training_ui(trainer: training.Trainer, history: training.TrainingHistor
                 f"{progress.elapsed_s:.0f} s elapsed, about {progress.seconds_left:.0f} s left"
             ),
         )
-        if progress.history.epochs_run > drawn_epochs[0]:  # redraw only when an epoch has finished
-            drawn_epochs[0] = progress.history.epochs_run
-            figure = training_charts.training_curves(progress.history, "Training live")
-            live_chart.plotly_chart(figure, key=f"live-training-{drawn_epochs[0]}")
+        if progress.history.epochs_run:
+            st.plotly_chart(_live_curves(status.job_id, progress.history), key=f"live/{lesson.key}")
+    st.caption(f"Training on {job_runner().where}.")
+    if stopping:
+        st.caption("Stopping after the current batch of steps...")
+    elif st.button("Stop training", key=f"stop/{lesson.key}", help="Keeps what was trained so far."):
+        job_runner().cancel(status.job_id)
+        st.session_state[f"stopping/{status.job_id}"] = True
+        st.rerun(scope="fragment")
 
-    trainer.run(history, on_progress=on_progress)
-    epochs = f"{history.epochs_run} epoch{'' if history.epochs_run == 1 else 's'}"
-    progress_bar.progress(1.0, text=f"Done: {epochs} in {history.seconds:.1f} s")
-    live_chart.empty()
+
+def _live_curves(job_id: str, history: training.TrainingHistory) -> go.Figure:
+    """The live chart, drawn again only when an epoch has ended: a class polls every second, and
+    building a figure each time took the server's time from the trainings."""
+    drawn = st.session_state.get(f"live_figure/{job_id}")
+    if drawn is None or drawn[0] != history.epochs_run:
+        drawn = (history.epochs_run, training_charts.training_curves(history, "Training live"))
+        st.session_state[f"live_figure/{job_id}"] = drawn
+    return drawn[1]
+
+
+def _notice(lesson: course.Lesson, kind: str, text: str, icon: str = ":material/info:") -> None:
+    """A message shown once, on the page's next full run (a fragment cannot write outside itself)."""
+    st.session_state.setdefault(f"notices/{lesson.key}", []).append((kind, text, icon))
+
+
+def _finish(lesson: course.Lesson, current: _LessonJob, status: jobs.JobStatus) -> None:
+    """Records an ended job once: the rebuilt model, its history and evaluation, and a run row."""
+    st.session_state.pop(f"stopping/{current.job_id}", None)
+    st.session_state.pop(f"live_figure/{current.job_id}", None)
+    if status.state is jobs.JobState.FAILED:
+        _notice(lesson, "error", status.error or "Training failed.", ":material/error:")
+        return
+    result = status.result
+    if result is None or result.history.epochs_run == 0:
+        _notice(lesson, "info", "Training was stopped before its first epoch ended; nothing was recorded.")
+        return
+    spec = current.spec
+    model = spec.make_model(spec.config)
+    model.set_weights(result.weights)
+    history, evaluation, held_out = result.history, result.evaluation, result.held_out
+    if evaluation is None or held_out is None:
+        raise ValueError("An image lesson's job must score its model on held-out images.")
+    st.session_state[f"result/{lesson.key}"] = image_classifier.TrainedRun(
+        spec.config, model, history, evaluation, held_out
+    )
+    if history.cancelled:
+        _notice(
+            lesson,
+            "warning",
+            f"Training was stopped after {history.epochs_run} of {history.epochs_planned} epochs; "
+            "the results below are for what was trained so far.",
+            ":material/pause_circle:",
+        )
+    name = held_out.name
+    record_run(
+        lesson,
+        run_history.RunRecord(
+            lesson=lesson.key,
+            number=next_run_number(lesson),
+            settings=run_history.settings_of(spec.config),
+            loss=tuple(history.loss),
+            accuracy=tuple(history.accuracy),
+            seconds=history.seconds,
+            results={
+                f"{name} accuracy": round(evaluation.accuracy, 4),
+                f"{name} loss": round(evaluation.loss, 4),
+                "parameters": model.count_params(),
+            },
+            outcome=result.outcome,
+        ),
+    )
+
+
+def jobs_indicator_ui() -> None:
+    """In the sidebar of every page: this learner's trainings in any lesson, with their progress and
+    a link back. It polls only while there is something to show."""
+    if job_runner().jobs_of(learner_id()):
+        with st.sidebar:
+            _jobs_indicator()
+
+
+@st.fragment(run_every=INDICATOR_POLL_S)
+def _jobs_indicator() -> None:
+    runner = job_runner()
+    runner.heartbeat(learner_id())
+    statuses = runner.jobs_of(learner_id())
+    if not statuses:
+        return
+    st.caption("Your trainings")
+    lessons = {lesson.key: lesson for lesson in course.LESSONS}
+    for status in statuses:
+        lesson = lessons[status.lesson]
+        if status.state is jobs.JobState.QUEUED:
+            state = f"waiting (number {status.queue_position})"
+        elif status.state is jobs.JobState.RUNNING:
+            state = f"{status.fraction:.0%} trained"
+        else:
+            state = "done, see the results" if status.state is not jobs.JobState.FAILED else "failed"
+        st.page_link(lesson.page, label=f"{lesson.nav_title} · {state}", icon=":material/model_training:")
 
 
 def classifier_results_ui(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core import course, fashion_mnist, image_classifier
+from core import course, fashion_mnist, jobs
 from core.computer_vision import charts, dense_network, pixels
 from pages import components
 
@@ -55,6 +55,7 @@ def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
 
 
 st.title(LESSON.heading)
+components.jobs_indicator_ui()
 st.markdown(
     "From fitting a line to recognising clothing. The neuron of Lesson 1 took one number; here a "
     "network takes all 784 pixels of a 28×28 photo and answers with ten probabilities, one per kind of "
@@ -88,11 +89,16 @@ st.subheader("Train the network")
 config, submitted = settings_ui()
 
 if submitted:
-    model = dense_network.make_model(config)
-    trainer = dense_network.make_trainer(config, model, data.train_images, data.train_labels)
-    test_set = image_classifier.HeldOut(data.test_images, data.test_labels, "test")
-    components.train_ui(LESSON, config, model, trainer, test_set)
-run = components.trained_run(LESSON)
+    job = jobs.TrainingJob(
+        LESSON.key,
+        config,
+        build=dense_network.build_training,
+        make_model=dense_network.make_model,
+        data=data,
+        load_data=fashion_mnist.load_fashion_mnist_once,  # a worker elsewhere loads the data itself
+    )
+    components.start_training(LESSON, job)
+run = components.training_ui(LESSON)
 if run is None:
     st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
     st.stop()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import course, fashion_mnist, feature_map_charts, image_classifier, uploads
+from core import course, fashion_mnist, feature_map_charts, image_classifier, jobs, uploads
 from core.convolutions import cnn, comparison, playground
 from pages import components
 
@@ -99,6 +99,7 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
 
 
 st.title(LESSON.heading)
+components.jobs_indicator_ui()
 st.markdown(
     "The dense network of Lesson 2 sees a flat list of 784 pixels: it has no idea which pixels are neighbours. "
     "A **convolution** slides a small filter over the image and answers, at every position, *how much does this "
@@ -141,11 +142,16 @@ st.caption(
 
 st.caption("On two CPU cores one epoch on 20% of the images takes about 10 seconds; all 60,000 take about a minute.")
 if submitted:
-    model = cnn.make_model(config)
-    trainer = cnn.make_trainer(config, model, data.train_images, data.train_labels)
-    test_set = image_classifier.HeldOut(data.test_images, data.test_labels, "test")
-    components.train_ui(LESSON, config, model, trainer, test_set)
-run = components.trained_run(LESSON)
+    job = jobs.TrainingJob(
+        LESSON.key,
+        config,
+        build=cnn.build_training,
+        make_model=cnn.make_model,
+        data=data,
+        load_data=fashion_mnist.load_fashion_mnist_once,  # a worker elsewhere loads the data itself
+    )
+    components.start_training(LESSON, job)
+run = components.training_ui(LESSON)
 if run is None:
     st.info("Press **Train** to train the CNN, then look inside it.")
     st.stop()

@@ -53,6 +53,7 @@ def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
 
 
 st.title(f"{LESSON.heading}: one neuron learns a rule")
+components.jobs_indicator_ui()
 st.markdown(
     "In traditional programming you write the **rules**, feed in **data** and get **answers**. "
     "Machine learning turns that around: you give it **data and answers**, and it finds the **rules**. "

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from core import course
+from pages import components
 
 st.title("TensorFlow first steps, by doing them")
+components.jobs_indicator_ui()
 st.markdown(
     "This dashboard follows the four lessons of DeepLearning.AI's *Introduction to TensorFlow for "
     "Artificial Intelligence, Machine Learning, and Deep Learning*. In each lesson you train the course's "

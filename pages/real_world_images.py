@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core import classifier_charts, course, feature_map_charts, image_classifier, image_folders, uploads
+from core import classifier_charts, course, feature_map_charts, image_classifier, image_folders, jobs, uploads
 from core.real_world_images import course_download, exports, gradcam, network, photos
 from pages import components
 
@@ -104,6 +104,7 @@ def settings_ui() -> tuple[network.RealWorldConfig, bool]:
 
 
 st.title(LESSON.heading)
+components.jobs_indicator_ui()
 st.markdown(
     "Fashion-MNIST was tidy: small grey images, the item centred. Real photos are large, in colour, and the "
     "subject can be anywhere, at any size, on any background. Here the course's network learns from folders of "
@@ -145,11 +146,16 @@ if config.augment:
     st.image(network.augmented_samples(images[0], count=6), width=110)
 
 if submitted:
-    split = network.split_photos(config, images, labels, validation)
-    model = network.make_model(config, num_classes=len(folder.class_names))
-    trainer = network.make_trainer(config, model, split)
-    components.train_ui(LESSON, config, model, trainer, split.scored_on)
-run = components.trained_run(LESSON)
+    classes = len(folder.class_names)
+    job = jobs.TrainingJob(
+        LESSON.key,
+        config,
+        build=network.build_training,
+        make_model=network.ModelMaker(classes),
+        data=network.Photos(images, labels, classes, validation),
+    )
+    components.start_training(LESSON, job)
+run = components.training_ui(LESSON)
 if run is None:
     st.info("Press **Train**. With 150×150 photos, 15 epochs take about a minute here.")
     st.stop()

@@ -6,6 +6,7 @@ the prediction and the charts. Screenshots go to test-output/ for a person to lo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -45,8 +46,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(browser):
+@contextlib.contextmanager
+def serve_app(browser, environment: dict[str, str] | None = None):
+    """`streamlit run` on a free port (with extra environment variables), yielding its address."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -67,6 +69,7 @@ def app_url(browser):
             "none",
         ],
         cwd=REPOSITORY,
+        env={**os.environ, **(environment or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -87,9 +90,17 @@ def app_url(browser):
     page = open_page(browser, url)
     page.get_by_text("TensorFlow first steps").first.wait_for(timeout=60_000)
     page.close()
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(browser):
+    with serve_app(browser) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +155,7 @@ def test_hello_world_slider_train_prediction_and_charts(browser, app_url, test_o
     # The course's run trains on arrival: about 4.0, not exactly 4.
     first_prediction = float(metric_value(page, "Prediction for x = 7"))
     assert 3.9 < first_prediction < 4.1 and first_prediction != 4.0
+    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=60_000)  # plotly draws after the script ends
     assert page.locator(".js-plotly-plot").count() >= 4  # loss, line, landscape, runs overlay
     page.screenshot(path=str(test_output / "hello-world-course-run.png"), full_page=True)
 
@@ -218,10 +230,20 @@ def test_hello_world_own_points_typed_into_the_table(browser, app_url, test_outp
     page.screenshot(path=str(test_output / "hello-world-empty-cell.png"), full_page=True)
 
     # Type an outlier into that cell: the best line, and the neuron's answer, flatten towards it.
-    type_into_cell(1, 1, "9")
-    page.get_by_role("button", name="Train", exact=True).click()
-    wait_until_idle(page)
-    page.get_by_text("best fit").first.wait_for(timeout=60_000)
+    # The grid is drawn on a canvas; now and then its editor misses the first keystrokes after a
+    # rerun, which leaves the cell empty and the page repeating "Row 2: the y cell is empty", so
+    # the typing is tried again (the page's answer is still checked the same way).
+    for attempt in range(3):
+        type_into_cell(1, 1, "9")
+        page.get_by_role("button", name="Train", exact=True).click()
+        wait_until_idle(page)
+        try:
+            page.get_by_text("best fit").first.wait_for(timeout=20_000)
+            break
+        except Exception:
+            if attempt == 2:
+                page.screenshot(path=str(test_output / "hello-world-own-points-failed.png"), full_page=True)
+                raise
     assert float(metric_value(page, "Prediction for x = 7")) < 3.5
     page.screenshot(path=str(test_output / "hello-world-own-points.png"), full_page=True)
     page.close()
@@ -254,7 +276,8 @@ def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, 
     assert 75 < accuracy < 100
     assert metric_value(page, "Epochs run") == "3 of 3"
     page.get_by_text("Confusion matrix on held-out images").first.wait_for(timeout=30_000)
-    assert page.locator("[data-testid='stDataFrame']").count() >= 1  # the runs table
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)  # the runs table
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(test_output / "computer-vision-results.png"), full_page=True)
 
@@ -326,4 +349,53 @@ def test_real_world_trains_briefly_and_classifies_an_upload(browser, app_url, te
     page.set_viewport_size({"width": 1400, "height": 6400})
     page.wait_for_timeout(1000)
     page.screenshot(path=str(test_output / "real-world-classified.png"), full_page=True)
+    page.close()
+
+
+def test_computer_vision_trains_on_a_ray_cluster(browser, ray_address, test_output):
+    """The same app pointed at a Ray cluster with RAY_ADDRESS: Lesson 2's job runs there, its
+    worker loading Fashion-MNIST itself, and the page shows the results as usual."""
+    with serve_app(browser, {"RAY_ADDRESS": ray_address, "TRAINING_SLOTS": "1"}) as url:
+        page = open_page(browser, f"{url}/computer-vision")
+        page.get_by_text("The ten classes").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        set_slider(page, "Epochs", "ArrowRight", 1)  # 2 epochs
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Training on the Ray cluster").first.wait_for(timeout=120_000)
+        page.screenshot(path=str(test_output / "computer-vision-on-ray.png"), full_page=True)
+        page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=180_000)
+        wait_until_idle(page)
+        assert metric_value(page, "Epochs run") == "2 of 2"
+        assert 75 < float(metric_value(page, "Test accuracy").rstrip("%")) < 100
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(test_output / "computer-vision-ray-results.png"), full_page=True)
+        page.close()
+
+
+def test_training_goes_on_while_the_learner_works_in_another_lesson(browser, app_url, test_output):
+    """Start Lesson 3's CNN, go and train Lesson 1 meanwhile, come back: the CNN has finished."""
+    page = open_page(browser, f"{app_url}/convolutions")
+    page.get_by_text("Convolution playground").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    set_slider(page, "Epochs", "ArrowRight", 1)  # 2 epochs on 20% of the images: some seconds
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("button", name="Stop training").wait_for(timeout=120_000)
+
+    page.get_by_role("link", name="1 · Hello, World").first.click()
+    page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=120_000)
+    # The sidebar lists the CNN's training, with its progress, on every page.
+    indicator = page.locator("[data-testid='stSidebar']").get_by_text(re.compile(r"3 · Convolutions · "))
+    indicator.first.wait_for(timeout=30_000)
+    set_slider(page, "Epochs", "ArrowRight", 499)  # Home is 1 epoch; 500 epochs
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_until_idle(page)
+    page.get_by_text("500 epochs").first.wait_for(timeout=60_000)
+    page.screenshot(path=str(test_output / "hello-world-while-cnn-trains.png"), full_page=True)
+
+    indicator.first.click()
+    page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    assert metric_value(page, "Epochs run") == "2 of 2"
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(test_output / "convolutions-after-coming-back.png"), full_page=True)
     page.close()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core import code_export, image_classifier, training
+from core import code_export, fashion_mnist, image_classifier, jobs, training
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
@@ -95,4 +95,15 @@ def make_script(config: DenseNetConfig) -> str:
         "Lesson 2, computer vision: a dense network learns Fashion-MNIST.",
         "fashion_mnist_dense.py",
         layers,
+    )
+
+
+def build_training(config: DenseNetConfig, data: fashion_mnist.FashionMNIST) -> jobs.TrainingSetup:
+    """What a training job of this lesson runs: the network, its trainer, and the test set it is scored on."""
+    model = make_model(config)
+    return jobs.TrainingSetup(
+        model,
+        make_trainer(config, model, data.train_images, data.train_labels),
+        image_classifier.HeldOut(data.test_images, data.test_labels, "test"),
+        config.input_scale,
     )

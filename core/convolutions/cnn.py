@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core import code_export, image_classifier, training
+from core import code_export, fashion_mnist, image_classifier, jobs, training
 
 FILTER_CHOICES = (16, 32, 64, 128)
 
@@ -177,3 +177,14 @@ def same_class_examples(labels: np.ndarray, label: int, count: int = 3, seed: in
     """A few test images of one class, as the course picks three shoes to compare."""
     candidates = np.flatnonzero(labels == label)
     return np.random.default_rng(seed).choice(candidates, size=min(count, len(candidates)), replace=False)
+
+
+def build_training(config: CnnConfig, data: fashion_mnist.FashionMNIST) -> jobs.TrainingSetup:
+    """What a training job of this lesson runs: the CNN, its trainer, and the test set it is scored on."""
+    model = make_model(config)
+    return jobs.TrainingSetup(
+        model,
+        make_trainer(config, model, data.train_images, data.train_labels),
+        image_classifier.HeldOut(data.test_images, data.test_labels, "test"),
+        config.input_scale,
+    )

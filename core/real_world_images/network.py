@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core import image_classifier, training
+from core import image_classifier, jobs, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
 
@@ -256,3 +256,32 @@ def overfitting_note(history: training.TrainingHistory, gap: float = 0.05) -> st
         f"Overfitting: {history.accuracy[-1]:.0%} on the training photos but {history.val_accuracy[-1]:.0%} on photos "
         "it has not seen. The network is memorising its examples; augmentation (the course's next step) helps."
     )
+
+
+@dataclass(frozen=True)
+class Photos:
+    """The decoded photos a training job of this lesson learns from: uint8 arrays read once, the
+    course's separate validation set when there is one, and how many classes the folders hold."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    num_classes: int
+    validation: tuple[np.ndarray, np.ndarray] | None = None
+
+
+@dataclass(frozen=True)
+class ModelMaker:
+    """Rebuilds this lesson's network for a number of classes (a picklable `make_model`)."""
+
+    num_classes: int
+
+    def __call__(self, config: RealWorldConfig) -> keras.Model:
+        return make_model(config, self.num_classes)
+
+
+def build_training(config: RealWorldConfig, photos: Photos) -> jobs.TrainingSetup:
+    """What a training job of this lesson runs: the network, its trainer on the split's training
+    photos, and the photos it is scored on."""
+    split = split_photos(config, photos.images, photos.labels, photos.validation)
+    model = make_model(config, photos.num_classes)
+    return jobs.TrainingSetup(model, make_trainer(config, model, split), split.scored_on, config.input_scale)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
+import keras
+import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import training
+from core import image_classifier, jobs, training
 
 TIMEOUT_S = 180
 
@@ -33,53 +39,94 @@ def test_stop_rule_is_none_until_turned_on_and_then_the_chosen_rule():
     assert app.session_state["rule"] == training.StopAtTarget("loss", 0.25)
 
 
-def training_script(epochs: int, stop_target: float | None):
-    """Trains a tiny classifier of bright vs dark 8×8 pictures through the shared component."""
-    import dataclasses
+@dataclasses.dataclass(frozen=True)
+class TinySettings:
+    """What a lesson's config gives the job and the results: epochs, the input scale, the stop rule."""
 
-    import keras
-    import numpy as np
-    import streamlit as st
+    epochs: int
+    stop: training.StopAtTarget | None = None
+    input_scale: float = 1 / 255
 
-    from core import course, image_classifier, training
-    from pages import components
 
+def tiny_model(settings: TinySettings) -> keras.Model:
+    return keras.Sequential([keras.Input((8, 8)), keras.layers.Flatten(), keras.layers.Dense(2, "softmax")])
+
+
+def tiny_build(settings: TinySettings, data) -> jobs.TrainingSetup:
+    """A classifier of bright vs dark 8×8 pictures, built and trained as a lesson's job is."""
+    images, labels = data
+    model = tiny_model(settings)
+    trainer = training.Trainer(
+        model,
+        training.make_optimizer("adam", 0.05),
+        "sparse_categorical_crossentropy",
+        images,
+        labels,
+        batch_size=16,
+        accuracy="sparse_categorical",
+        input_scale=1 / 255,
+        steps_per_call=1,
+        stop=settings.stop,
+    )
+    return jobs.TrainingSetup(model, trainer, image_classifier.HeldOut(images[:20], labels[:20], "validation"))
+
+
+def tiny_data():
     rng = np.random.default_rng(0)
     labels = (np.arange(64) % 2).astype(np.uint8)
-    images = (rng.integers(0, 80, size=(64, 8, 8)) + labels[:, None, None] * 150).astype(np.uint8)
+    return (rng.integers(0, 80, size=(64, 8, 8)) + labels[:, None, None] * 150).astype(np.uint8), labels
 
-    @dataclasses.dataclass(frozen=True)
-    class Settings:  # what the component reads from a lesson's config
-        epochs: int
-        input_scale: float = 1 / 255
+
+def training_script(epochs: int, stop_target: float | None):
+    """A page in miniature: Train queues a job; the shared pieces poll it and show the results."""
+    import streamlit as st
+
+    from core import course, jobs, training
+    from pages import components
+    from tests.pages import test_components as here
 
     lesson = course.COMPUTER_VISION
+    stop = None if stop_target is None else training.StopAtTarget("accuracy", stop_target)
     if st.button("Train", key="train"):
-        model = keras.Sequential([keras.Input((8, 8)), keras.layers.Flatten(), keras.layers.Dense(2, "softmax")])
-        trainer = training.Trainer(
-            model,
-            training.make_optimizer("adam", 0.05),
-            "sparse_categorical_crossentropy",
-            images,
-            labels,
-            batch_size=16,
-            accuracy="sparse_categorical",
-            input_scale=1 / 255,
-            stop=None if stop_target is None else training.StopAtTarget("accuracy", stop_target),
-        )
-        held_out = image_classifier.HeldOut(images[:20], labels[:20], "validation")
-        components.train_ui(lesson, Settings(epochs), model, trainer, held_out)
-    run = components.trained_run(lesson)
+        settings = here.TinySettings(epochs, stop)
+        job = jobs.TrainingJob(lesson.key, settings, here.tiny_build, here.tiny_model, data=here.tiny_data())
+        components.start_training(lesson, job)
+    run = components.training_ui(lesson)
     if run is not None:
         components.classifier_results_ui(lesson, run, ["dark", "bright"])
         components.runs_ui(lesson, log_scale=False)
 
 
-def test_training_keeps_the_run_scores_it_on_the_held_out_images_and_records_it():
+def wait_until(app: AppTest, condition, timeout_s: float = 120) -> AppTest:
+    """Reruns the page, as its polling fragment would, until the condition holds."""
+    deadline = time.monotonic() + timeout_s
+    while not condition(app):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+        app.run()
+        assert not app.exception, app.exception
+    return app
+
+
+def job_ended(app: AppTest) -> bool:
+    return "job/computer_vision" not in app.session_state
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """A runner of this test's own, with one slot, in place of the server-wide one."""
+    from pages import components
+
+    own = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
+    monkeypatch.setattr(components, "job_runner", lambda: own)
+    return own
+
+
+def test_training_keeps_the_run_scores_it_on_the_held_out_images_and_records_it(runner):
     app = run_script(training_script, epochs=3, stop_target=None)
     assert "result/computer_vision" not in app.session_state  # nothing before the first run
     app.button(key="train").click().run()
-    assert not app.exception, app.exception
+    wait_until(app, job_ended)
     run = app.session_state["result/computer_vision"]
     assert run.history.epochs_run == 3 and run.held_out.name == "validation" and len(run.held_out.labels) == 20
     [record] = app.session_state["runs/computer_vision"]
@@ -91,38 +138,86 @@ def test_training_keeps_the_run_scores_it_on_the_held_out_images_and_records_it(
     assert [item.value for item in app.metric][3] == "3 of 3"
     assert len(app.get("plotly_chart")) == 5  # curves, confusion, per class, probabilities, the runs' losses
     assert len(app.dataframe) == 1 and list(app.dataframe[0].value["run"]) == [1]
+    assert runner.jobs_of(app.session_state["learner"]) == []  # the ended job was collected once
 
 
-def test_the_stop_rule_travels_with_the_trainer_and_names_the_outcome():
+def test_the_stop_rule_travels_with_the_job_and_names_the_outcome(runner):
     app = run_script(training_script, epochs=20, stop_target=0.9)
     app.button(key="train").click().run()
+    wait_until(app, job_ended)
     record = app.session_state["runs/computer_vision"][-1]
     assert record.outcome == "stopped at target" and len(record.loss) < 20
     assert "cancelling training" in app.success[0].value
 
 
-def test_an_interrupted_run_is_finished_with_what_it_trained():
-    """Stop (or leaving the page) interrupts the script mid-training; the next run of the page
-    finds the unfinished run in the session, scores it and records it as interrupted."""
-    app = run_script(training_script, epochs=2, stop_target=None)
+def test_a_queued_job_shows_its_place_and_stop_keeps_what_was_trained(runner):
+    blocker = jobs.TrainingJob("convolutions", TinySettings(400), tiny_build, tiny_model, data=tiny_data())
+    blocker_id = runner.submit("another learner", blocker)
+    app = run_script(training_script, epochs=400, stop_target=None)
     app.button(key="train").click().run()
-    finished = app.session_state["active/computer_vision"]
-    finished.finished = False  # as if Streamlit had stopped the script before the end
-    finished.history.loss.pop()
-    finished.history.accuracy.pop()
-    app.run()
-    assert not app.exception, app.exception
-    assert "Training was stopped after 1 of 2 epochs" in app.warning[0].value
-    records = app.session_state["runs/computer_vision"]
-    assert [record.outcome for record in records] == ["finished", "interrupted"]
-    assert len(records[-1].loss) == 1 and records[-1].number == 2
-    app.run()  # finished once, not again on every rerun
-    assert len(app.session_state["runs/computer_vision"]) == 2 and not app.warning
+    assert "number 1 in the queue" in app.info[0].value  # the only slot is taken
+    runner.cancel(blocker_id)
+    wait_until(app, lambda app: any("Epoch" in bar.proto.text for bar in app.get("progress")))
+    wait_until(app, lambda app: app.session_state["job/computer_vision"] and epochs_trained(runner, app) >= 2)
+    app.button(key="stop/computer_vision").click().run()
+    wait_until(app, job_ended)
+    assert "Training was stopped after" in app.warning[0].value
+    [record] = app.session_state["runs/computer_vision"]
+    assert record.outcome == "stopped" and 2 <= len(record.loss) < 400
+    app.run()  # recorded once, not again on every rerun
+    assert len(app.session_state["runs/computer_vision"]) == 1
 
 
-def test_clearing_the_run_history():
+def epochs_trained(runner, app) -> int:
+    status = runner.status(app.session_state["job/computer_vision"].job_id)
+    return status.progress.epoch if status and status.progress else 0
+
+
+def test_train_during_a_run_asks_before_stopping_it(runner):
+    app = run_script(training_script, epochs=400, stop_target=None)
+    app.button(key="train").click().run()
+    first = app.session_state["job/computer_vision"].job_id
+    app.button(key="train").click().run()
+    assert "still running" in app.warning[0].value
+    assert app.session_state["job/computer_vision"].job_id == first  # nothing new was started
+    app.button(key="replace/computer_vision").click().run()
+    wait_until(app, lambda app: app.session_state["job/computer_vision"].job_id != first)
+    records = app.session_state.get("runs/computer_vision", [])
+    assert [record.outcome for record in records] in ([], ["stopped"])  # stopped before or after its first epoch
+    runner.cancel(app.session_state["job/computer_vision"].job_id)
+    wait_until(app, job_ended)
+
+
+def failing_build(settings, data):
+    raise MemoryError("a test pretending the server ran out of memory")
+
+
+def failing_script():
+    import streamlit as st
+
+    from core import course, jobs
+    from pages import components
+    from tests.pages import test_components as here
+
+    if st.button("Train", key="train"):
+        job = jobs.TrainingJob("computer_vision", here.TinySettings(2), here.failing_build, here.tiny_model)
+        components.start_training(course.COMPUTER_VISION, job)
+    components.training_ui(course.COMPUTER_VISION)
+
+
+def test_a_failed_job_is_a_clear_message_and_records_nothing(runner):
+    app = run_script(failing_script)
+    app.button(key="train").click().run()
+    wait_until(app, job_ended)
+    assert "ran out of memory" in app.error[0].value
+    assert "runs/computer_vision" not in app.session_state
+    assert runner.running == 0
+
+
+def test_clearing_the_run_history(runner):
     app = run_script(training_script, epochs=1, stop_target=None)
     app.button(key="train").click().run()
+    wait_until(app, job_ended)
     assert len(app.session_state["runs/computer_vision"]) == 1
     app.button(key="clear/computer_vision").click().run()
     assert app.session_state["runs/computer_vision"] == []
@@ -139,3 +234,16 @@ def test_show_the_code_offers_the_script_and_its_download():
     app = run_script(code_script)
     assert app.code[0].value.strip() == "print('hello')" and app.code[0].language == "python"
     assert "Show the code" in app.expander[0].label
+
+
+def test_page_reruns_no_longer_clear_the_state_of_jobs_training_in_other_threads():
+    """Streamlit clears Keras's global state after every script run; with jobs building models in
+    other threads, that gave two layers of one model the same name. The components turn it off."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    import pages.components  # noqa: F401 - importing the components is what turns the clearing off
+
+    before = keras.layers.Dense(1).name
+    script_runner._clean_problem_modules()  # what Streamlit runs after each script run
+    after = keras.layers.Dense(1).name
+    assert before != after  # the layer counter went on: nothing was cleared

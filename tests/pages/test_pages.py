@@ -4,6 +4,7 @@ control changes what the learner sees."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -25,6 +26,18 @@ def open_app(page: str | None = None) -> AppTest:
 
 def metric(app: AppTest, label: str) -> str:
     return next(item.value for item in app.metric if item.label == label)
+
+
+def wait_for_training(app: AppTest, lesson_key: str, timeout_s: float = 300) -> AppTest:
+    """Training runs as a job outside the script; the page polls it. Rerun as its fragment would
+    until the job has ended and been recorded."""
+    deadline = time.monotonic() + timeout_s
+    while f"job/{lesson_key}" in app.session_state:
+        assert time.monotonic() < deadline, "the training job did not end in time"
+        time.sleep(0.3)
+        app.run()
+        assert not app.exception, app.exception
+    return app
 
 
 def chart_titles(app: AppTest) -> list[str]:
@@ -117,7 +130,7 @@ def train_fashion(app: AppTest, percent: int = 5, epochs: int = 1) -> AppTest:
     app.slider(key="cv_epochs").set_value(epochs)
     app.button(key="FormSubmitter:cv_settings-Train").click().run()
     assert not app.exception, app.exception
-    return app
+    return wait_for_training(app, "computer_vision")
 
 
 def test_computer_vision_shows_the_data_before_training():
@@ -157,7 +170,10 @@ def test_computer_vision_callback_stops_at_the_target():
     app.checkbox(key="cv_stop").check()
     app.number_input(key="cv_stop_target").set_value(0.6)
     train_fashion(app, percent=5, epochs=10)
-    assert "cancelling training" in app.success[0].value
+    shown = [(item.label, item.value) for item in app.metric] + [
+        block.value for block in [*app.error, *app.warning, *app.info]
+    ]
+    assert app.success and "cancelling training" in app.success[0].value, shown
     run = app.session_state["runs/computer_vision"][-1]
     assert run.outcome == "stopped at target" and len(run.accuracy) < 10
 
@@ -200,6 +216,7 @@ def test_convolutions_summary_tables_and_training_views():
     app.slider(key="cnn_epochs").set_value(1)
     app.button(key="FormSubmitter:cnn_settings-Train").click().run()
     assert not app.exception, app.exception
+    wait_for_training(app, "convolutions")
     assert float(metric(app, "Test accuracy").rstrip("%")) > 50
     titles = chart_titles(app)
     assert len(titles) == 9, titles
@@ -219,6 +236,7 @@ def test_convolutions_summary_tables_and_training_views():
     assert not app.exception
     app.slider(key="cnn_blocks").set_value(1)
     app.button(key="FormSubmitter:cnn_settings-Train").click().run()
+    wait_for_training(app, "convolutions")
     one_block = [table.value for table in app.dataframe if "parameters" in table.value.columns]
     assert one_block[0]["parameters"].iloc[-1] != 243_786 and len(one_block[0]) == 6
     assert "fashion_mnist_cnn.py" in app.code[0].value and "Conv2D(64, (3, 3)" in app.code[0].value
@@ -248,6 +266,7 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads():
     app.slider(key="rw_blocks").set_value(3)
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
     assert not app.exception, app.exception
+    wait_for_training(app, "real_world_images")
     assert metric(app, "Epochs run") == "2 of 2"
     assert app.session_state["runs/real_world_images"][-1].outcome == "finished"
     assert "image_dataset_from_directory" in app.code[0].value

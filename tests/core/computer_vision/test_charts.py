@@ -1,4 +1,4 @@
-"""Lesson 2's pixel histogram, checked against the values it is given."""
+"""Lesson 2's pixel histogram, checked against NumPy's histogram of the values it is given."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import numpy as np
 from core.computer_vision import charts
 
 
-def test_pixel_histogram_shows_the_raw_and_scaled_values_on_log_axes():
-    raw = np.array([0, 0, 17, 128, 255], dtype=np.uint8)
+def test_pixel_histogram_counts_the_raw_and_scaled_values_on_log_axes():
+    raw = np.array([0, 0, 17, 128, 255, 255, 255], dtype=np.uint8)
     scaled = raw.astype(np.float32) / 255.0
     figure = charts.pixel_histogram(raw, scaled)
-    assert [trace.type for trace in figure.data] == ["histogram", "histogram"]
-    np.testing.assert_array_equal(figure.data[0].x, raw)
-    np.testing.assert_array_equal(figure.data[1].x, scaled)
+    assert [trace.type for trace in figure.data] == ["bar", "bar"]
+    for trace, values, top in ((figure.data[0], raw, 255.0), (figure.data[1], scaled, 1.0)):
+        counts, edges = np.histogram(values, bins=charts.BINS, range=(0.0, top))
+        np.testing.assert_array_equal(trace.y, counts)
+        np.testing.assert_allclose(trace.x, (edges[:-1] + edges[1:]) / 2)
+        assert sum(trace.y) == len(values)  # every pixel is counted once, the 255s in the last bin
+    np.testing.assert_array_equal(figure.data[0].y, figure.data[1].y)  # scaling keeps the shape
     assert (figure.data[0].xaxis, figure.data[1].xaxis) == ("x", "x2")  # side by side, one panel each
     assert figure.layout.yaxis.type == "log" and figure.layout.yaxis2.type == "log"

@@ -1,0 +1,413 @@
+"""Training as jobs: a page asks for a run, a worker trains it, the page polls for progress.
+
+A training must outlive the page's script run (a Streamlit rerun interrupts it) and a class of
+thirty must share a server fairly. So every lesson hands the same kind of job to a runner: what
+to train (the lesson's frozen config, the lesson's `build` function and its data), whose it is,
+and, while it runs, its progress. The runner here is embedded in the Streamlit server: a fixed
+number of training slots and a first-come, first-served queue. `core.ray_jobs` runs the very
+same jobs on a Ray cluster. The one `Trainer` still does the training; a job wraps it and asks
+between compiled chunks whether a learner pressed Stop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import itertools
+import logging
+import os
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import keras
+import numpy as np
+
+from core import image_classifier, training
+
+SLOTS_VARIABLE = "TRAINING_SLOTS"  # how many trainings run at once on this server
+ABANDON_VARIABLE = "TRAINING_ABANDON_AFTER_S"  # a session silent this long loses its jobs
+DEFAULT_ABANDON_AFTER_S = 30.0
+DEFAULT_JOB_S = 10.0  # guessed length of a job before any has finished, for the wait estimate
+
+
+class JobState(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"  # trained to its planned end, to its target, or until it diverged
+    STOPPED = "stopped"  # a learner (or an abandoned session) cancelled it
+    FAILED = "failed"
+
+    @property
+    def active(self) -> bool:
+        return self in (JobState.QUEUED, JobState.RUNNING)
+
+
+@dataclass(frozen=True)
+class TrainingSetup:
+    """What a lesson's `build` function returns: the model, its trainer, and the held-out images
+    the trained model is scored on (None for Lesson 1, which has no classes to score)."""
+
+    model: keras.Model
+    trainer: training.Trainer
+    held_out: image_classifier.HeldOut | None = None
+    input_scale: float = 1 / 255
+
+
+Build = Callable[[Any, Any], TrainingSetup]  # (config, data) -> setup; a top-level function of the lesson
+
+
+@dataclass(frozen=True)
+class TrainingJob:
+    """What to train. `build` is a module-level function of the lesson, so another process (a Ray
+    worker) can import it; `data` is what it trains on, or None when `load_data` (also a
+    module-level function) lets a worker load the data itself from the usual sources."""
+
+    lesson: str  # the lesson's registry key
+    config: Any  # the lesson's frozen settings
+    build: Build
+    make_model: Callable[[Any], keras.Model]  # rebuilds the trained model from its config and weights
+    data: Any = None
+    load_data: Callable[[], Any] | None = None
+
+    @property
+    def epochs(self) -> int:
+        return int(self.config.epochs)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a finished job yields: the trained weights (the page rebuilds the model from its
+    config), the history, and how the model did on its held-out images."""
+
+    weights: list[np.ndarray]
+    history: training.TrainingHistory
+    evaluation: image_classifier.Evaluation | None
+    held_out: image_classifier.HeldOut | None
+
+    @property
+    def outcome(self) -> str:
+        return self.history.outcome
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A snapshot of one job for the page: its state, its place in the queue while it waits, its
+    progress while it runs, and its result or error at the end."""
+
+    job_id: str
+    owner: str
+    lesson: str
+    state: JobState
+    epochs: int
+    queue_position: int | None = None  # 1 = next to start
+    estimated_wait_s: float | None = None
+    progress: training.Progress | None = None
+    result: JobResult | None = None
+    error: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.progress.fraction if self.progress else 0.0
+
+
+LOG = logging.getLogger(__name__)
+
+
+def run_training(
+    job: TrainingJob,
+    publish: Callable[[training.Progress], None],
+    cancelled: Callable[[], bool],
+) -> JobResult:
+    """The work of one job, wherever it runs: build, train (asking between chunks whether to
+    stop), then score the trained model on its held-out images."""
+    data = job.data if job.data is not None or job.load_data is None else job.load_data()
+    setup = job.build(job.config, data)
+    history = training.TrainingHistory(job.epochs)
+    setup.trainer.run(history, on_progress=publish, cancelled=cancelled)
+    evaluation = (
+        image_classifier.evaluate(setup.model, setup.held_out, setup.input_scale)
+        if setup.held_out is not None
+        else None
+    )
+    return JobResult(setup.model.get_weights(), history, evaluation, setup.held_out)
+
+
+def failure_message(problem: BaseException) -> str:
+    """What went wrong, in words a learner can act on."""
+    text = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+    if isinstance(problem, MemoryError) or "ResourceExhausted" in type(problem).__name__ or "OOM" in text:
+        return (
+            "Training ran out of memory. Try a smaller batch size, fewer or smaller images, or a smaller network. "
+            f"({text[:200]})"
+        )
+    return f"Training failed: {type(problem).__name__}: {text[:300]}"
+
+
+class JobRunner(Protocol):
+    """What a page needs from a runner, embedded or on Ray."""
+
+    def submit(self, owner: str, job: TrainingJob) -> str: ...
+    def status(self, job_id: str) -> JobStatus | None: ...
+    def cancel(self, job_id: str) -> None: ...
+    def heartbeat(self, owner: str) -> None: ...
+    def jobs_of(self, owner: str) -> list[JobStatus]: ...
+    def forget(self, job_id: str) -> None: ...
+    @property
+    def where(self) -> str: ...
+
+
+@dataclass
+class JobRecord:
+    """A runner's own record of a job; only touched under the runner's lock."""
+
+    job_id: str
+    owner: str
+    spec: TrainingJob
+    submitted: float
+    state: JobState = JobState.QUEUED
+    started: float | None = None
+    ended: float | None = None
+    progress: training.Progress | None = None
+    result: JobResult | None = None
+    error: str | None = None
+    cancel_requested: threading.Event = field(default_factory=threading.Event)
+    handle: Any = None  # where the job runs: a thread, or a Ray task's result reference
+
+
+def default_slots() -> int:
+    """Training slots from TRAINING_SLOTS, else one per CPU core."""
+    value = os.environ.get(SLOTS_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"{SLOTS_VARIABLE} must be a whole number of at least 1, not {value!r}.")
+        return int(value)
+    return max(1, os.cpu_count() or 1)
+
+
+def default_abandon_after_s() -> float:
+    value = os.environ.get(ABANDON_VARIABLE, "").strip()
+    return float(value) if value else DEFAULT_ABANDON_AFTER_S
+
+
+class JobBook:
+    """The bookkeeping every runner shares: job records, owners and their last poll, abandoned
+    sessions, snapshots with a place in the queue and a wait estimate. A runner adds where jobs
+    run: `_launch` a new job, `_stop_running` one, and `_refresh` what it knows of running jobs."""
+
+    def __init__(
+        self, slots: int, abandon_after_s: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if slots < 1:
+            raise ValueError("A runner needs at least one training slot.")
+        self.slots = slots
+        self.abandon_after_s = abandon_after_s if abandon_after_s is not None else default_abandon_after_s()
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._jobs: dict[str, JobRecord] = {}
+        self._last_seen: dict[str, float] = {}
+        self._durations: list[float] = []  # of recently finished jobs, for the wait estimate
+        self._ids = itertools.count(1)
+
+    def submit(self, owner: str, job: TrainingJob) -> str:
+        with self._lock:
+            self._reap_abandoned()
+            job_id = f"job-{next(self._ids)}"
+            record = JobRecord(job_id, owner, job, submitted=self._clock())
+            self._jobs[job_id] = record
+            self._last_seen[owner] = self._clock()
+            self._launch(record)
+            return job_id
+
+    def status(self, job_id: str) -> JobStatus | None:
+        with self._lock:
+            self._refresh()
+            self._reap_abandoned()
+            record = self._jobs.get(job_id)
+            return None if record is None else self._snapshot(record)
+
+    def jobs_of(self, owner: str) -> list[JobStatus]:
+        with self._lock:
+            self._refresh()
+            return [self._snapshot(record) for record in self._jobs.values() if record.owner == owner]
+
+    def cancel(self, job_id: str) -> None:
+        """A queued job leaves the queue; a running one stops after its current chunk and keeps
+        what it trained."""
+        with self._lock:
+            record = self._jobs.get(job_id)
+            if record is None or not record.state.active:
+                return
+            record.cancel_requested.set()
+            self._stop_running(record)
+
+    def heartbeat(self, owner: str) -> None:
+        with self._lock:
+            self._last_seen[owner] = self._clock()
+            self._reap_abandoned()
+
+    def forget(self, job_id: str) -> None:
+        """Drops an ended job once its owner has taken the result, so memory does not grow."""
+        with self._lock:
+            record = self._jobs.get(job_id)
+            if record is not None and not record.state.active:
+                del self._jobs[job_id]
+
+    def wait(self, job_id: str, timeout_s: float) -> JobStatus | None:
+        """The job's status once it has ended, or after `timeout_s` (for tests and scripts)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            status = self.status(job_id)
+            if status is None or not status.state.active:
+                return status
+            time.sleep(0.05)
+        return self.status(job_id)
+
+    @property
+    def running(self) -> int:
+        with self._lock:
+            return sum(record.state is JobState.RUNNING for record in self._jobs.values())
+
+    def _launch(self, record: JobRecord) -> None:
+        raise NotImplementedError
+
+    def _stop_running(self, record: JobRecord) -> None:
+        raise NotImplementedError
+
+    def _refresh(self) -> None:
+        """Brings the records up to date; the embedded runner's threads keep them current."""
+
+    def _queued(self) -> list[JobRecord]:
+        """Jobs waiting for a slot, first come first."""
+        waiting = [record for record in self._jobs.values() if record.state is JobState.QUEUED]
+        return sorted(waiting, key=lambda record: record.submitted)
+
+    def _mark_started(self, record: JobRecord) -> None:
+        record.state, record.started = JobState.RUNNING, self._clock()
+
+    def _mark_ended(self, record: JobRecord, result: JobResult | None = None, error: str | None = None) -> None:
+        """Records how a job ended; a job whose session has gone is dropped, nobody will collect it."""
+        if error is not None:
+            record.state, record.error = JobState.FAILED, error
+        elif result is None or result.history.cancelled:
+            record.state, record.result = JobState.STOPPED, result
+        else:
+            record.state, record.result = JobState.FINISHED, result
+            if record.started is not None:
+                self._durations = [*self._durations, self._clock() - record.started][-20:]
+        record.ended = self._clock()
+        if record.owner not in self._last_seen:
+            self._jobs.pop(record.job_id, None)
+
+    def _reap_abandoned(self) -> None:
+        now = self._clock()
+        gone = {owner for owner, seen in self._last_seen.items() if now - seen > self.abandon_after_s}
+        for owner in gone:
+            del self._last_seen[owner]
+        for record in list(self._jobs.values()):
+            if record.owner in gone and record.state.active:
+                self.cancel(record.job_id)
+        for record in list(self._jobs.values()):  # nobody will collect an abandoned session's results
+            if record.owner in gone and not record.state.active:
+                del self._jobs[record.job_id]
+
+    def _snapshot(self, record: JobRecord) -> JobStatus:
+        position = wait = None
+        if record.state is JobState.QUEUED:
+            position = [queued.job_id for queued in self._queued()].index(record.job_id) + 1
+            wait = self._estimated_wait(position)
+        progress = record.progress
+        if progress is not None:  # a copy the page can draw while the worker keeps training
+            progress = dataclasses.replace(progress, history=progress.history.copy())
+        return JobStatus(
+            job_id=record.job_id,
+            owner=record.owner,
+            lesson=record.spec.lesson,
+            state=record.state,
+            epochs=record.spec.epochs,
+            queue_position=position,
+            estimated_wait_s=wait,
+            progress=progress,
+            result=record.result,
+            error=record.error,
+        )
+
+    def _estimated_wait(self, position: int) -> float:
+        """When a slot frees for the job at `position`: the running jobs' time left, then the
+        jobs ahead of it, each guessed from recent jobs' length, shared over the slots."""
+        typical = statistics.median(self._durations) if self._durations else DEFAULT_JOB_S
+        now = self._clock()
+        left = []
+        for record in self._jobs.values():
+            if record.state is JobState.RUNNING:
+                if record.progress is not None and record.progress.elapsed_s > 0:
+                    left.append(record.progress.seconds_left)
+                else:
+                    left.append(max(0.0, typical - (now - (record.started or now))))
+        ahead = sorted(left) + [typical] * (position - 1)
+        if len(ahead) < self.slots:
+            return 0.0
+        finish_times = [0.0] * self.slots  # the slots work through the earlier jobs in parallel
+        for seconds in ahead:
+            slot = finish_times.index(min(finish_times))
+            finish_times[slot] += seconds
+        return min(finish_times)
+
+
+class LocalJobRunner(JobBook):
+    """Jobs inside this process, the embedded default: `slots` trainings at a time in worker
+    threads, the rest waiting first come, first served. A session that stops polling for
+    `abandon_after_s` loses its jobs, so a closed tab frees its slot. Ended jobs are kept until
+    their owner takes the result."""
+
+    def __init__(
+        self,
+        slots: int | None = None,
+        abandon_after_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(slots if slots is not None else default_slots(), abandon_after_s, clock)
+
+    @property
+    def where(self) -> str:
+        return f"this server ({self.slots} training slot{'s' if self.slots != 1 else ''})"
+
+    def _launch(self, record: JobRecord) -> None:
+        self._start_queued()
+
+    def _stop_running(self, record: JobRecord) -> None:
+        if record.state is JobState.QUEUED:  # a running job sees the flag between its chunks
+            self._mark_ended(record)
+
+    def _start_queued(self) -> None:
+        self._reap_abandoned()
+        for record in self._queued():
+            if self.running >= self.slots:
+                break
+            self._mark_started(record)
+            record.handle = threading.Thread(target=self._work, args=(record,), name=record.job_id, daemon=True)
+            record.handle.start()
+
+    def _work(self, record: JobRecord) -> None:
+        def publish(progress: training.Progress) -> None:
+            with self._lock:
+                record.progress = progress
+
+        def cancelled() -> bool:
+            """Asked between chunks: Stop was pressed, or the owner has stopped polling."""
+            with self._lock:
+                self._reap_abandoned()
+            return record.cancel_requested.is_set()
+
+        result = error = None
+        try:
+            result = run_training(record.spec, publish, cancelled)
+        except BaseException as problem:  # a job's failure must never take the server's other jobs down
+            error = failure_message(problem)
+            LOG.exception("Training job %s of %s failed", record.job_id, record.spec.lesson)
+        with self._lock:
+            self._mark_ended(record, result, error)
+            self._start_queued()

@@ -1,0 +1,149 @@
+"""Training jobs on a Ray cluster, for a class bigger than one server.
+
+When RAY_ADDRESS is set, the pages hand the very same `TrainingJob`s to this runner instead of the
+embedded one. Each job becomes a Ray task that asks for its CPUs, so Ray's scheduler does the
+queueing across the cluster's machines. Progress and Stop travel through one small actor, the
+job board. Lessons 2 and 3 send no data: their workers load Fashion-MNIST themselves. Lesson 4's
+decoded photos go into Ray's object store once and every job of the same photos shares them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# Ray clusters since 2.59 ask every client for a token (from RAY_AUTH_TOKEN or ~/.ray/auth_token);
+# Ray reads the mode when it is imported. A cluster without authentication sets RAY_AUTH_MODE=disabled.
+os.environ.setdefault("RAY_AUTH_MODE", "token")
+
+import ray  # noqa: E402 - after the authentication mode
+
+from core import job_board, jobs, training  # noqa: E402
+
+CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"  # CPUs each training asks the cluster for
+REFRESH_S = 2.0  # how often the runner looks at its jobs even when no page is polling
+STORED_DATA_SETS = 4  # decoded photo sets kept in the object store at once
+
+
+def connect(address: str | None = None, num_cpus: int | None = None) -> None:
+    """Joins the cluster (`address`, else RAY_ADDRESS; with neither, starts one on this machine
+    with `num_cpus`) and ships the `core` package to its workers, so a worker anywhere imports
+    the same lesson code as the server."""
+    if ray.is_initialized():
+        return
+    core_folder = str(Path(jobs.__file__).resolve().parent)
+    address = address or os.environ.get("RAY_ADDRESS")
+    ray.init(
+        address=address,
+        num_cpus=None if address else num_cpus,
+        include_dashboard=False if not address else None,
+        runtime_env={"py_modules": [core_folder], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
+        log_to_driver=False,
+    )
+
+
+def _train(job_id: str, job: jobs.TrainingJob, data: Any, board: Any) -> jobs.JobResult:
+    """One job on a Ray worker: the same `run_training` as the embedded runner, with progress
+    pinned to the board and Stop read from it between chunks."""
+    board.mark_started.remote(job_id)
+
+    def publish(progress: training.Progress) -> None:
+        board.publish.remote(job_id, pickle.dumps(progress))
+
+    def cancelled() -> bool:
+        return bool(ray.get(board.stop_requested.remote(job_id)))
+
+    return jobs.run_training(dataclasses.replace(job, data=data), publish, cancelled)
+
+
+class RayJobRunner(jobs.JobBook):
+    """The same bookkeeping as the embedded runner; the jobs run as Ray tasks."""
+
+    def __init__(
+        self,
+        address: str | None = None,
+        cpus_per_job: float | None = None,
+        abandon_after_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        connect(address)
+        self.cpus_per_job = cpus_per_job or float(os.environ.get(CPUS_VARIABLE, "1"))
+        cluster_cpus = float(ray.cluster_resources().get("CPU", 1))
+        super().__init__(max(1, int(cluster_cpus // self.cpus_per_job)), abandon_after_s, clock)
+        self._board: Any = ray.remote(num_cpus=0)(job_board.JobBoard).remote()  # an actor handle
+        self._task = ray.remote(_train).options(num_cpus=self.cpus_per_job, max_retries=0)
+        self._stored: list[tuple[Any, Any]] = []  # (data, its object reference), newest last
+        threading.Thread(target=self._keep_refreshing, name="ray-jobs", daemon=True).start()
+
+    @property
+    def where(self) -> str:
+        return f"the Ray cluster ({self.slots} training slot{'s' if self.slots != 1 else ''})"
+
+    def _launch(self, record: jobs.JobRecord) -> None:
+        spec = record.spec
+        data = None if spec.load_data is not None else self._store(spec.data)
+        record.handle = self._task.remote(record.job_id, dataclasses.replace(spec, data=None), data, self._board)
+
+    def _store(self, data: Any) -> Any:
+        """Puts the data into the object store once; later jobs with the same data reuse it."""
+        for stored, reference in self._stored:
+            if stored is data:
+                return reference
+        reference = ray.put(data)
+        self._stored = [*self._stored, (data, reference)][-STORED_DATA_SETS:]
+        return reference
+
+    def _stop_running(self, record: jobs.JobRecord) -> None:
+        if record.state is jobs.JobState.QUEUED:
+            ray.cancel(record.handle)  # never started: Ray drops it from its queue
+            self._mark_ended(record)
+        else:
+            self._board.request_stop.remote(record.job_id)
+
+    def _refresh(self) -> None:
+        active = [record for record in self._jobs.values() if record.state.active]
+        if not active:
+            return
+        board: dict[str, tuple[bool, bytes | None]] = ray.get(
+            self._board.read.remote([record.job_id for record in active])
+        )
+        ready, _ = ray.wait([record.handle for record in active], num_returns=len(active), timeout=0)
+        for record in active:
+            started, progress = board[record.job_id]
+            if started and record.state is jobs.JobState.QUEUED:
+                self._mark_started(record)
+            if progress is not None:
+                record.progress = pickle.loads(progress)  # our own job's bytes, from our own board
+            if record.handle in ready:
+                self._collect(record)
+
+    def _collect(self, record: jobs.JobRecord) -> None:
+        try:
+            result = ray.get(record.handle)
+        except ray.exceptions.TaskCancelledError:
+            self._mark_ended(record)
+        except ray.exceptions.RayTaskError as problem:
+            cause = problem.cause if isinstance(problem.cause, BaseException) else problem
+            self._mark_ended(record, error=jobs.failure_message(cause))
+        except ray.exceptions.RayError as problem:  # a worker or node died: out of memory, for one
+            self._mark_ended(record, error=jobs.failure_message(problem))
+        else:
+            self._mark_ended(record, result)
+        self._board.forget.remote(record.job_id)
+
+    def _keep_refreshing(self) -> None:
+        """Keeps states current and reaps abandoned sessions even while no page polls."""
+        while True:
+            time.sleep(REFRESH_S)
+            try:
+                with self._lock:
+                    self._refresh()
+                    self._reap_abandoned()
+            except Exception:  # the cluster went away; the next poll reports what it finds
+                continue

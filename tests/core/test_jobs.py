@@ -1,0 +1,181 @@
+"""The embedded job runner: training slots, a fair queue, Stop, failures and abandoned sessions."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+import pytest
+
+from core import image_classifier, jobs, training
+
+
+@dataclass(frozen=True)
+class TinyConfig:
+    epochs: int = 2
+    input_scale: float = 1 / 255
+
+
+@dataclass
+class Gate:
+    """Test data that holds a job in its build step until the test opens the gate."""
+
+    name: str
+    started: list[str]
+    opened: threading.Event = field(default_factory=threading.Event)
+    fail_with: BaseException | None = None
+
+
+def tiny_model(config: TinyConfig) -> keras.Model:
+    return keras.Sequential([keras.Input((4, 4)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
+
+
+def tiny_setup(config: TinyConfig, steps_per_call: int = 1) -> jobs.TrainingSetup:
+    rng = np.random.default_rng(0)
+    labels = (np.arange(40) % 2).astype(np.uint8)
+    images = (rng.integers(0, 80, size=(40, 4, 4)) + labels[:, None, None] * 150).astype(np.uint8)
+    model = tiny_model(config)
+    trainer = training.Trainer(
+        model,
+        training.make_optimizer("adam", 0.05),
+        "sparse_categorical_crossentropy",
+        images,
+        labels,
+        batch_size=8,
+        accuracy="sparse_categorical",
+        input_scale=config.input_scale,
+        steps_per_call=steps_per_call,
+    )
+    return jobs.TrainingSetup(model, trainer, image_classifier.HeldOut(images, labels, "validation"))
+
+
+def gated_build(config: TinyConfig, gate: Gate) -> jobs.TrainingSetup:
+    gate.started.append(gate.name)
+    assert gate.opened.wait(timeout=60), "the test never opened the gate"
+    if gate.fail_with is not None:
+        raise gate.fail_with
+    return tiny_setup(config)
+
+
+def gated_job(gate: Gate, epochs: int = 2) -> jobs.TrainingJob:
+    return jobs.TrainingJob("computer_vision", TinyConfig(epochs), gated_build, tiny_model, data=gate)
+
+
+def wait_for(condition, timeout_s: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def states(runner, job_ids) -> list[str]:
+    return [runner.status(job_id).state.value for job_id in job_ids]
+
+
+def test_slots_are_respected_and_the_queue_is_first_come_first_served():
+    runner = jobs.LocalJobRunner(slots=2, abandon_after_s=600)
+    started: list[str] = []
+    gates = [Gate(name, started) for name in "ABCD"]
+    job_ids = [runner.submit(f"learner-{gate.name}", gated_job(gate)) for gate in gates]
+    wait_for(lambda: len(started) == 2)
+    assert started == ["A", "B"] and states(runner, job_ids) == ["running", "running", "queued", "queued"]
+    assert [runner.status(job_id).queue_position for job_id in job_ids] == [None, None, 1, 2]
+    waits = [runner.status(job_id).estimated_wait_s for job_id in job_ids[2:]]
+    assert 0 < waits[0] <= waits[1]  # the later arrival waits at least as long
+    gates[1].opened.set()  # B ends first: the next in line (C) takes its slot, not D
+    wait_for(lambda: len(started) == 3)
+    assert started == ["A", "B", "C"] and runner.status(job_ids[3]).queue_position == 1
+    for gate in gates:
+        gate.opened.set()
+    for job_id in job_ids:
+        assert runner.wait(job_id, 60).state is jobs.JobState.FINISHED
+    assert started == ["A", "B", "C", "D"] and runner.running == 0
+
+
+def test_a_finished_job_yields_weights_history_and_its_held_out_score():
+    runner = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
+    gate = Gate("A", [])
+    gate.opened.set()
+    status = runner.wait(runner.submit("learner", gated_job(gate, epochs=3)), 60)
+    result = status.result
+    assert status.state is jobs.JobState.FINISHED and result.outcome == "finished"
+    assert result.history.epochs_run == 3 and result.held_out.name == "validation"
+    rebuilt = tiny_model(TinyConfig())
+    rebuilt.set_weights(result.weights)  # the page rebuilds the model from its config and the weights
+    again = image_classifier.evaluate(rebuilt, result.held_out, 1 / 255)
+    assert again.accuracy == result.evaluation.accuracy and again.loss == pytest.approx(result.evaluation.loss)
+    runner.forget(status.job_id)
+    assert runner.status(status.job_id) is None
+
+
+def test_cancelling_a_queued_job_and_a_running_job():
+    runner = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
+    started: list[str] = []
+    first, second = Gate("A", started), Gate("B", started)
+    running_id, queued_id = runner.submit("x", gated_job(first, epochs=500)), runner.submit("y", gated_job(second))
+    wait_for(lambda: started == ["A"])
+    runner.cancel(queued_id)
+    assert runner.status(queued_id).state is jobs.JobState.STOPPED and runner.status(queued_id).result is None
+    first.opened.set()
+    wait_for(lambda: (runner.status(running_id).progress or training.Progress(0, 0, 0, 1, 0, 0, None)).epoch >= 2)
+    runner.cancel(running_id)
+    status = runner.wait(running_id, 60)
+    assert status.state is jobs.JobState.STOPPED and status.result.outcome == "stopped"
+    assert 2 <= status.result.history.epochs_run < 500  # what was trained is kept, and scored
+    assert status.result.evaluation is not None and started == ["A"]  # B never started
+
+
+def test_a_failing_job_says_why_frees_its_slot_and_leaves_the_others_running():
+    runner = jobs.LocalJobRunner(slots=2, abandon_after_s=600)
+    started: list[str] = []
+    healthy, failing, waiting = Gate("A", started), Gate("B", started, fail_with=MemoryError()), Gate("C", started)
+    healthy_id, failing_id, waiting_id = (runner.submit("x", gated_job(gate)) for gate in (healthy, failing, waiting))
+    failing.opened.set()
+    status = runner.wait(failing_id, 60)
+    assert status.state is jobs.JobState.FAILED and "out of memory" in status.error
+    wait_for(lambda: started == ["A", "B", "C"])  # the failed job's slot went to the next in line
+    assert runner.status(healthy_id).state is jobs.JobState.RUNNING
+    healthy.opened.set()
+    waiting.opened.set()
+    assert runner.wait(healthy_id, 60).state is jobs.JobState.FINISHED
+    assert runner.wait(waiting_id, 60).state is jobs.JobState.FINISHED
+
+
+def test_any_exception_is_a_failure_with_its_message():
+    assert jobs.failure_message(ValueError("bad shape (3, 4)")) == "Training failed: ValueError: bad shape (3, 4)"
+
+
+def test_an_abandoned_session_loses_its_jobs_and_frees_its_slot():
+    now = [0.0]
+    runner = jobs.LocalJobRunner(slots=1, abandon_after_s=30, clock=lambda: now[0])
+    started: list[str] = []
+    gone_running, gone_queued, staying = Gate("A", started), Gate("B", started), Gate("C", started)
+    running_id = runner.submit("gone", gated_job(gone_running, epochs=500))
+    queued_id = runner.submit("gone", gated_job(gone_queued))
+    staying_id = runner.submit("staying", gated_job(staying))
+    wait_for(lambda: started == ["A"])
+    gone_running.opened.set()
+    now[0] = 20.0
+    runner.heartbeat("staying")  # only one of the two learners is still polling
+    now[0] = 45.0
+    runner.heartbeat("staying")
+    assert runner.status(queued_id) is None  # removed: nobody is left to collect it
+    wait_for(lambda: started == ["A", "C"])  # the abandoned running job stopped after its chunk
+    assert runner.status(running_id) is None
+    staying.opened.set()
+    assert runner.wait(staying_id, 60).state is jobs.JobState.FINISHED
+    assert [status.job_id for status in runner.jobs_of("staying")] == [staying_id]
+
+
+def test_slots_come_from_the_environment_or_the_cores(monkeypatch):
+    monkeypatch.setenv(jobs.SLOTS_VARIABLE, "3")
+    assert jobs.default_slots() == 3
+    monkeypatch.setenv(jobs.SLOTS_VARIABLE, "zero")
+    with pytest.raises(ValueError, match="TRAINING_SLOTS"):
+        jobs.default_slots()
+    monkeypatch.delenv(jobs.SLOTS_VARIABLE)
+    assert jobs.default_slots() >= 1
