@@ -5,17 +5,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-import keras
-import numpy as np
 import pytest
 
 from core import image_classifier, jobs, training
-
-
-@dataclass(frozen=True)
-class TinyConfig:
-    epochs: int = 2
-    input_scale: float = 1 / 255
+from tests.core.tiny_jobs import TinyConfig, tiny_model, tiny_setup, wait_for
 
 
 @dataclass
@@ -28,29 +21,6 @@ class Gate:
     fail_with: BaseException | None = None
 
 
-def tiny_model(config: TinyConfig) -> keras.Model:
-    return keras.Sequential([keras.Input((4, 4)), keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax")])
-
-
-def tiny_setup(config: TinyConfig, steps_per_call: int = 1) -> jobs.TrainingSetup:
-    rng = np.random.default_rng(0)
-    labels = (np.arange(40) % 2).astype(np.uint8)
-    images = (rng.integers(0, 80, size=(40, 4, 4)) + labels[:, None, None] * 150).astype(np.uint8)
-    model = tiny_model(config)
-    trainer = training.Trainer(
-        model,
-        training.make_optimizer("adam", 0.05),
-        "sparse_categorical_crossentropy",
-        images,
-        labels,
-        batch_size=8,
-        accuracy="sparse_categorical",
-        input_scale=config.input_scale,
-        steps_per_call=steps_per_call,
-    )
-    return jobs.TrainingSetup(model, trainer, image_classifier.HeldOut(images, labels, "validation"))
-
-
 def gated_build(config: TinyConfig, gate: Gate) -> jobs.TrainingSetup:
     gate.started.append(gate.name)
     assert gate.opened.wait(timeout=60), "the test never opened the gate"
@@ -61,15 +31,6 @@ def gated_build(config: TinyConfig, gate: Gate) -> jobs.TrainingSetup:
 
 def gated_job(gate: Gate, epochs: int = 2) -> jobs.TrainingJob:
     return jobs.TrainingJob("computer_vision", TinyConfig(epochs), gated_build, tiny_model, data=gate)
-
-
-def wait_for(condition, timeout_s: float = 30.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 def states(runner, job_ids) -> list[str]:
