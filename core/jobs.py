@@ -31,6 +31,7 @@ from core import image_classifier, training
 SLOTS_VARIABLE = "TRAINING_SLOTS"  # how many trainings run at once on this server
 ABANDON_VARIABLE = "TRAINING_ABANDON_AFTER_S"  # a session silent this long loses its jobs
 DEFAULT_ABANDON_AFTER_S = 30.0
+DISCONNECT_GRACE_S = 5.0  # a closed tab loses its jobs this long after, so a reconnect keeps them
 DEFAULT_JOB_S = 10.0  # guessed length of a job before any has finished, for the wait estimate
 
 
@@ -196,16 +197,26 @@ def default_abandon_after_s() -> float:
 class JobBook:
     """The bookkeeping every runner shares: job records, owners and their last poll, abandoned
     sessions, snapshots with a place in the queue and a wait estimate. A runner adds where jobs
-    run: `_launch` a new job, `_stop_running` one, and `_refresh` what it knows of running jobs."""
+    run: `_launch` a new job, `_stop_running` one, and `_refresh` what it knows of running jobs.
+
+    An owner is gone, and its jobs are cancelled, when it has not polled for `abandon_after_s`, or
+    when `connected(owner)` (the web server's word on whether that browser tab is still open) has
+    said no for `DISCONNECT_GRACE_S`."""
 
     def __init__(
-        self, slots: int, abandon_after_s: float | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        slots: int,
+        abandon_after_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        connected: Callable[[str], bool] | None = None,
     ) -> None:
         if slots < 1:
             raise ValueError("A runner needs at least one training slot.")
         self.slots = slots
         self.abandon_after_s = abandon_after_s if abandon_after_s is not None else default_abandon_after_s()
         self._clock = clock
+        self._connected = connected
+        self._disconnected_since: dict[str, float] = {}
         self._lock = threading.RLock()
         self._jobs: dict[str, JobRecord] = {}
         self._last_seen: dict[str, float] = {}
@@ -305,14 +316,27 @@ class JobBook:
     def _reap_abandoned(self) -> None:
         now = self._clock()
         gone = {owner for owner, seen in self._last_seen.items() if now - seen > self.abandon_after_s}
+        gone |= self._disconnected(now)
         for owner in gone:
-            del self._last_seen[owner]
+            self._last_seen.pop(owner, None)
+            self._disconnected_since.pop(owner, None)
         for record in list(self._jobs.values()):
             if record.owner in gone and record.state.active:
                 self.cancel(record.job_id)
         for record in list(self._jobs.values()):  # nobody will collect an abandoned session's results
             if record.owner in gone and not record.state.active:
                 del self._jobs[record.job_id]
+
+    def _disconnected(self, now: float) -> set[str]:
+        """Owners whose tab has been closed for longer than the grace period."""
+        if self._connected is None:
+            return set()
+        for owner in self._last_seen:
+            if self._connected(owner):
+                self._disconnected_since.pop(owner, None)
+            else:
+                self._disconnected_since.setdefault(owner, now)
+        return {owner for owner, since in self._disconnected_since.items() if now - since >= DISCONNECT_GRACE_S}
 
     def _snapshot(self, record: JobRecord) -> JobStatus:
         position = wait = None
@@ -359,8 +383,8 @@ class JobBook:
 
 class LocalJobRunner(JobBook):
     """Jobs inside this process, the embedded default: `slots` trainings at a time in worker
-    threads, the rest waiting first come, first served. A session that stops polling for
-    `abandon_after_s` loses its jobs, so a closed tab frees its slot. Ended jobs are kept until
+    threads, the rest waiting first come, first served. A closed tab, or a session that stops
+    polling for `abandon_after_s`, loses its jobs and frees its slot. Ended jobs are kept until
     their owner takes the result."""
 
     def __init__(
@@ -368,8 +392,9 @@ class LocalJobRunner(JobBook):
         slots: int | None = None,
         abandon_after_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        connected: Callable[[str], bool] | None = None,
     ) -> None:
-        super().__init__(slots if slots is not None else default_slots(), abandon_after_s, clock)
+        super().__init__(slots if slots is not None else default_slots(), abandon_after_s, clock, connected)
 
     @property
     def where(self) -> str:

@@ -71,11 +71,12 @@ class RayJobRunner(jobs.JobBook):
         cpus_per_job: float | None = None,
         abandon_after_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        connected: Callable[[str], bool] | None = None,
     ) -> None:
         connect(address)
         self.cpus_per_job = cpus_per_job or float(os.environ.get(CPUS_VARIABLE, "1"))
         cluster_cpus = float(ray.cluster_resources().get("CPU", 1))
-        super().__init__(max(1, int(cluster_cpus // self.cpus_per_job)), abandon_after_s, clock)
+        super().__init__(max(1, int(cluster_cpus // self.cpus_per_job)), abandon_after_s, clock, connected)
         self._board: Any = ray.remote(num_cpus=0)(job_board.JobBoard).remote()  # an actor handle
         self._task = ray.remote(_train).options(num_cpus=self.cpus_per_job, max_retries=0)
         self._stored: list[tuple[Any, Any]] = []  # (data, its object reference), newest last

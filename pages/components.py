@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.runtime.scriptrunner import script_runner
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx, script_runner
 
 from core import classifier_charts, course, fashion_mnist, image_classifier, jobs, run_charts, training, training_charts
 from core import runs as run_history
@@ -75,7 +76,10 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         return
     st.caption("Every run you train in this session, newest last. Change one setting at a time to see its effect.")
     st.dataframe(run_history.runs_table(runs), hide_index=True)
-    st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale))
+    if len(runs) > 1:  # one run's curve is already in its results
+        st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale))
+    else:
+        st.caption("Train again with other settings to see the runs' curves overlaid here.")
     if st.button("Clear run history", key=f"clear/{lesson.key}"):
         st.session_state[f"runs/{lesson.key}"] = []
         st.rerun()
@@ -84,13 +88,17 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
 def accuracy_overlay_ui(lesson: course.Lesson) -> None:
     """Training accuracy of every run in this session, overlaid."""
     runs = [run for run in session_runs(lesson) if run.accuracy]
-    if runs:
+    if len(runs) > 1:  # one run's curve is already in its results
         st.plotly_chart(run_charts.accuracy_overlay(runs))
 
 
 def show_code_ui(script: str, file_name: str) -> None:
     """The runnable Keras script for the current settings, with a download button."""
-    with st.expander("Show the code: a plain Keras script that reproduces this run"):
+    with st.expander(
+        "Show the code: a plain Keras script that reproduces this run", key=f"code/{file_name}", on_change="rerun"
+    ) as code:
+        if not code.open:  # drawn only when opened: a browser pays for every element on the page
+            return
         st.caption(
             "This is stock `model.fit`, exactly as in the course. The dashboard runs the same optimizer "
             "steps in a compiled loop to answer faster; the numbers agree."
@@ -110,7 +118,8 @@ def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarge
     return training.StopAtTarget(metric, float(target)) if enabled else None
 
 
-POLL_S = 1.0  # how often a page asks its job for progress
+POLL_S = 1.0  # how often a page asks its running job for progress
+QUEUE_POLL_S = 2.5  # how often a page asks its queued job for its place; every poll redraws the page
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 
 
@@ -121,13 +130,24 @@ def job_runner() -> jobs.JobRunner:
     if os.environ.get("RAY_ADDRESS"):
         from core import ray_jobs
 
-        return ray_jobs.RayJobRunner()
-    return jobs.LocalJobRunner()
+        return ray_jobs.RayJobRunner(connected=tab_open)
+    return jobs.LocalJobRunner(connected=tab_open)
 
 
 def learner_id() -> str:
-    """This browser session's name for the runner (jobs have an owner; nobody sees another's)."""
-    return st.session_state.setdefault("learner", uuid.uuid4().hex)
+    """This browser session's name for the runner (jobs have an owner; nobody sees another's): the
+    Streamlit session's own id, so that the runner can ask whether its tab is still open."""
+    if "learner" not in st.session_state:
+        context = get_script_run_ctx()
+        st.session_state["learner"] = context.session_id if context is not None else uuid.uuid4().hex
+    return st.session_state["learner"]
+
+
+def tab_open(learner: str) -> bool:
+    """Whether this learner's browser tab is still connected. Streamlit keeps a closed tab's
+    session for a while in case it reconnects, but not as an active one; outside a running server
+    (tests that run pages directly) every learner counts as connected."""
+    return Runtime.instance().is_active_session(learner) if Runtime.exists() else True
 
 
 @dataclass(frozen=True)
@@ -156,8 +176,13 @@ def training_ui(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
         getattr(st, notice[0])(notice[1], icon=notice[2])
     if f"pending/{lesson.key}" in st.session_state:
         _pending_ui(lesson)
-    if f"job/{lesson.key}" in st.session_state:
-        _job_ui(lesson)
+    current = st.session_state.get(f"job/{lesson.key}")
+    if current is not None:
+        status = job_runner().status(current.job_id)
+        if status is not None and status.state is jobs.JobState.QUEUED:
+            _queued_ui(lesson)
+        else:
+            _job_ui(lesson)
     return st.session_state.get(f"result/{lesson.key}")
 
 
@@ -192,6 +217,20 @@ def _pending_ui(lesson: course.Lesson) -> None:
             st.rerun()
 
 
+@st.fragment(run_every=QUEUE_POLL_S)
+def _queued_ui(lesson: course.Lesson) -> None:
+    """Polls a queued job, less often than a running one: its place changes only when a job ends,
+    and each poll costs the learner's browser a redraw of the page (in a class, most pages wait).
+    Once the job has started, the page runs again and polls it every second."""
+    current: _LessonJob | None = st.session_state.get(f"job/{lesson.key}")
+    runner = job_runner()
+    runner.heartbeat(learner_id())
+    status = runner.status(current.job_id) if current is not None else None
+    if status is None or status.state is not jobs.JobState.QUEUED:
+        st.rerun()
+    _progress_ui(lesson, status)
+
+
 @st.fragment(run_every=POLL_S)
 def _job_ui(lesson: course.Lesson) -> None:
     """Polls this lesson's job: its place in the queue, or its progress and live curves, with a
@@ -222,10 +261,8 @@ def _job_ui(lesson: course.Lesson) -> None:
 
 def _progress_ui(lesson: course.Lesson, status: jobs.JobStatus) -> None:
     stopping = st.session_state.get(f"stopping/{status.job_id}", False)
-    if status.state is jobs.JobState.QUEUED and not status.estimated_wait_s:
-        st.progress(0.0, text="Starting: a worker is getting ready...")
-    elif status.state is jobs.JobState.QUEUED:
-        wait = f"about {status.estimated_wait_s:.0f} s"
+    if status.state is jobs.JobState.QUEUED:
+        wait = f"about {status.estimated_wait_s:.0f} s" if status.estimated_wait_s else "any moment now"
         st.info(
             f"Waiting for a free training slot: number {status.queue_position} in the queue, {wait}. "
             "The server trains a few models at a time so that every run stays fast; yours starts as soon as "
@@ -338,7 +375,7 @@ def _jobs_indicator() -> None:
     for status in statuses:
         lesson = lessons[status.lesson]
         if status.state is jobs.JobState.QUEUED:
-            state = f"waiting (number {status.queue_position})"
+            state = f"queued, #{status.queue_position}"
         elif status.state is jobs.JobState.RUNNING:
             state = f"{status.fraction:.0%} trained"
         else:
@@ -386,36 +423,45 @@ def classifier_results_ui(
         )
     st.plotly_chart(training_charts.training_curves(history))
 
-    confusion_tab, mistakes_tab, probe_tab = st.tabs(["Confusion matrix", "Mistakes", f"Probe a {split_name} image"])
-    with confusion_tab:
-        matrix_column, bars_column = st.columns([3, 2])
-        matrix_column.plotly_chart(classifier_charts.confusion_heatmap(evaluation.confusion, class_names))
-        bars_column.plotly_chart(classifier_charts.per_class_bars(evaluation.per_class_accuracy, class_names))
-        if confusion_note:
-            st.caption(confusion_note)
-    with mistakes_tab:
-        wrong = image_classifier.misclassified(evaluation, test_labels, limit=24)
-        st.caption(
-            f"{int((evaluation.predictions != test_labels).sum()):,} {split_name} images are wrong; "
-            "here are the ones the network was most sure about."
-        )
-        st.image(
-            [test_images[index] for index in wrong],
-            caption=[
-                f"true {class_names[test_labels[i]]} → said {class_names[evaluation.predictions[i]]}" for i in wrong
-            ],
-            width=110,
-        )
-    with probe_tab:
-        index = st.number_input(
-            f"{split_name.capitalize()} image number (0 to {len(test_labels) - 1:,})",
-            0,
-            len(test_labels) - 1,
-            0,
-            key=f"probe/{lesson.key}",
-        )
-        image_column, bars_column = st.columns([1, 3])
-        image_column.image(test_images[index], caption=f"true class: {class_names[test_labels[index]]}", width=180)
-        bars_column.plotly_chart(
-            classifier_charts.probability_bars(evaluation.probabilities[index], class_names, int(test_labels[index]))
-        )
+    # Only the open tab is drawn: every chart and image on the page costs the learner's browser
+    # time, on each poll of a training too.
+    confusion_tab, mistakes_tab, probe_tab = st.tabs(
+        ["Confusion matrix", "Mistakes", f"Probe a {split_name} image"], key=f"results/{lesson.key}", on_change="rerun"
+    )
+    if confusion_tab.open:
+        with confusion_tab:
+            matrix_column, bars_column = st.columns([3, 2])
+            matrix_column.plotly_chart(classifier_charts.confusion_heatmap(evaluation.confusion, class_names))
+            bars_column.plotly_chart(classifier_charts.per_class_bars(evaluation.per_class_accuracy, class_names))
+            if confusion_note:
+                st.caption(confusion_note)
+    if mistakes_tab.open:
+        with mistakes_tab:
+            wrong = image_classifier.misclassified(evaluation, test_labels, limit=24)
+            st.caption(
+                f"{int((evaluation.predictions != test_labels).sum()):,} {split_name} images are wrong; "
+                "here are the ones the network was most sure about."
+            )
+            st.image(
+                [test_images[index] for index in wrong],
+                caption=[
+                    f"true {class_names[test_labels[i]]} → said {class_names[evaluation.predictions[i]]}" for i in wrong
+                ],
+                width=110,
+            )
+    if probe_tab.open:
+        with probe_tab:
+            index = st.number_input(
+                f"{split_name.capitalize()} image number (0 to {len(test_labels) - 1:,})",
+                0,
+                len(test_labels) - 1,
+                0,
+                key=f"probe/{lesson.key}",
+            )
+            image_column, bars_column = st.columns([1, 3])
+            image_column.image(test_images[index], caption=f"true class: {class_names[test_labels[index]]}", width=180)
+            bars_column.plotly_chart(
+                classifier_charts.probability_bars(
+                    evaluation.probabilities[index], class_names, int(test_labels[index])
+                )
+            )

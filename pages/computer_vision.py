@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from core import course, fashion_mnist, jobs
@@ -54,6 +55,13 @@ def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
     return config, submitted
 
 
+@st.cache_resource(show_spinner=False)
+def pixel_histogram(_data: fashion_mnist.FashionMNIST) -> go.Figure:
+    """Drawn once per server: the data set is shared and fixed, and binning 1.5 million pixels on
+    every page run took a class's server time from its trainings."""
+    return charts.pixel_histogram(*pixels.pixel_histograms(_data.train_images))
+
+
 st.title(LESSON.heading)
 components.jobs_indicator_ui()
 st.markdown(
@@ -75,9 +83,9 @@ for label, indices in samples.items():
     strip = np.hstack([data.train_images[index] for index in indices])
     gallery[label % 5].image(strip, caption=f"{label}: {NAMES[label]}", width="stretch", clamp=True)
 
-with st.expander("Why divide the pixels by 255?"):
-    raw, scaled = pixels.pixel_histograms(data.train_images)
-    st.plotly_chart(charts.pixel_histogram(raw, scaled))
+with st.expander("Why divide the pixels by 255?", key="cv_why_scale", on_change="rerun") as why_scale:
+    if why_scale.open:  # drawn only when opened
+        st.plotly_chart(pixel_histogram(data))
     st.markdown(
         "Scaling keeps every input between 0 and 1, so the first layer's weighted sums start small and the "
         "gradients are well behaved. Untick **Scale pixels** below and train to see the difference. The "

@@ -132,6 +132,35 @@ def test_an_abandoned_session_loses_its_jobs_and_frees_its_slot():
     assert [status.job_id for status in runner.jobs_of("staying")] == [staying_id]
 
 
+def test_a_closed_tab_loses_its_jobs_after_a_short_grace_while_a_reconnect_keeps_them():
+    now = [0.0]
+    open_tabs = {"closing", "blinking", "staying"}
+    runner = jobs.LocalJobRunner(
+        slots=1, abandon_after_s=600, clock=lambda: now[0], connected=lambda owner: owner in open_tabs
+    )
+    started: list[str] = []
+    closing, blinking, staying = Gate("A", started), Gate("B", started), Gate("C", started)
+    closing_id = runner.submit("closing", gated_job(closing, epochs=500))
+    blinking_id = runner.submit("blinking", gated_job(blinking))
+    staying_id = runner.submit("staying", gated_job(staying))
+    wait_for(lambda: started == ["A"])
+    open_tabs -= {"closing", "blinking"}  # one tab is closed; the other loses its connection for a moment
+    runner.heartbeat("staying")
+    now[0] = jobs.DISCONNECT_GRACE_S - 1
+    open_tabs.add("blinking")  # reconnected within the grace period
+    runner.heartbeat("staying")
+    assert runner.status(closing_id).state is jobs.JobState.RUNNING  # still within the grace period
+    now[0] = jobs.DISCONNECT_GRACE_S + 1
+    closing.opened.set()
+    wait_for(lambda: started == ["A", "B"])  # the closed tab's running job stopped after its chunk
+    assert runner.status(closing_id) is None  # and nobody is left to collect it
+    blinking.opened.set()
+    assert runner.wait(blinking_id, 60).state is jobs.JobState.FINISHED
+    staying.opened.set()
+    assert runner.wait(staying_id, 60).state is jobs.JobState.FINISHED
+    assert runner.abandon_after_s == 600  # none of this waited for the poll timeout
+
+
 def test_slots_come_from_the_environment_or_the_cores(monkeypatch):
     monkeypatch.setenv(jobs.SLOTS_VARIABLE, "3")
     assert jobs.default_slots() == 3

@@ -136,7 +136,7 @@ def test_training_keeps_the_run_scores_it_on_the_held_out_images_and_records_it(
     labels = [item.label for item in app.metric]
     assert labels == ["Validation accuracy", "Validation loss", "Training time", "Epochs run"]
     assert [item.value for item in app.metric][3] == "3 of 3"
-    assert len(app.get("plotly_chart")) == 5  # curves, confusion, per class, probabilities, the runs' losses
+    assert len(app.get("plotly_chart")) == 3  # curves, confusion, per class: the other tabs and overlays wait
     assert len(app.dataframe) == 1 and list(app.dataframe[0].value["run"]) == [1]
     assert runner.jobs_of(app.session_state["learner"]) == []  # the ended job was collected once
 
@@ -232,6 +232,9 @@ def code_script():
 
 def test_show_the_code_offers_the_script_and_its_download():
     app = run_script(code_script)
+    assert not app.code  # drawn only once opened: every element costs the learner's browser time
+    app.session_state["code/hello.py"] = True
+    app.run()
     assert app.code[0].value.strip() == "print('hello')" and app.code[0].language == "python"
     assert "Show the code" in app.expander[0].label
 

@@ -40,6 +40,22 @@ def wait_for_training(app: AppTest, lesson_key: str, timeout_s: float = 300) -> 
     return app
 
 
+def shown_code(app: AppTest, file_name: str) -> str:
+    """The script in "Show the code", which is drawn only once the learner opens it."""
+    app.session_state[f"code/{file_name}"] = True
+    app.run()
+    assert not app.exception, app.exception
+    return app.code[0].value
+
+
+def open_results_tab(app: AppTest, lesson_key: str, tab: str) -> AppTest:
+    """Opens one tab of the results; only the open tab is drawn."""
+    app.session_state[f"results/{lesson_key}"] = tab
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
 def chart_titles(app: AppTest) -> list[str]:
     """The title of every plotly chart on the page, in order (charts without one give "")."""
     titles = []
@@ -71,10 +87,10 @@ def test_hello_world_trains_the_course_run_on_arrival():
     assert 3.98 < prediction < 4.02 and prediction != 4.0
     assert metric(app, "Learned w (true 0.5)").startswith("0.50")
     assert "close but not exact" in app.info[0].value
-    assert len(app.get("plotly_chart")) == 4
+    assert len(app.get("plotly_chart")) == 3  # the runs' overlay waits for a second run
     history_tables = [table for table in app.dataframe if table.key is None]
     assert len(history_tables) == 1 and len(history_tables[0].value) == 1  # the run history, one run so far
-    assert "model.fit(xs, ys, epochs=1000" in app.code[0].value
+    assert "model.fit(xs, ys, epochs=1000" in shown_code(app, "hello_world.py")
 
 
 def test_hello_world_changing_a_slider_and_training_changes_the_answer():
@@ -88,7 +104,7 @@ def test_hello_world_changing_a_slider_and_training_changes_the_answer():
     assert not app.exception
     assert metric(app, "Prediction for x = 7") != first
     assert len(app.session_state["runs/hello_world"]) == 2
-    assert "optimizer = keras.optimizers.Adam(learning_rate=0.1)" in app.code[0].value
+    assert "optimizer = keras.optimizers.Adam(learning_rate=0.1)" in shown_code(app, "hello_world.py")
 
 
 def test_hello_world_a_new_rule_is_learned():
@@ -147,21 +163,34 @@ def test_computer_vision_trains_and_evaluates():
     assert metric(app, "Epochs run") == "2 of 2"
     runs = app.session_state["runs/computer_vision"]
     assert len(runs) == 1 and runs[0].outcome == "finished" and len(runs[0].accuracy) == 2
-    assert "keras.datasets.fashion_mnist.load_data()" in app.code[0].value
-    assert "epochs=2" in app.code[0].value
+    script = shown_code(app, "fashion_mnist_dense.py")
+    assert "keras.datasets.fashion_mnist.load_data()" in script and "epochs=2" in script
+    # One run: its curves and the open tab's charts; the other tabs, the pixel histogram and the
+    # runs' overlays are drawn only when opened or when there is more than one run.
     assert chart_titles(app) == [
-        "",  # the pixel histograms (two subplots, no title)
         "Training, epoch by epoch",
         "Confusion matrix on held-out images",
         "Accuracy per class",
-        "The network's probabilities for this image (green: the true class)",
-        "Loss per epoch, all your runs",
-        "Training accuracy per epoch, all your runs",
     ]
+    assert "Train again with other settings" in " ".join(caption.value for caption in app.caption)
+    open_results_tab(app, "computer_vision", "Mistakes")
+    assert chart_titles(app) == ["Training, epoch by epoch"]
+    *_, mistakes = app.get("image")  # after the class gallery (10 strips)
+    assert len(app.get("image")) == 11 and len(mistakes.proto.imgs) == 24
+    assert any("images are wrong" in caption.value for caption in app.caption)
+    open_results_tab(app, "computer_vision", "Probe a test image")
+    assert chart_titles(app)[-1] == "The network's probabilities for this image (green: the true class)"
+    app.session_state["cv_why_scale"] = True
+    app.run()
+    assert chart_titles(app)[0] == ""  # the pixel histograms (two subplots, no title)
     first = accuracy
     app.selectbox(key="cv_optimizer").set_value("sgd")
     train_fashion(app, percent=5, epochs=2)
     assert float(metric(app, "Test accuracy").rstrip("%")) / 100 != first
+    assert chart_titles(app)[-2:] == [
+        "Loss per epoch, all your runs",
+        "Training accuracy per epoch, all your runs",
+    ]
     assert len(app.session_state["runs/computer_vision"]) == 2
 
 
@@ -219,19 +248,15 @@ def test_convolutions_summary_tables_and_training_views():
     wait_for_training(app, "convolutions")
     assert float(metric(app, "Test accuracy").rstrip("%")) > 50
     titles = chart_titles(app)
-    assert len(titles) == 9, titles
-    assert titles[:4] == [
+    assert len(titles) == 7, titles  # the probe tab and the runs' overlay are drawn when there is reason to
+    assert titles[:3] == [
         "Training, epoch by epoch",
         "Confusion matrix on held-out images",
         "Accuracy per class",
-        "The network's probabilities for this image (green: the true class)",
     ]
-    assert titles[4].startswith("Filter 1: what each layer outputs") and titles[5].startswith("All 64 filters of")
-    assert titles[6].startswith("The first layer's learned filters")
-    assert titles[7:] == [
-        "Dense network vs CNN: test accuracy and training time of your runs",
-        "Loss per epoch, all your runs",
-    ]
+    assert titles[3].startswith("Filter 1: what each layer outputs") and titles[4].startswith("All 64 filters of")
+    assert titles[5].startswith("The first layer's learned filters")
+    assert titles[6:] == ["Dense network vs CNN: test accuracy and training time of your runs"]
     app.slider(key="cnn_filter").set_value(5).run()
     assert not app.exception
     app.slider(key="cnn_blocks").set_value(1)
@@ -239,7 +264,8 @@ def test_convolutions_summary_tables_and_training_views():
     wait_for_training(app, "convolutions")
     one_block = [table.value for table in app.dataframe if "parameters" in table.value.columns]
     assert one_block[0]["parameters"].iloc[-1] != 243_786 and len(one_block[0]) == 6
-    assert "fashion_mnist_cnn.py" in app.code[0].value and "Conv2D(64, (3, 3)" in app.code[0].value
+    assert chart_titles(app)[-1] == "Loss per epoch, all your runs"
+    assert "Conv2D(64, (3, 3)" in shown_code(app, "fashion_mnist_cnn.py")
 
 
 def png_bytes(size=(200, 160), colour=(200, 120, 40)) -> bytes:
@@ -269,15 +295,15 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads():
     wait_for_training(app, "real_world_images")
     assert metric(app, "Epochs run") == "2 of 2"
     assert app.session_state["runs/real_world_images"][-1].outcome == "finished"
-    assert "image_dataset_from_directory" in app.code[0].value
+    assert "image_dataset_from_directory" in shown_code(app, "real_world.py")
 
     app.file_uploader(key="rw_photos").set_value(
         [("orange.png", png_bytes(), "image/png"), ("broken.jpg", b"\xff\xd8 not really", "image/jpeg")]
     ).run()
     assert not app.exception, app.exception
     titles = chart_titles(app)
-    assert len(titles) == 7, titles  # results (4), the upload's probabilities and feature maps, the run overlay
-    assert titles[4] == "What the network says (green: its answer)" and titles[5].startswith("Filter 0:")
+    assert len(titles) == 5, titles  # results (3: one tab is open), the upload's probabilities and feature maps
+    assert titles[3] == "What the network says (green: its answer)" and titles[4].startswith("Filter 0:")
     captions = " ".join(str(image.proto) for image in app.get("image"))
     assert "where it looked (Grad-CAM)" in captions and "orange.png" in captions
     assert any("broken.jpg" in error.value and "truncated" in error.value for error in app.error)
