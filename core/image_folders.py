@@ -27,6 +27,8 @@ SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 MACOS_METADATA = "__MACOSX"
 COPY_CHUNK_BYTES = 64 * 1024
 EXAMPLES_PER_NOTE = 3
+MAX_SCAN_ENTRIES = 100_000  # files and folders a scan looks at before it gives up
+MAX_PATH_CHARS = 1024
 
 
 @dataclass(frozen=True)
@@ -88,20 +90,52 @@ def _junk_kind(parts: Iterable[str]) -> str | None:
     return None
 
 
-def scan_folder(root: Path) -> ImageFolder:
+def scan_folder(root: Path, max_entries: int = MAX_SCAN_ENTRIES) -> ImageFolder:
     """The classes and images under root, numbered like `flow_from_directory`: sorted sub-folder names.
 
     Images may sit in nested folders inside a class folder. Hidden files, macOS metadata, non-images
     and links leading outside root are left out and summarised in `skipped`; linked folders are not
-    entered, so a scan never wanders outside root.
+    entered, so a scan never wanders outside root. A scan looks at no more than `max_entries`
+    files and folders (a whole disk is not a training folder), and every problem, an unreadable
+    folder included, is a `ValueError` with a message for the learner.
     """
+    text = str(root)
+    if len(text) > MAX_PATH_CHARS or "\x00" in text:
+        raise ValueError(f"That is not a folder path (paths are at most {MAX_PATH_CHARS:,} characters).")
     root = Path(root)
-    if not root.is_dir():
-        raise ValueError(f"{root} is missing or is not a folder; expected a folder with {EXPECTED_LAYOUT}.")
-    root = root.resolve()
+    try:
+        if not root.is_dir():
+            raise ValueError(f"{root} is missing or is not a folder; expected a folder with {EXPECTED_LAYOUT}.")
+        return _scan(root.resolve(), max_entries)
+    except OSError as problem:
+        raise ValueError(
+            f"The folder could not be read ({problem.strerror or type(problem).__name__}); "
+            f"expected a folder with {EXPECTED_LAYOUT}."
+        ) from None
+
+
+class _Budget:
+    """Counts what a scan has looked at and stops it past the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+
+    def spend(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            raise ValueError(
+                f"This folder holds more than {self.limit:,} files and folders, far more than a training set; "
+                f"choose the folder that holds just the class folders ({EXPECTED_LAYOUT})."
+            )
+
+
+def _scan(root: Path, max_entries: int) -> ImageFolder:
+    budget = _Budget(max_entries)
     skips = _SkipLog()
     class_files: dict[str, list[Path]] = {}
-    for entry in sorted(root.iterdir()):
+    entries = sorted(root.iterdir())
+    budget.spend(len(entries))
+    for entry in entries:
         if entry.name.startswith(".") or entry.name == MACOS_METADATA:
             skips.add(_junk_kind([entry.name]) or "hidden files or folders ignored", entry.name)
         elif entry.is_symlink():
@@ -109,7 +143,7 @@ def scan_folder(root: Path) -> ImageFolder:
         elif not entry.is_dir():
             skips.add("files outside any class folder ignored", entry.name)
         else:
-            images = _images_in_class_folder(root, entry, skips)
+            images = _images_in_class_folder(root, entry, skips, budget)
             if images:
                 class_files[entry.name] = images
             else:
@@ -125,9 +159,15 @@ def scan_folder(root: Path) -> ImageFolder:
     return ImageFolder(root=root, class_names=class_names, files=files, skipped=tuple(skips.notes()))
 
 
-def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog) -> list[Path]:
+def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog, budget: _Budget) -> list[Path]:
     images = []
-    for walked, folder_names, file_names in os.walk(class_folder, followlinks=False):
+
+    def unreadable(problem: OSError) -> None:  # os.walk would skip it without a word
+        name = Path(problem.filename).name if problem.filename else "?"
+        skips.add("folders that could not be read ignored", f"{name}/")
+
+    for walked, folder_names, file_names in os.walk(class_folder, onerror=unreadable, followlinks=False):
+        budget.spend(len(folder_names) + len(file_names))
         folder = Path(walked)
         for name in sorted(folder_names):
             if (folder / name).is_symlink():

@@ -9,7 +9,16 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core import classifier_charts, course, feature_map_charts, image_classifier, image_folders, jobs, uploads
+from core import (
+    classifier_charts,
+    course,
+    feature_map_charts,
+    hosting,
+    image_classifier,
+    image_folders,
+    jobs,
+    uploads,
+)
 from core.real_world_images import course_download, exports, gradcam, network, photos
 from pages import components
 
@@ -30,12 +39,23 @@ def synthetic_sample() -> image_folders.ImageFolder:
 
 def source_ui() -> image_folders.ImageFolder | None:
     """Where the pictures come from; every problem is a message, never a traceback."""
-    default = 0 if os.environ.get("HORSE_OR_HUMAN_DIR") else 3
-    source = st.radio("Pictures", SOURCES, index=default, horizontal=True, key="rw_source")
+    default = 0 if os.environ.get(hosting.COURSE_FOLDER_VARIABLE) else 3
+    folder_label = (
+        "A folder on this computer"
+        if hosting.any_folder_allowed(st.get_option("server.address"))
+        else "A folder on this server"
+    )
+    source = st.radio(
+        "Pictures",
+        SOURCES,
+        index=default,
+        horizontal=True,
+        key="rw_source",
+        format_func=lambda option: folder_label if option == SOURCES[0] else option,
+    )
     try:
         if source == SOURCES[0]:
-            path = st.text_input("Folder with one sub-folder per class", os.environ.get("HORSE_OR_HUMAN_DIR", ""))
-            return image_folders.scan_folder(Path(path)) if path else None
+            return folder_ui()
         if source == SOURCES[1]:
             upload = st.file_uploader("A zip of class folders (e.g. horses/ and humans/)", type=["zip"], key="rw_zip")
             if upload is None:
@@ -73,6 +93,27 @@ def source_ui() -> image_folders.ImageFolder | None:
     except (ValueError, ConnectionError) as problem:
         st.error(str(problem), icon=":material/folder_off:")
         return None
+
+
+def folder_ui() -> image_folders.ImageFolder | None:
+    """A folder on this machine: any path for a learner running the app for themselves, only the
+    operator's folders on a shared server (core.hosting says which this is)."""
+    if hosting.any_folder_allowed(st.get_option("server.address")):
+        path = st.text_input(
+            "Folder with one sub-folder per class", os.environ.get(hosting.COURSE_FOLDER_VARIABLE, ""), key="rw_path"
+        )
+        return image_folders.scan_folder(Path(path)) if path else None
+    folders = hosting.configured_folders()
+    if not folders:
+        st.info(
+            "This server offers no training folders of its own. Upload a zip of class folders, or use the "
+            "synthetic sample.",
+            icon=":material/folder_off:",
+        )
+        return None
+    name = st.selectbox("Training folder on this server", list(folders), key="rw_server_folder")
+    st.caption("A shared server offers only the folders its operator set up; see the README to add yours.")
+    return image_folders.scan_folder(folders[name])
 
 
 def settings_ui() -> tuple[network.RealWorldConfig, bool]:

@@ -112,6 +112,48 @@ def test_scan_folder_refuses_one_class_and_missing_paths(tmp_path):
         image_folders.scan_folder(tmp_path / "horses" / "a.png")
 
 
+def test_scan_folder_gives_up_on_a_folder_far_bigger_than_a_training_set(tmp_path):
+    write_tree(tmp_path)
+    for number in range(30):
+        (tmp_path / "horses" / "deep" / str(number)).mkdir(parents=True)
+    assert image_folders.scan_folder(tmp_path, max_entries=100).class_names == ("horses", "humans")
+    with pytest.raises(ValueError, match=r"more than 20 files and folders.*class folders"):
+        image_folders.scan_folder(tmp_path, max_entries=20)
+
+
+def test_scan_folder_of_the_whole_disk_is_a_message_not_a_crash():
+    with pytest.raises(ValueError, match="one sub-folder per class|more than"):
+        image_folders.scan_folder(Path("/"), max_entries=5_000)
+
+
+@pytest.mark.parametrize("path", ["a" * 5000, "/tmp/\x00evil", "/" + "deep/" * 300])
+def test_scan_folder_refuses_absurd_paths_with_a_message(path):
+    with pytest.raises(ValueError) as refused:
+        image_folders.scan_folder(Path(path))
+    assert "Traceback" not in str(refused.value) and len(str(refused.value)) < 300
+
+
+def test_scan_folder_reports_unreadable_folders(tmp_path, monkeypatch):
+    """Permissions cannot lock out the root user the tests may run as, so the errors are injected."""
+    write_tree(tmp_path)
+    real_walk = os.walk
+
+    def walk_with_a_locked_folder(top, onerror=None, followlinks=False):
+        onerror(PermissionError(13, "Permission denied", str(Path(top) / "locked")))
+        yield from real_walk(top, followlinks=followlinks)
+
+    monkeypatch.setattr(image_folders.os, "walk", walk_with_a_locked_folder)
+    folder = image_folders.scan_folder(tmp_path)
+    assert any("could not be read" in note and "locked/" in note for note in folder.skipped)
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(ValueError, match=r"could not be read \(Permission denied\)"):
+        image_folders.scan_folder(tmp_path)
+
+
 def test_class_root_unwraps_one_folder_holding_the_classes_and_ignores_hidden_siblings(tmp_path):
     wrapped = tmp_path / "wrapped"
     write_tree(wrapped / "horse-or-human")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import course
+from core import course, hosting
 from tests.conftest import REPOSITORY
 
 TIMEOUT_S = 180  # importing TensorFlow and the first compiled run take a while on two cores
@@ -324,9 +325,50 @@ def test_real_world_refuses_a_zip_with_path_traversal():
     assert ".." in app.error[0].value or "outside" in app.error[0].value
 
 
-def test_real_world_explains_a_wrong_folder(tmp_path):
+def class_folders(root: Path, classes: tuple[str, ...] = ("cats", "dogs")) -> Path:
+    for name in classes:
+        (root / name).mkdir(parents=True)
+        (root / name / "a.png").write_bytes(png_bytes())
+    return root
+
+
+def test_real_world_on_a_shared_server_offers_only_the_operators_folders(tmp_path, monkeypatch):
+    """A visitor of a shared server (no loopback address, no ANY_FOLDER) cannot type a path: the
+    other visitors' unpacked uploads in /tmp, or /, are out of reach."""
+    monkeypatch.delenv(hosting.ANY_FOLDER_VARIABLE, raising=False)
+    monkeypatch.setenv(hosting.COURSE_FOLDER_VARIABLE, str(class_folders(tmp_path / "horse-or-human")))
+    monkeypatch.setenv(hosting.FOLDERS_VARIABLE, str(class_folders(tmp_path / "pets", ("birds", "fish"))))
+    class_folders(tmp_path / "someone-elses-upload" / "data", ("private", "photos"))
     app = open_app("pages/real_world_images.py")
     app.radio(key="rw_source").set_value("Local folder").run()
-    app.text_input[0].set_value(str(tmp_path / "nowhere")).run()
-    assert not app.exception
-    assert "one sub-folder per class" in app.error[0].value
+    assert not app.exception, app.exception
+    assert not app.text_input  # no free path
+    assert app.selectbox(key="rw_server_folder").options == ["horse-or-human", "pets"]
+    assert [item.label for item in app.metric] == ["cats", "dogs"]
+    app.session_state["rw_path"] = str(tmp_path / "someone-elses-upload" / "data")  # a hand-made widget state
+    app.selectbox(key="rw_server_folder").set_value("pets").run()
+    assert [item.label for item in app.metric] == ["birds", "fish"]
+    shown = " ".join(str(element.proto) for element in app.main)
+    assert "private" not in shown and str(tmp_path) not in shown  # names, never the server's paths
+
+    monkeypatch.delenv(hosting.COURSE_FOLDER_VARIABLE)
+    monkeypatch.delenv(hosting.FOLDERS_VARIABLE)
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Local folder").run()
+    assert not app.text_input and "offers no training folders" in app.info[0].value
+
+
+def test_real_world_on_your_own_machine_takes_any_folder_and_explains_bad_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv(hosting.ANY_FOLDER_VARIABLE, "1")
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Local folder").run()
+    app.text_input(key="rw_path").set_value(str(class_folders(tmp_path / "mine"))).run()
+    assert [item.label for item in app.metric] == ["cats", "dogs"]
+    for path, message in (
+        (str(tmp_path / "nowhere"), "one sub-folder per class"),
+        ("/", "one sub-folder per class"),  # the whole disk: a bounded scan and a message
+        ("x" * 5000, "not a folder path"),
+    ):
+        app.text_input(key="rw_path").set_value(path).run()
+        assert not app.exception, (path[:40], app.exception)
+        assert message in app.error[0].value, (path[:40], app.error[0].value)
