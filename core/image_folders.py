@@ -53,6 +53,7 @@ class ImageFolder:
 class ZipLimits:
     """How much an uploaded zip may unpack to; a small zip can otherwise expand to fill the disk."""
 
+    max_zip_bytes: int = 150 * 1024 * 1024  # the zip itself (the course's horse-or-human.zip is 143 MiB)
     max_total_bytes: int = 300 * 1024 * 1024  # uncompressed size of all kept members together
     max_files: int = 5000  # entries in the zip, junk and folders included
     max_ratio: float = 100.0  # per member, uncompressed size over compressed size
@@ -200,6 +201,12 @@ def extract_zip_safely(
     sizes is stopped too. Junk (macOS metadata, hidden and system files, non-images) is not unpacked. A
     single folder wrapping the class folders, as in `horse-or-human/horses/...`, becomes the root.
     """
+    size = len(data) if isinstance(data, bytes | bytearray) else Path(data).stat().st_size
+    if size > limits.max_zip_bytes:
+        raise ValueError(
+            f"The zip is {size / 2**20:.0f} MB, more than the {limits.max_zip_bytes / 2**20:.0f} MB allowed; "
+            "upload fewer or smaller photos."
+        )
     destination = Path(destination)
     created = not destination.exists()
     if not created and (not destination.is_dir() or any(destination.iterdir())):

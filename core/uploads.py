@@ -18,9 +18,11 @@ from PIL import Image, ImageOps
 
 UPLOAD_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")
 MIN_SIDE = 8
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # one photo
+MAX_PIXELS = 40_000_000
 
 
-def open_upload(data: bytes, max_bytes: int = 10 * 1024 * 1024, max_pixels: int = 40_000_000) -> Image.Image:
+def open_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """The one guarded decoder for every image a learner uploads, as an 8-bit RGB picture.
 
     Uploads are untrusted: size limits are checked before any pixel is decoded, only common photo
@@ -46,7 +48,7 @@ def open_upload(data: bytes, max_bytes: int = 10 * 1024 * 1024, max_pixels: int 
 
 
 def grey_photo_from_upload(
-    data: bytes, max_side: int = 512, max_bytes: int = 10 * 1024 * 1024, max_pixels: int = 40_000_000
+    data: bytes, max_side: int = 512, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS
 ) -> np.ndarray:
     """A learner's own image as a grey float32 array in 0..255, shrunk so its longer side is at most max_side."""
     if max_side < MIN_SIDE:

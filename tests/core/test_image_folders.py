@@ -197,6 +197,11 @@ def test_extract_zip_safely_accepts_bytes_and_refuses_a_full_destination(tmp_pat
     assert folder.counts == CLASS_SIZES
     with pytest.raises(ValueError, match="empty folder"):
         image_folders.extract_zip_safely(data, tmp_path / "first")
+    with pytest.raises(ValueError, match="more than the 0 MB allowed"):
+        image_folders.extract_zip_safely(
+            data, tmp_path / "second", image_folders.ZipLimits(max_zip_bytes=len(data) - 1)
+        )
+    assert not (tmp_path / "second").exists()  # refused before anything was written
 
 
 def symlink_zip() -> bytes:
