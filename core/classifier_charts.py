@@ -8,14 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from core import text
+
 
 def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
     """Rows are the true classes, columns what the network said; the diagonal is what it got right."""
+    labels = [text.chart_label(name) for name in class_names]  # a learner's folder names, shown as typed
     figure = go.Figure(
         go.Heatmap(
             z=confusion,
-            x=list(class_names),
-            y=list(class_names),
+            x=labels,
+            y=labels,
             colorscale="Blues",
             text=confusion,
             texttemplate="%{text}",
@@ -40,7 +43,7 @@ def per_class_bars(accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figur
     figure = go.Figure(
         go.Bar(
             x=accuracy[order],
-            y=[class_names[index] for index in order],
+            y=[text.chart_label(class_names[index]) for index in order],
             orientation="h",
             text=[f"{value:.1%}" for value in accuracy[order]],
             textposition="auto",
@@ -61,7 +64,12 @@ def probability_bars(
     """What the network believes about one image: a probability per class, the true one marked."""
     colours = ["seagreen" if index == true_label else "steelblue" for index in range(len(class_names))]
     figure = go.Figure(
-        go.Bar(x=list(class_names), y=probabilities, marker_color=colours, text=[f"{p:.1%}" for p in probabilities])
+        go.Bar(
+            x=[text.chart_label(name) for name in class_names],
+            y=probabilities,
+            marker_color=colours,
+            text=[f"{p:.1%}" for p in probabilities],
+        )
     )
     figure.update_layout(
         title=title,

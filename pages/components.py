@@ -18,7 +18,17 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx, script_runner
 
-from core import classifier_charts, course, fashion_mnist, image_classifier, jobs, run_charts, training, training_charts
+from core import (
+    classifier_charts,
+    course,
+    fashion_mnist,
+    image_classifier,
+    jobs,
+    run_charts,
+    text,
+    training,
+    training_charts,
+)
 from core import runs as run_history
 
 
@@ -445,7 +455,8 @@ def classifier_results_ui(
             st.image(
                 [test_images[index] for index in wrong],
                 caption=[
-                    f"true {class_names[test_labels[i]]} → said {class_names[evaluation.predictions[i]]}" for i in wrong
+                    text.plain(f"true {class_names[test_labels[i]]} → said {class_names[evaluation.predictions[i]]}")
+                    for i in wrong
                 ],
                 width=110,
             )
@@ -459,7 +470,9 @@ def classifier_results_ui(
                 key=f"probe/{lesson.key}",
             )
             image_column, bars_column = st.columns([1, 3])
-            image_column.image(test_images[index], caption=f"true class: {class_names[test_labels[index]]}", width=180)
+            image_column.image(
+                test_images[index], caption=text.plain(f"true class: {class_names[test_labels[index]]}"), width=180
+            )
             bars_column.plotly_chart(
                 classifier_charts.probability_bars(
                     evaluation.probabilities[index], class_names, int(test_labels[index])

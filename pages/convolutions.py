@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import course, fashion_mnist, feature_map_charts, image_classifier, jobs, uploads
+from core import course, fashion_mnist, feature_map_charts, image_classifier, jobs, text, uploads
 from core.convolutions import cnn, comparison, playground
 from pages import components
 
@@ -31,7 +31,7 @@ def photo_ui() -> np.ndarray | None:
     try:
         return uploads.grey_photo_from_upload(upload.getvalue())
     except ValueError as problem:
-        st.error(f"{upload.name}: {problem}", icon=":material/broken_image:")
+        st.error(text.plain(f"{upload.name}: {problem}"), icon=":material/broken_image:")
         return None
 
 

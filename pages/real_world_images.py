@@ -17,6 +17,7 @@ from core import (
     image_classifier,
     image_folders,
     jobs,
+    text,
     uploads,
 )
 from core.real_world_images import course_download, exports, gradcam, network, photos
@@ -66,7 +67,7 @@ def source_ui() -> image_folders.ImageFolder | None:
                 st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
             _, folder, notes = st.session_state["rw_unpacked"]
             for note in notes:
-                st.caption(f"Skipped: {note}")
+                st.caption(f"Skipped: {text.plain(note)}")
             return folder
         if source == SOURCES[2]:
             if (
@@ -91,7 +92,7 @@ def source_ui() -> image_folders.ImageFolder | None:
         st.caption("Synthetic: circles and squares drawn by the app itself, so the lesson works offline.")
         return synthetic_sample()
     except (ValueError, ConnectionError) as problem:
-        st.error(str(problem), icon=":material/folder_off:")
+        st.error(text.plain(problem), icon=":material/folder_off:")
         return None
 
 
@@ -163,13 +164,13 @@ validation_folder = (
 st.subheader("The pictures")
 counts = st.columns(len(folder.class_names))
 for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
-    column.metric(name, f"{count:,} images")
+    column.metric(text.plain(name), f"{count:,} images")
 sizes = photos.image_sizes(folder)
 st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
 for label, name in enumerate(folder.class_names):
     members = [path for path, index in folder.files if index == label]
     paths = members[:: max(1, len(members) // 8)][:8]  # spread over the folder, not one sequence
-    st.image([str(path) for path in paths], caption=[name] * len(paths), width=110)
+    st.image([str(path) for path in paths], caption=[text.plain(name)] * len(paths), width=110)
 st.markdown(
     "Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn what a horse *is*, "
     "not where its pixels usually are. That needs more filters and more layers, and it overfits easily."
@@ -207,9 +208,10 @@ if overfitting:
 components.classifier_results_ui(LESSON, run, folder.class_names)
 
 st.header("Classify your own photos")
+first_class, last_class = text.plain(folder.class_names[0]), text.plain(folder.class_names[-1])
 st.markdown(
     "The network's single output is a probability between 0 and 1. Above **0.5** it says "
-    f"**{folder.class_names[-1]}**, below it says **{folder.class_names[0]}**. Try photos unlike the training set "
+    f"**{last_class}**, below it says **{first_class}**. Try photos unlike the training set "
     "(a real horse, a person in a costume): this is where you see what it really learned."
 )
 photo_uploads = st.file_uploader(
@@ -220,12 +222,12 @@ for upload in photo_uploads or []:
     try:
         photo = uploads.square_photo_from_upload(upload.getvalue(), run.config.image_size)
     except ValueError as problem:
-        st.error(f"{upload.name}: {problem}", icon=":material/broken_image:")
+        st.error(text.plain(f"{upload.name}: {problem}"), icon=":material/broken_image:")
         continue
     probabilities = image_classifier.classify(model, photo, run.config.input_scale)
     said = int(np.argmax(probabilities))
     photo_column, heat_column, bars_column = st.columns([1, 1, 2])
-    photo_column.image(photo, caption=f"{upload.name}: {folder.class_names[said]}")
+    photo_column.image(photo, caption=text.plain(f"{upload.name}: {folder.class_names[said]}"))
     heat_column.image(
         gradcam.heatmap_overlay(photo, gradcam.gradcam(model, photo, run.config.input_scale)),
         caption="where it looked (Grad-CAM)",
@@ -236,7 +238,7 @@ for upload in photo_uploads or []:
         ),
         key=f"rw_bars/{upload.file_id}",
     )
-    with st.expander(f"Inside the network for {upload.name}"):
+    with st.expander(f"Inside the network for {text.plain(upload.name)}"):
         names = [layer.name for layer in image_classifier.feature_layers(model)]
         maps = image_classifier.feature_maps(model, photo, run.config.input_scale)
         filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{upload.file_id}")

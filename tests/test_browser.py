@@ -430,22 +430,30 @@ def test_a_closed_tab_frees_its_training_slot_for_the_class(browser, test_output
 
 def test_a_shared_server_offers_only_its_own_training_folders(browser, test_output, tmp_path):
     """Served for a class (ANY_FOLDER=0): Lesson 4's folder source is a list of the operator's
-    folders by name, with no box to type a server path into."""
+    folders by name, with no box to type a server path into. Its class folders have hostile
+    names, which the page shows as typed: no bold, no link, no image, no script."""
     from PIL import Image
 
-    for name in ("cats", "dogs"):
+    hostile = ("**bold** [link](http:evil.example)", "<img src=x onerror=alert(1)>")
+    for name in hostile:
         (tmp_path / "pets" / name).mkdir(parents=True)
         for number in range(3):
             Image.new("RGB", (64, 64), (40 * number, 90, 160)).save(tmp_path / "pets" / name / f"{number}.png")
     environment = {"ANY_FOLDER": "0", "HORSE_OR_HUMAN_DIR": str(tmp_path / "pets"), "TRAINING_FOLDERS": ""}
     with serve_app(browser, environment) as url:
         page = open_page(browser, f"{url}/real-world-images")
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.get_by_text("Training folder on this server").wait_for(timeout=120_000)
         wait_until_idle(page)
         assert page.get_by_text("Folder with one sub-folder per class").count() == 0
         assert page.locator("[data-testid='stTextInput']").count() == 0
         assert page.locator("[data-testid='stSelectbox'] input").first.input_value() == "pets"
-        page.locator("[data-testid='stMetric']", has_text="cats").wait_for(timeout=30_000)
+        page.locator("[data-testid='stMetric']").nth(1).wait_for(timeout=30_000)
+        labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+        assert sorted(label.strip() for label in labels) == sorted(hostile)  # shown exactly as typed
+        assert page.locator("a[href*='evil.example'], img[src='x'], [data-testid='stMetric'] strong").count() == 0
+        assert not dialogs
         assert str(tmp_path) not in page.inner_text("body")
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(test_output / "real-world-shared-server-folders.png"), full_page=True)

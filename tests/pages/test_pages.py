@@ -325,6 +325,53 @@ def test_real_world_refuses_a_zip_with_path_traversal():
     assert ".." in app.error[0].value or "outside" in app.error[0].value
 
 
+HOSTILE_NAMES = ("**bold** [link](http:evil.example)", "<img src=x onerror=alert(1)>")
+
+
+def markdown_on_the_page(app: AppTest) -> list[str]:
+    """The Markdown sources the browser will render: messages, captions, texts and metric labels."""
+    blocks = [*app.error, *app.warning, *app.info, *app.success, *app.caption, *app.markdown]
+    return [block.value for block in blocks] + [metric.label for metric in app.metric]
+
+
+def assert_shown_as_plain_text(app: AppTest) -> None:
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("gfm-like")
+    for source in markdown_on_the_page(app):
+        html = renderer.render(source)
+        assert "<img" not in html and "<a " not in html and "<strong>bold</strong>" not in html, source
+
+
+def test_real_world_shows_names_from_a_zip_and_uploads_as_plain_text():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name in HOSTILE_NAMES:
+            for number in range(2):
+                bundle.writestr(f"{name}/{number}.png", png_bytes())
+        bundle.writestr("![t](https:/evil.example/track.gif)", b"a skipped member with a hostile name")
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
+    app.file_uploader(key="rw_zip").set_value(("classes.zip", buffer.getvalue(), "application/zip")).run()
+    assert not app.exception, app.exception
+    assert any("evil" in caption.value for caption in app.caption)  # the skipped member is named
+    assert len(app.metric) == 2  # one per hostile class folder
+    assert_shown_as_plain_text(app)
+
+
+def test_upload_names_in_messages_are_plain_text():
+    app = open_app("pages/convolutions.py")
+    app.radio(key="cp_src").set_value("My own photo").run()
+    name = "<img src=x onerror=alert(1)> [x](https:/evil.example).png"
+    app.get("file_uploader")[0].set_value((name, b"not a png", "image/png")).run()
+    assert not app.exception, app.exception
+    assert app.error, "the broken upload is reported"
+    assert_shown_as_plain_text(app)
+
+
 def class_folders(root: Path, classes: tuple[str, ...] = ("cats", "dogs")) -> Path:
     for name in classes:
         (root / name).mkdir(parents=True)
