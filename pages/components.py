@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime import Runtime
@@ -25,6 +26,7 @@ from core import (
     image_classifier,
     jobs,
     run_charts,
+    table_edits,
     text,
     training,
     training_charts,
@@ -126,6 +128,36 @@ def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarge
         "Target (accuracy ≥ or loss ≤)", 0.0, 1.0, default_target, 0.01, key=f"{key_prefix}_stop_target"
     )
     return training.StopAtTarget(metric, float(target)) if enabled else None
+
+
+def data_editor(data: pd.DataFrame, key: str, max_rows: int, **options) -> pd.DataFrame:
+    """`st.data_editor`, but the edits the browser sent are checked first: edits this table
+    cannot take (a row or a column it does not have, more rows than allowed) are dropped with a
+    message instead of raising inside Streamlit."""
+    problem = table_edits.problem_with(st.session_state.get(key), len(data), [str(c) for c in data.columns], max_rows)
+    if problem is not None:
+        del st.session_state[key]
+        st.warning(f"{problem} Your edits to the table were undone.", icon=":material/undo:")
+    return st.data_editor(data, key=key, **options)
+
+
+MEDIA_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "bmp": "image/bmp",
+    "zip": "application/zip",
+}
+
+
+def file_uploader(label: str, key: str, types: Sequence[str], **options):
+    """`st.file_uploader` for untrusted files. The browser's picker offers `types`, but Streamlit
+    does not refuse other names itself: for a file a script sends past the picker it raised its
+    own error before the page ran. With media types in the list it leaves the check to the
+    browser, and the app's guarded decoders check every file's content and answer in words."""
+    return st.file_uploader(label, key=key, type=[*types, *sorted({MEDIA_TYPES[kind] for kind in types})], **options)
 
 
 POLL_S = 1.0  # how often a page asks its running job for progress

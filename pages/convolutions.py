@@ -22,8 +22,8 @@ def photo_ui() -> np.ndarray | None:
     )
     if source.startswith("Camera"):
         return playground.sample_photo()
-    upload = st.file_uploader(
-        "A photo (PNG, JPEG, WebP, GIF or BMP)", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"]
+    upload = components.file_uploader(
+        "A photo (PNG, JPEG, WebP, GIF or BMP)", key="cp_upload", types=["png", "jpg", "jpeg", "webp", "gif", "bmp"]
     )
     if upload is None:
         st.caption("Upload a photo to filter it; until then nothing is shown.")
@@ -38,9 +38,10 @@ def photo_ui() -> np.ndarray | None:
 def kernel_ui() -> tuple[np.ndarray | None, float]:
     """A preset, then an editable 3×3 grid and the weight the course multiplies by."""
     preset = st.selectbox("Start from", list(PRESETS), key="cp_preset")
-    grid = st.data_editor(
+    grid = components.data_editor(
         pd.DataFrame(PRESETS[preset], columns=["left", "middle", "right"], dtype=float),
         key=f"cp_kernel/{preset}",  # a new preset starts a fresh grid
+        max_rows=3,
         hide_index=True,
     )
     weight = st.number_input(

@@ -32,10 +32,11 @@ def data_ui() -> tuple[str, hello_world.LineDataConfig, pd.DataFrame]:
     )
     course_points = hello_world.make_points(hello_world.LineDataConfig())
     st.caption("Your own points (used when **My own points** is chosen). Add or delete rows freely.")
-    table = st.data_editor(
+    table = components.data_editor(
         pd.DataFrame({"x": course_points.xs, "y": course_points.ys}),
-        num_rows="dynamic",
         key="hw_table",
+        max_rows=hello_world.MAX_POINTS,
+        num_rows="dynamic",
         height=250,
     )
     return source, rule, table

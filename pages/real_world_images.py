@@ -58,7 +58,9 @@ def source_ui() -> image_folders.ImageFolder | None:
         if source == SOURCES[0]:
             return folder_ui()
         if source == SOURCES[1]:
-            upload = st.file_uploader("A zip of class folders (e.g. horses/ and humans/)", type=["zip"], key="rw_zip")
+            upload = components.file_uploader(
+                "A zip of class folders (e.g. horses/ and humans/)", key="rw_zip", types=["zip"]
+            )
             if upload is None:
                 return None
             unpacked = st.session_state.get("rw_unpacked")
@@ -214,8 +216,8 @@ st.markdown(
     f"**{last_class}**, below it says **{first_class}**. Try photos unlike the training set "
     "(a real horse, a person in a costume): this is where you see what it really learned."
 )
-photo_uploads = st.file_uploader(
-    "Photos (JPEG, PNG or WebP)", type=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True, key="rw_photos"
+photo_uploads = components.file_uploader(
+    "Photos (JPEG, PNG or WebP)", key="rw_photos", types=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True
 )
 model = run.model
 for upload in photo_uploads or []:
