@@ -17,6 +17,7 @@ from core import (
     image_classifier,
     image_folders,
     jobs,
+    limits,
     text,
     uploads,
 )
@@ -180,6 +181,13 @@ st.markdown(
 
 st.subheader("Train the course's network")
 config, submitted = settings_ui()
+cost = network.cost(config, len(folder.class_names))
+try:
+    network.check_cost(config, len(folder.class_names))
+    st.caption(f"This network: {limits.describe(cost, config.batch_size)}.")
+except ValueError as problem:  # refused before anything is built or decoded
+    st.error(str(problem), icon=":material/memory:")
+    submitted = False
 images, labels = decoded(str(folder.root), folder.files, config.image_size)
 validation = None
 if validation_folder is not None:
@@ -253,10 +261,9 @@ for upload in photo_uploads or []:
 
 st.subheader("Take it with you")
 export_model, export_history = st.columns(2)
-saved = st.session_state.get("rw_model_file")  # (run, file) of this session's latest run only
-if saved is None or saved[0] is not run:
-    saved = st.session_state["rw_model_file"] = (run, exports.model_file(model))
-export_model.download_button("Download the model (.keras)", saved[1], file_name="real_world.keras")
+export_model.download_button(  # the file is written only when asked for, and never kept in the session
+    "Download the model (.keras)", lambda: exports.model_file(model), file_name="real_world.keras"
+)
 export_history.download_button(
     "Download the history (CSV)", exports.history_csv(run.history), file_name="history.csv", mime="text/csv"
 )

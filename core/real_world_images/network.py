@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core import image_classifier, jobs, training
+from core import image_classifier, jobs, limits, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
 
@@ -87,6 +87,33 @@ def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
             )
         )
     return keras.Sequential(layers)
+
+
+def cost(config: RealWorldConfig, num_classes: int = 2) -> limits.ModelCost:
+    """`make_model`'s size, worked out without building it (a test compares the two)."""
+    side, channels = config.image_size, 3
+    parameters, activations = 0, side * side * channels * (4 if config.augment else 1)  # input and augmented copies
+    for filters in BLOCK_FILTERS[: config.conv_blocks]:
+        parameters += 3 * 3 * channels * filters + filters
+        side, channels = side - 2, filters
+        activations += side * side * channels  # the convolution's output
+        side //= 2
+        activations += side * side * channels  # after pooling
+    flat = side * side * channels
+    outputs = 1 if num_classes == 2 else num_classes
+    parameters += flat * 512 + 512 + 512 * outputs + outputs
+    activations += flat + 512 + outputs
+    return limits.ModelCost(parameters, activations)
+
+
+def check_cost(config: RealWorldConfig, num_classes: int = 2) -> None:
+    """Refuses settings whose training would take more memory than one training may use."""
+    limits.check_memory(
+        cost(config, num_classes),
+        config.batch_size,
+        "More convolution blocks shrink the map that Dense(512) sits on (the course uses five); "
+        "150×150 photos or a smaller batch help too.",
+    )
 
 
 def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "horse-or-human") -> str:
@@ -282,6 +309,7 @@ class ModelMaker:
 def build_training(config: RealWorldConfig, photos: Photos) -> jobs.TrainingSetup:
     """What a training job of this lesson runs: the network, its trainer on the split's training
     photos, and the photos it is scored on."""
+    check_cost(config, photos.num_classes)  # the page checks first; a job never builds an oversized network
     split = split_photos(config, photos.images, photos.labels, photos.validation)
     model = make_model(config, photos.num_classes)
     return jobs.TrainingSetup(model, make_trainer(config, model, split), split.scored_on, config.input_scale)

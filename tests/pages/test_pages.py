@@ -292,7 +292,23 @@ def synthetic_lesson_four() -> AppTest:
     return app
 
 
-def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads():
+def test_real_world_refuses_a_network_too_big_for_the_server_before_building_it():
+    app = synthetic_lesson_four()
+    assert "This network: 229,537 parameters" in " ".join(caption.value for caption in app.caption)
+    app.radio(key="rw_size").set_value(300)
+    app.slider(key="rw_blocks").set_value(1)
+    app.button(key="FormSubmitter:rw_settings-Train").click().run()
+    assert not app.exception, app.exception
+    [refusal] = [error.value for error in app.error]
+    assert "181,872,065 parameters" in refusal and "More convolution blocks" in refusal
+    assert "job/real_world_images" not in app.session_state  # nothing was queued or built
+
+
+def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads(monkeypatch):
+    from core.real_world_images import exports
+
+    written = []
+    monkeypatch.setattr(exports, "model_file", lambda model: written.append(model) or b"")
     app = synthetic_lesson_four()
     assert [item.label for item in app.metric] == ["circles", "squares"]
     app.slider(key="rw_epochs").set_value(2)
@@ -303,6 +319,8 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads():
     assert metric(app, "Epochs run") == "2 of 2"
     assert app.session_state["runs/real_world_images"][-1].outcome == "finished"
     assert "image_dataset_from_directory" in shown_code(app, "real_world.py")
+    # The .keras file is written only when the button is pressed, and never kept in the session.
+    assert written == [] and "rw_model_file" not in app.session_state
 
     app.file_uploader(key="rw_photos").set_value(
         [("orange.png", png_bytes(), "image/png"), ("broken.jpg", b"\xff\xd8 not really", "image/jpeg")]

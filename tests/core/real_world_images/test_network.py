@@ -152,3 +152,23 @@ def test_more_than_two_classes_train_with_softmax():
     assert len(history.val_accuracy) == 1 and history.val_accuracy[0] in {i / 3 for i in range(4)}
     evaluation = image_classifier.evaluate(model, split.scored_on, config.input_scale)
     assert evaluation.confusion.shape == (3, 3) and evaluation.confusion.sum() == 3
+
+
+@pytest.mark.parametrize(
+    ("size", "blocks", "classes", "augment"),
+    [(150, 5, 2, False), (150, 3, 2, True), (150, 2, 3, False), (300, 5, 2, False), (300, 4, 4, False)],
+)
+def test_the_cost_counts_the_parameters_without_building_the_network(size, blocks, classes, augment):
+    config = network.RealWorldConfig(image_size=size, conv_blocks=blocks, augment=augment)
+    assert network.cost(config, classes).parameters == network.make_model(config, classes).count_params()
+
+
+def test_the_one_block_300_pixel_network_is_refused_before_it_is_built():
+    config = network.RealWorldConfig(image_size=300, conv_blocks=1)
+    assert network.cost(config).parameters == 181_872_065  # Dense(512) on an unpooled 149×149×16 map
+    with pytest.raises(ValueError, match="181,872,065 parameters.*More convolution blocks"):
+        network.check_cost(config)
+    with pytest.raises(ValueError, match="181,872,065 parameters"):  # a job never builds it either
+        network.build_training(config, network.Photos(np.zeros((4, 300, 300, 3), np.uint8), np.arange(4) % 2, 2))
+    network.check_cost(network.RealWorldConfig())  # the course's network at the defaults is fine
+    network.check_cost(network.RealWorldConfig(image_size=300))
