@@ -73,6 +73,7 @@ class TrainingJob:
     make_model: Callable[[Any], keras.Model]  # rebuilds the trained model from its config and weights
     data: Any = None
     load_data: Callable[[], Any] | None = None
+    time_limit_s: float | None = None  # a shared server's limit for one training; it keeps what it trained
 
     @property
     def epochs(self) -> int:
@@ -124,11 +125,20 @@ def run_training(
     cancelled: Callable[[], bool],
 ) -> JobResult:
     """The work of one job, wherever it runs: build, train (asking between chunks whether to
-    stop), then score the trained model on its held-out images."""
+    stop, or whether its time is up), then score the trained model on its held-out images."""
     data = job.data if job.data is not None or job.load_data is None else job.load_data()
     setup = job.build(job.config, data)
     history = training.TrainingHistory(job.epochs)
-    setup.trainer.run(history, on_progress=publish, cancelled=cancelled)
+    deadline = time.monotonic() + job.time_limit_s if job.time_limit_s is not None else None
+
+    def stop() -> bool:
+        """Stop was pressed, or the training has had its time (then it is marked as such)."""
+        if deadline is not None and time.monotonic() > deadline:
+            history.timed_out = True
+            return True
+        return cancelled()
+
+    setup.trainer.run(history, on_progress=publish, cancelled=stop)
     evaluation = (
         image_classifier.evaluate(setup.model, setup.held_out, setup.input_scale)
         if setup.held_out is not None

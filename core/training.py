@@ -90,6 +90,7 @@ class TrainingHistory:
     stop_message: str | None = None
     diverged_at: int | None = None  # 1-based epoch whose loss was no longer finite
     cancelled: bool = False  # a learner stopped the run before its planned end
+    timed_out: bool = False  # it reached the server's time limit for one training (and was stopped)
 
     @property
     def epochs_run(self) -> int:
@@ -111,6 +112,8 @@ class TrainingHistory:
             return "diverged"
         if self.stopped_at_target is not None:
             return "stopped at target"
+        if self.timed_out:
+            return "time limit"
         if self.cancelled:
             return "stopped"
         return "finished" if self.epochs_run >= self.epochs_planned else "interrupted"

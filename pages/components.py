@@ -8,6 +8,7 @@ the job trains outside the page's script run, and a fragment polls it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Sequence
@@ -23,8 +24,10 @@ from core import (
     classifier_charts,
     course,
     fashion_mnist,
+    hosting,
     image_classifier,
     jobs,
+    limits,
     run_charts,
     table_edits,
     text,
@@ -202,7 +205,10 @@ class _LessonJob:
 
 def start_training(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
     """Train was pressed: queue the job, unless one of this lesson is still active, in which case
-    the page asks first (a learner has at most one active job per lesson)."""
+    the page asks first (a learner has at most one active job per lesson). On a shared server
+    the job carries the server's time limit for one training."""
+    if not hosting.any_folder_allowed(st.get_option("server.address")):  # not the learner's own machine
+        job = dataclasses.replace(job, time_limit_s=limits.time_limit_s())
     if _active_job(lesson) is not None:
         st.session_state[f"pending/{lesson.key}"] = job
     else:
@@ -369,7 +375,16 @@ def _finish(lesson: course.Lesson, current: _LessonJob, status: jobs.JobStatus) 
     st.session_state[f"result/{lesson.key}"] = image_classifier.TrainedRun(
         spec.config, model, history, evaluation, held_out
     )
-    if history.cancelled:
+    if history.timed_out:
+        _notice(
+            lesson,
+            "warning",
+            f"Training reached this server's limit of {spec.time_limit_s or 0:.0f} s for one training after "
+            f"{history.epochs_run} of {history.epochs_planned} epochs; the results below are for what was trained. "
+            "Fewer epochs, a smaller share of the images or smaller photos finish within it.",
+            ":material/timer_off:",
+        )
+    elif history.cancelled:
         _notice(
             lesson,
             "warning",

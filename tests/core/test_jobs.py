@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 
@@ -159,6 +160,19 @@ def test_a_closed_tab_loses_its_jobs_after_a_short_grace_while_a_reconnect_keeps
     staying.opened.set()
     assert runner.wait(staying_id, 60).state is jobs.JobState.FINISHED
     assert runner.abandon_after_s == 600  # none of this waited for the poll timeout
+
+
+def test_a_job_past_its_time_limit_stops_and_keeps_what_it_trained():
+    runner = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
+    gate = Gate("A", [])
+    gate.opened.set()
+    job = dataclasses.replace(gated_job(gate, epochs=100_000), time_limit_s=1.0)
+    status = runner.wait(runner.submit("learner", job), 60)
+    history = status.result.history
+    assert status.state is jobs.JobState.STOPPED and history.timed_out and history.outcome == "time limit"
+    assert 0 < history.epochs_run < 100_000 and status.result.evaluation is not None
+    untimed = runner.wait(runner.submit("learner", gated_job(gate, epochs=3)), 60)
+    assert untimed.state is jobs.JobState.FINISHED and not untimed.result.history.timed_out
 
 
 def test_slots_come_from_the_environment_or_the_cores(monkeypatch):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import course, hosting
+from core import course, hosting, limits
 from tests.conftest import REPOSITORY
 
 TIMEOUT_S = 180  # importing TensorFlow and the first compiled run take a while on two cores
@@ -154,6 +154,15 @@ def train_fashion(app: AppTest, percent: int = 5, epochs: int = 1) -> AppTest:
     app.button(key="FormSubmitter:cv_settings-Train").click().run()
     assert not app.exception, app.exception
     return wait_for_training(app, "computer_vision")
+
+
+def test_a_shared_servers_time_limit_ends_a_long_training_and_keeps_what_it_trained(monkeypatch):
+    monkeypatch.setenv(limits.TIME_LIMIT_VARIABLE, "2")  # AppTest is a shared server: no loopback address
+    app = train_fashion(open_app("pages/computer_vision.py"), percent=100, epochs=50)
+    [record] = app.session_state["runs/computer_vision"]
+    assert record.outcome == "time limit" and 0 < len(record.loss) < 50
+    assert any("limit of 2 s for one training" in warning.value for warning in app.warning)
+    assert metric(app, "Test accuracy")  # the results of what was trained
 
 
 def test_computer_vision_shows_the_data_before_training():
