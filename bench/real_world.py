@@ -88,7 +88,8 @@ def run(repeats: int = 1) -> dict:
 
     stock_times = stock_epochs(root, config, EPOCHS_TIMED)
     started = time.perf_counter()
-    images, labels = photos.load_images(folder, config.image_size)
+    decoded = photos.load_images(folder, config.image_size)
+    images, labels = decoded.images, decoded.labels
     decode_s = time.perf_counter() - started
     core_times = core_epochs(images, labels, config, EPOCHS_TIMED)
     print(

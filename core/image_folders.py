@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core import uploads
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
 EXPECTED_LAYOUT = "one sub-folder per class, e.g. horses/ and humans/"
 SYSTEM_FILES = ("thumbs.db", "desktop.ini")
@@ -186,9 +188,23 @@ def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog, bud
                 skips.add(junk, relative)
             elif path.is_symlink() and not path.resolve().is_relative_to(root):
                 skips.add("links leading outside the folder ignored", relative)
+            elif not _usable_photo(path):
+                skips.add(
+                    "files that are not usable photos (empty, damaged, too large or another format) left out", relative
+                )
             else:
                 images.append(path)
     return sorted(images)
+
+
+def _usable_photo(path: Path) -> bool:
+    """Whether a file passes the checks every upload passes, read from its header alone (nothing
+    is decoded: a scan must not be a way to make the server decode a 13000×13000 PNG)."""
+    try:
+        uploads.check_header(path)
+    except ValueError:
+        return False
+    return True
 
 
 def extract_zip_safely(

@@ -12,6 +12,7 @@ import contextlib
 import io
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -22,23 +23,41 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # one photo
 MAX_PIXELS = 40_000_000
 
 
-def open_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """The one guarded decoder for every image a learner uploads, as an 8-bit RGB picture.
+def check_header(data: bytes | Path, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS) -> str:
+    """The checks every image passes before any pixel is decoded, an upload or a training photo:
+    its size in bytes, a format this app reads, and its pixel count, read from the header alone.
+    Returns the format; every problem is a `ValueError` saying what is wrong."""
+    try:
+        size = len(data) if isinstance(data, bytes | bytearray) else Path(data).stat().st_size
+    except OSError:
+        raise ValueError("The file could not be read.") from None
+    if size == 0:
+        raise ValueError("The file is empty.")
+    if size > max_bytes:
+        raise ValueError(f"The file is too large ({size / 1e6:.1f} MB); use one under {max_bytes / 1e6:.0f} MB.")
+    with (
+        _unreadable_as_value_error(),
+        Image.open(io.BytesIO(data) if isinstance(data, bytes | bytearray) else data) as opened,
+    ):
+        found, width, height = opened.format, opened.width, opened.height  # lazy: the header, not the pixels
+    if found not in UPLOAD_FORMATS:
+        raise ValueError(f"{found} images are not supported; use one of {', '.join(UPLOAD_FORMATS)}.")
+    if width * height > max_pixels:
+        raise ValueError(f"The image is {width}×{height} pixels, more than the {max_pixels:,} allowed.")
+    return str(found)
 
-    Uploads are untrusted: size limits are checked before any pixel is decoded, only common photo
-    formats are accepted, Pillow's decompression-bomb warning is treated as an error, EXIF
-    rotation is applied, an animation gives its first frame, and palette, CMYK, 16-bit and
-    transparent images are converted (transparency laid on white).
+
+def open_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """The one guarded decoder for every image a learner uploads or trains on, as an 8-bit RGB picture.
+
+    Images are untrusted: `check_header` runs before any pixel is decoded, Pillow's
+    decompression-bomb warning is treated as an error, EXIF rotation is applied, an animation
+    gives its first frame, and palette, CMYK, 16-bit and transparent images are converted
+    (transparency laid on white).
     """
-    if len(data) > max_bytes:
-        raise ValueError(f"The file is too large ({len(data) / 1e6:.1f} MB); use one under {max_bytes / 1e6:.0f} MB.")
+    check_header(data, max_bytes, max_pixels)
     with _unreadable_as_value_error():
-        opened = Image.open(io.BytesIO(data))  # lazy: reads the header, not the pixels
-    if opened.format not in UPLOAD_FORMATS:
-        raise ValueError(f"{opened.format} images are not supported; use one of {', '.join(UPLOAD_FORMATS)}.")
-    if opened.width * opened.height > max_pixels:
-        raise ValueError(f"The image is {opened.width}×{opened.height} pixels, more than the {max_pixels:,} allowed.")
-    with _unreadable_as_value_error():
+        opened = Image.open(io.BytesIO(data))
         opened.seek(0)  # an animation's first frame
         opened.load()
         image = _to_rgb(ImageOps.exif_transpose(opened))

@@ -29,7 +29,7 @@ SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course
 
 
 @st.cache_resource(show_spinner="Decoding the photos once...", max_entries=2)  # 300×300 photos take ~280 MB
-def decoded(root: str, files: tuple, size: int) -> tuple[np.ndarray, np.ndarray]:
+def decoded(root: str, files: tuple, size: int) -> photos.DecodedPhotos:
     """Read-only arrays shared by the visitors who use the same folder; `files` keys the cache."""
     return photos.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
 
@@ -168,12 +168,15 @@ st.subheader("The pictures")
 counts = st.columns(len(folder.class_names))
 for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
     column.metric(text.plain(name), f"{count:,} images")
+for note in folder.skipped:  # what the scan left out, by name, before anything was decoded
+    st.caption(f"Left out: {text.plain(note)}")
 sizes = photos.image_sizes(folder)
 st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
 for label, name in enumerate(folder.class_names):
     members = [path for path, index in folder.files if index == label]
     paths = members[:: max(1, len(members) // 8)][:8]  # spread over the folder, not one sequence
-    st.image([str(path) for path in paths], caption=[text.plain(name)] * len(paths), width=110)
+    # Previews through the guarded decoder: a path handed to st.image is decoded whole, unchecked.
+    st.image(photos.thumbnails(paths), caption=[text.plain(name)] * len(paths), width=110)
 st.markdown(
     "Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn what a horse *is*, "
     "not where its pixels usually are. That needs more filters and more layers, and it overfits easily."
@@ -188,10 +191,17 @@ try:
 except ValueError as problem:  # refused before anything is built or decoded
     st.error(str(problem), icon=":material/memory:")
     submitted = False
-images, labels = decoded(str(folder.root), folder.files, config.image_size)
+training_photos = decoded(str(folder.root), folder.files, config.image_size)
+images, labels = training_photos.images, training_photos.labels
+for note in training_photos.skipped:
+    st.caption(f"Left out: {text.plain(note)}")
+if len(set(labels.tolist())) < 2:
+    st.error("Too few of these photos could be read to train on two classes.", icon=":material/broken_image:")
+    st.stop()
 validation = None
 if validation_folder is not None:
-    validation = decoded(str(validation_folder.root), validation_folder.files, config.image_size)
+    validation_photos = decoded(str(validation_folder.root), validation_folder.files, config.image_size)
+    validation = (validation_photos.images, validation_photos.labels)
     st.caption(f"Validating on the course's separate validation set ({len(validation[1])} photos), not a split.")
 if config.augment:
     st.caption("What augmentation shows the network of one photo on different epochs:")

@@ -26,7 +26,8 @@ def tiny_trained(tmp_path_factory) -> TinyRun:
     """One epoch of the course's network (two blocks, augmentation on) on 24 synthetic pictures."""
     folder = image_folders.make_synthetic_dataset(tmp_path_factory.mktemp("shapes"), per_class=12, size=150, seed=2)
     config = network.RealWorldConfig(epochs=1, conv_blocks=2, batch_size=8, augment=True)
-    images, labels = photos.load_images(folder, config.image_size)
+    decoded = photos.load_images(folder, config.image_size)
+    images, labels = decoded.images, decoded.labels
     model = network.make_model(config)
     split = network.split_photos(config, images, labels)
     history = network.make_trainer(config, model, split).run(training.TrainingHistory(1))

@@ -41,7 +41,8 @@ def test_augmentation_comes_first_and_only_when_asked():
 def test_the_network_learns_the_synthetic_sample(tmp_path):
     folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=40, size=150, seed=0)
     config = network.RealWorldConfig(epochs=6, conv_blocks=3, batch_size=16, validation_split=0.25)
-    images, labels = photos.load_images(folder, config.image_size)
+    decoded = photos.load_images(folder, config.image_size)
+    images, labels = decoded.images, decoded.labels
     assert images.shape == (80, 150, 150, 3)
     model = network.make_model(config)
     split = network.split_photos(config, images, labels)
@@ -69,7 +70,8 @@ def test_real_horse_or_human_training_set_trains():
     folder = image_folders.scan_folder(real_training_set())
     assert folder.class_names == ("horses", "humans") and folder.counts == {"horses": 500, "humans": 527}
     config = network.RealWorldConfig(epochs=3)
-    images, labels = photos.load_images(folder, config.image_size)
+    decoded = photos.load_images(folder, config.image_size)
+    images, labels = decoded.images, decoded.labels
     assert images.shape == (1027, 150, 150, 3) and images.nbytes < 80e6
     split = network.split_photos(config, images, labels)
     history = network.make_trainer(config, network.make_model(config), split).run(
