@@ -29,6 +29,7 @@ from core import (
     jobs,
     limits,
     run_charts,
+    session_files,
     table_edits,
     text,
     training,
@@ -177,6 +178,12 @@ def job_runner() -> jobs.JobRunner:
 
         return ray_jobs.RayJobRunner(connected=tab_open)
     return jobs.LocalJobRunner(connected=tab_open)
+
+
+@st.cache_resource(show_spinner=False)
+def session_folders() -> session_files.SessionFolders:
+    """The server's space for what sessions unpack: a folder each, deleted once its tab has gone."""
+    return session_files.SessionFolders(alive=lambda learner: tab_open(learner))  # looked up when called
 
 
 def learner_id() -> str:

@@ -64,10 +64,17 @@ def source_ui() -> image_folders.ImageFolder | None:
             )
             if upload is None:
                 return None
+            # Unpacked into this session's own folder, which replaces its previous upload and is
+            # deleted once the session has gone (core.session_files).
+            space, learner = components.session_folders(), components.learner_id()
             unpacked = st.session_state.get("rw_unpacked")
-            if not unpacked or unpacked[0] != upload.file_id:
-                folder, notes = image_folders.extract_zip_safely(upload.getvalue(), Path(tempfile.mkdtemp()) / "data")
+            if not unpacked or unpacked[0] != upload.file_id or not unpacked[1].root.exists():
+                st.session_state.pop("rw_unpacked", None)
+                data = upload.getvalue()
+                destination = space.fresh_folder(learner, needed_bytes=len(data))
+                folder, notes = image_folders.extract_zip_safely(data, destination / "data")
                 st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
+            space.touch(learner)
             _, folder, notes = st.session_state["rw_unpacked"]
             for note in notes:
                 st.caption(f"Skipped: {text.plain(note)}")

@@ -365,6 +365,50 @@ def test_real_world_takes_a_zip_of_broken_and_unusual_photos_without_a_traceback
     assert [metric.label for metric in app.metric] == ["good", "odd"]
 
 
+def zip_of_classes(classes: tuple[str, ...]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name in classes:
+            for number in range(2):
+                bundle.writestr(f"{name}/{number}.png", png_bytes())
+    return buffer.getvalue()
+
+
+def upload_zip(app: AppTest, data: bytes, name: str = "classes.zip") -> Path:
+    """Uploads a zip of class folders in one session; returns the folder it was unpacked into."""
+    app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
+    app.file_uploader(key="rw_zip").set_value((name, data, "application/zip")).run()
+    assert not app.exception, app.exception
+    return app.session_state["rw_unpacked"][1].root
+
+
+def test_two_sessions_unpack_into_private_folders_deleted_when_each_session_ends(monkeypatch):
+    from pages import components
+
+    alice, bob = open_app("pages/real_world_images.py"), open_app("pages/real_world_images.py")
+    alice.session_state["learner"], bob.session_state["learner"] = "alice", "bob"  # AppTest gives one id to all
+    alice_root = upload_zip(alice, zip_of_classes(("alice-marker-a", "alice-marker-b")))
+    bob_root = upload_zip(bob, zip_of_classes(("bob-marker-a", "bob-marker-b")))
+    space = components.session_folders()
+    alice_id, bob_id = alice.session_state["learner"], bob.session_state["learner"]
+    assert space.folder_of(alice_id) in alice_root.parents and space.folder_of(bob_id) in bob_root.parents
+    assert not set(alice_root.parents) & {space.folder_of(bob_id)}
+    assert [metric.label for metric in alice.metric] == ["alice\\-marker\\-a", "alice\\-marker\\-b"]
+    assert not any("bob" in path.name for path in space.folder_of(alice_id).rglob("*"))
+
+    first_upload = alice_root
+    alice_root = upload_zip(alice, zip_of_classes(("alice-marker-c", "alice-marker-d")), "second.zip")
+    assert not first_upload.exists() and alice_root.exists()  # a new upload replaces the old one
+
+    monkeypatch.setattr(components, "tab_open", lambda learner: learner != alice_id)  # alice's tab closes
+    space.sweep()
+    assert not alice_root.exists() and space.folder_of(alice_id) is None
+    assert bob_root.exists() and sorted(path.name for path in bob_root.iterdir()) == ["bob-marker-a", "bob-marker-b"]
+
+
 def test_real_world_refuses_a_zip_with_path_traversal():
     import io
     import zipfile
