@@ -97,6 +97,8 @@ def parse_points(rows: list[dict]) -> Points:
             if not math.isfinite(number_value) or abs(number_value) > 1e6:
                 raise ValueError(f"Row {number}: {column} = {value!r} must be a finite number within ±1,000,000.")
             (xs if column == "x" else ys).append(number_value)
+        if len(xs) > MAX_POINTS:  # stop reading as soon as there are too many
+            raise ValueError(f"Use at most {MAX_POINTS} points.")
     if len(xs) < 2:
         raise ValueError("Type at least two points: one point cannot define a line.")
     if len(xs) > MAX_POINTS:
