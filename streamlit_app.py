@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import course
+from core import course, warmup
 
 st.set_page_config(page_title="TensorFlow first steps", page_icon="🧠", layout="wide")
 
@@ -11,4 +11,8 @@ lessons = [
     st.Page(lesson.page, title=lesson.nav_title, icon=lesson.icon, url_path=lesson.url_path)
     for lesson in course.LESSONS
 ]
-st.navigation({"Course": [home], "Lessons": lessons}).run()
+page = st.navigation({"Course": [home], "Lessons": lessons})
+if page.url_path != home.url_path and not warmup.loaded():  # a lesson needs TensorFlow, imported once per server
+    with st.spinner("Loading TensorFlow (first visit only: it takes a few seconds)..."):
+        warmup.load()
+page.run()

@@ -21,12 +21,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import keras
 import numpy as np
 
-from core import image_classifier, training
+if TYPE_CHECKING:  # TensorFlow loads only when a job runs: the home page and the sidebar stay light
+    import keras
+
+    from core import image_classifier, training
 
 SLOTS_VARIABLE = "TRAINING_SLOTS"  # how many trainings run at once on this server
 ABANDON_VARIABLE = "TRAINING_ABANDON_AFTER_S"  # a session silent this long loses its jobs
@@ -126,6 +128,8 @@ def run_training(
 ) -> JobResult:
     """The work of one job, wherever it runs: build, train (asking between chunks whether to
     stop, or whether its time is up), then score the trained model on its held-out images."""
+    from core import image_classifier, training
+
     data = job.data if job.data is not None or job.load_data is None else job.load_data()
     setup = job.build(job.config, data)
     history = training.TrainingHistory(job.epochs)

@@ -9,16 +9,13 @@ the job trains outside the page's script run, and a fragment polls it.
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx, script_runner
+from streamlit.runtime.scriptrunner import script_runner
 
 from core import (
     classifier_charts,
@@ -29,13 +26,13 @@ from core import (
     jobs,
     limits,
     run_charts,
-    session_files,
     table_edits,
     text,
     training,
     training_charts,
 )
 from core import runs as run_history
+from pages import training_jobs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -166,40 +163,6 @@ def file_uploader(label: str, key: str, types: Sequence[str], **options):
 
 POLL_S = 1.0  # how often a page asks its running job for progress
 QUEUE_POLL_S = 2.5  # how often a page asks its queued job for its place; every poll redraws the page
-INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
-
-
-@st.cache_resource(show_spinner=False)
-def job_runner() -> jobs.JobRunner:
-    """One runner for the whole server, shared by every visitor: the embedded training slots, or
-    the Ray cluster at RAY_ADDRESS when one is set."""
-    if os.environ.get("RAY_ADDRESS"):
-        from core import ray_jobs
-
-        return ray_jobs.RayJobRunner(connected=tab_open)
-    return jobs.LocalJobRunner(connected=tab_open)
-
-
-@st.cache_resource(show_spinner=False)
-def session_folders() -> session_files.SessionFolders:
-    """The server's space for what sessions unpack: a folder each, deleted once its tab has gone."""
-    return session_files.SessionFolders(alive=lambda learner: tab_open(learner))  # looked up when called
-
-
-def learner_id() -> str:
-    """This browser session's name for the runner (jobs have an owner; nobody sees another's): the
-    Streamlit session's own id, so that the runner can ask whether its tab is still open."""
-    if "learner" not in st.session_state:
-        context = get_script_run_ctx()
-        st.session_state["learner"] = context.session_id if context is not None else uuid.uuid4().hex
-    return st.session_state["learner"]
-
-
-def tab_open(learner: str) -> bool:
-    """Whether this learner's browser tab is still connected. Streamlit keeps a closed tab's
-    session for a while in case it reconnects, but not as an active one; outside a running server
-    (tests that run pages directly) every learner counts as connected."""
-    return Runtime.instance().is_active_session(learner) if Runtime.exists() else True
 
 
 @dataclass(frozen=True)
@@ -226,14 +189,14 @@ def start_training(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
 def training_ui(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
     """The question about a pending run, the live job (polled, so the learner can keep working)
     and the latest finished run of this lesson, or None before the first."""
-    job_runner().heartbeat(learner_id())
+    training_jobs.job_runner().heartbeat(training_jobs.learner_id())
     for notice in st.session_state.pop(f"notices/{lesson.key}", []):
         getattr(st, notice[0])(notice[1], icon=notice[2])
     if f"pending/{lesson.key}" in st.session_state:
         _pending_ui(lesson)
     current = st.session_state.get(f"job/{lesson.key}")
     if current is not None:
-        status = job_runner().status(current.job_id)
+        status = training_jobs.job_runner().status(current.job_id)
         if status is not None and status.state is jobs.JobState.QUEUED:
             _queued_ui(lesson)
         else:
@@ -242,13 +205,13 @@ def training_ui(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
 
 
 def _submit(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
-    job_id = job_runner().submit(learner_id(), job)
+    job_id = training_jobs.job_runner().submit(training_jobs.learner_id(), job)
     st.session_state[f"job/{lesson.key}"] = _LessonJob(job_id, job)
 
 
 def _active_job(lesson: course.Lesson) -> jobs.JobStatus | None:
     current = st.session_state.get(f"job/{lesson.key}")
-    status = job_runner().status(current.job_id) if current else None
+    status = training_jobs.job_runner().status(current.job_id) if current else None
     return status if status is not None and status.state.active else None
 
 
@@ -264,7 +227,7 @@ def _pending_ui(lesson: course.Lesson) -> None:
             if active is None:
                 _submit(lesson, st.session_state.pop(f"pending/{lesson.key}"))
             else:  # the new run starts once the old one has stopped and been recorded
-                job_runner().cancel(active.job_id)
+                training_jobs.job_runner().cancel(active.job_id)
                 st.session_state[f"replacing/{lesson.key}"] = True
             st.rerun()
         if keep_column.button("Keep it running", key=f"keep/{lesson.key}"):
@@ -278,8 +241,8 @@ def _queued_ui(lesson: course.Lesson) -> None:
     and each poll costs the learner's browser a redraw of the page (in a class, most pages wait).
     Once the job has started, the page runs again and polls it every second."""
     current: _LessonJob | None = st.session_state.get(f"job/{lesson.key}")
-    runner = job_runner()
-    runner.heartbeat(learner_id())
+    runner = training_jobs.job_runner()
+    runner.heartbeat(training_jobs.learner_id())
     status = runner.status(current.job_id) if current is not None else None
     if status is None or status.state is not jobs.JobState.QUEUED:
         st.rerun()
@@ -293,8 +256,8 @@ def _job_ui(lesson: course.Lesson) -> None:
     current: _LessonJob | None = st.session_state.get(f"job/{lesson.key}")
     if current is None:
         return
-    runner = job_runner()
-    runner.heartbeat(learner_id())
+    runner = training_jobs.job_runner()
+    runner.heartbeat(training_jobs.learner_id())
     status = runner.status(current.job_id)
     if status is None:
         st.session_state.pop(f"job/{lesson.key}")
@@ -338,11 +301,11 @@ def _progress_ui(lesson: course.Lesson, status: jobs.JobStatus) -> None:
         )
         if progress.history.epochs_run:
             st.plotly_chart(_live_curves(status.job_id, progress.history), key=f"live/{lesson.key}")
-    st.caption(f"Training on {job_runner().where}.")
+    st.caption(f"Training on {training_jobs.job_runner().where}.")
     if stopping:
         st.caption("Stopping after the current batch of steps...")
     elif st.button("Stop training", key=f"stop/{lesson.key}", help="Keeps what was trained so far."):
-        job_runner().cancel(status.job_id)
+        training_jobs.job_runner().cancel(status.job_id)
         st.session_state[f"stopping/{status.job_id}"] = True
         st.rerun(scope="fragment")
 
@@ -417,34 +380,6 @@ def _finish(lesson: course.Lesson, current: _LessonJob, status: jobs.JobStatus) 
             outcome=result.outcome,
         ),
     )
-
-
-def jobs_indicator_ui() -> None:
-    """In the sidebar of every page: this learner's trainings in any lesson, with their progress and
-    a link back. It polls only while there is something to show."""
-    if job_runner().jobs_of(learner_id()):
-        with st.sidebar:
-            _jobs_indicator()
-
-
-@st.fragment(run_every=INDICATOR_POLL_S)
-def _jobs_indicator() -> None:
-    runner = job_runner()
-    runner.heartbeat(learner_id())
-    statuses = runner.jobs_of(learner_id())
-    if not statuses:
-        return
-    st.caption("Your trainings")
-    lessons = {lesson.key: lesson for lesson in course.LESSONS}
-    for status in statuses:
-        lesson = lessons[status.lesson]
-        if status.state is jobs.JobState.QUEUED:
-            state = f"queued, #{status.queue_position}"
-        elif status.state is jobs.JobState.RUNNING:
-            state = f"{status.fraction:.0%} trained"
-        else:
-            state = "done, see the results" if status.state is not jobs.JobState.FAILED else "failed"
-        st.page_link(lesson.page, label=f"{lesson.nav_title} · {state}", icon=":material/model_training:")
 
 
 def classifier_results_ui(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import course, fashion_mnist, jobs
 from core.computer_vision import charts, dense_network, pixels
-from pages import components
+from pages import components, training_jobs
 
 LESSON = course.COMPUTER_VISION
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -63,7 +63,7 @@ def pixel_histogram(_data: fashion_mnist.FashionMNIST) -> go.Figure:
 
 
 st.title(LESSON.heading)
-components.jobs_indicator_ui()
+training_jobs.jobs_indicator_ui()
 st.markdown(
     "From fitting a line to recognising clothing. The neuron of Lesson 1 took one number; here a "
     "network takes all 784 pixels of a 28×28 photo and answers with ten probabilities, one per kind of "

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import course, fashion_mnist, feature_map_charts, image_classifier, jobs, text, uploads
 from core.convolutions import cnn, comparison, playground
-from pages import components
+from pages import components, training_jobs
 
 LESSON = course.CONVOLUTIONS
 NAMES = fashion_mnist.CLASS_NAMES
@@ -100,7 +100,7 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
 
 
 st.title(LESSON.heading)
-components.jobs_indicator_ui()
+training_jobs.jobs_indicator_ui()
 st.markdown(
     "The dense network of Lesson 2 sees a flat list of 784 pixels: it has no idea which pixels are neighbours. "
     "A **convolution** slides a small filter over the image and answers, at every position, *how much does this "

@@ -9,7 +9,7 @@ from core import course
 from core import runs as run_history
 from core.hello_world import charts
 from core.hello_world import neuron as hello_world
-from pages import components
+from pages import components, training_jobs
 
 LESSON = course.HELLO_WORLD
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -54,7 +54,7 @@ def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
 
 
 st.title(f"{LESSON.heading}: one neuron learns a rule")
-components.jobs_indicator_ui()
+training_jobs.jobs_indicator_ui()
 st.markdown(
     "In traditional programming you write the **rules**, feed in **data** and get **answers**. "
     "Machine learning turns that around: you give it **data and answers**, and it finds the **rules**. "

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from core import course
-from pages import components
+from core import course, warmup
+from pages import training_jobs
 
 st.title("TensorFlow first steps, by doing them")
-components.jobs_indicator_ui()
+training_jobs.jobs_indicator_ui()
 st.markdown(
     "This dashboard follows the four lessons of DeepLearning.AI's *Introduction to TensorFlow for "
     "Artificial Intelligence, Machine Learning, and Deep Learning*. In each lesson you train the course's "
@@ -26,3 +26,5 @@ for index, lesson in enumerate(course.LESSONS):
             st.page_link(lesson.page, label=f"Preview lesson {lesson.number}", icon=":material/schedule:")
 
 st.caption("Everything runs on your own machine's CPU; each lesson says how long its training takes.")
+# The map is drawn: import TensorFlow meanwhile, so that the first lesson opens without a wait.
+warmup.start_in_background()

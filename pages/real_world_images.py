@@ -22,7 +22,7 @@ from core import (
     uploads,
 )
 from core.real_world_images import course_download, exports, gradcam, network, photos
-from pages import components
+from pages import components, training_jobs
 
 LESSON = course.REAL_WORLD_IMAGES
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
@@ -66,7 +66,7 @@ def source_ui() -> image_folders.ImageFolder | None:
                 return None
             # Unpacked into this session's own folder, which replaces its previous upload and is
             # deleted once the session has gone (core.session_files).
-            space, learner = components.session_folders(), components.learner_id()
+            space, learner = training_jobs.session_folders(), training_jobs.learner_id()
             unpacked = st.session_state.get("rw_unpacked")
             if not unpacked or unpacked[0] != upload.file_id or not unpacked[1].root.exists():
                 st.session_state.pop("rw_unpacked", None)
@@ -156,7 +156,7 @@ def settings_ui() -> tuple[network.RealWorldConfig, bool]:
 
 
 st.title(LESSON.heading)
-components.jobs_indicator_ui()
+training_jobs.jobs_indicator_ui()
 st.markdown(
     "Fashion-MNIST was tidy: small grey images, the item centred. Real photos are large, in colour, and the "
     "subject can be anywhere, at any size, on any background. Here the course's network learns from folders of "

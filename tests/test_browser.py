@@ -7,6 +7,7 @@ the prediction and the charts. Screenshots go to test-output/ for a person to lo
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import socket
@@ -47,9 +48,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(browser, environment: dict[str, str] | None = None):
-    """`streamlit run` on a free port (with extra environment variables), yielding its address."""
+def serve_app(browser, environment: dict[str, str] | None = None, timings: dict[str, float] | None = None):
+    """`streamlit run` on a free port (with extra environment variables), yielding its address.
+    `timings`, when given, receives the seconds from the server's start to the home page."""
     port = free_port()
+    started = time.monotonic()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -89,6 +92,8 @@ def serve_app(browser, environment: dict[str, str] | None = None):
     # home page, as most visitors make first, clears it for every later session.
     page = open_page(browser, url)
     page.get_by_text("TensorFlow first steps").first.wait_for(timeout=60_000)
+    if timings is not None:
+        timings["home"] = round(time.monotonic() - started, 2)
     page.close()
     try:
         yield url
@@ -458,3 +463,56 @@ def test_a_shared_server_offers_only_its_own_training_folders(browser, test_outp
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(test_output / "real-world-shared-server-folders.png"), full_page=True)
         page.close()
+
+
+def test_first_visit_home_at_once_then_each_lesson(browser, test_output):
+    """From the server's start: the home page (no TensorFlow), then each lesson's first render,
+    visited one after the other straight away, as a learner clicking through would. TensorFlow is
+    imported in the background once the home page is drawn; a lesson opened before it is ready
+    says so. The figures go to the README."""
+    timings: dict[str, float] = {}
+    with serve_app(browser, timings=timings) as url:
+        for lesson, ready_text in (
+            ("hello-world", "Prediction for x = 7"),
+            ("computer-vision", "The ten classes"),
+            ("convolutions", "Convolution playground"),
+            ("real-world-images", "The pictures"),
+        ):
+            page = open_page(browser, f"{url}/{lesson}")
+            began = time.monotonic()
+            page.get_by_text(ready_text).first.wait_for(timeout=180_000)
+            timings[lesson] = round(time.monotonic() - began, 2)
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.close()
+    (test_output / "first-visit.json").write_text(json.dumps(timings, indent=2))
+    print("first visit (s):", json.dumps(timings))
+    assert set(timings) == {"home", "hello-world", "computer-vision", "convolutions", "real-world-images"}
+
+
+def test_a_lesson_opened_before_tensorflow_is_ready_says_it_is_loading(browser, test_output):
+    """The very first request of a fresh server is a lesson: the page shows the loading message
+    while TensorFlow is imported, then the lesson."""
+    port = free_port()  # not serve_app: its home visit would start the import before the lesson
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1"]
+        + ["--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=REPOSITORY,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        page = open_page(browser, f"http://127.0.0.1:{port}/hello-world")
+        page.get_by_text("Loading TensorFlow (first visit only").wait_for(timeout=60_000)
+        page.screenshot(path=str(test_output / "loading-tensorflow.png"))
+        page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=180_000)
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

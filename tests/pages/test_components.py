@@ -115,10 +115,10 @@ def job_ended(app: AppTest) -> bool:
 @pytest.fixture
 def runner(monkeypatch):
     """A runner of this test's own, with one slot, in place of the server-wide one."""
-    from pages import components
+    from pages import training_jobs
 
     own = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
-    monkeypatch.setattr(components, "job_runner", lambda: own)
+    monkeypatch.setattr(training_jobs, "job_runner", lambda: own)
     return own
 
 

@@ -386,13 +386,13 @@ def upload_zip(app: AppTest, data: bytes, name: str = "classes.zip") -> Path:
 
 
 def test_two_sessions_unpack_into_private_folders_deleted_when_each_session_ends(monkeypatch):
-    from pages import components
+    from pages import training_jobs
 
     alice, bob = open_app("pages/real_world_images.py"), open_app("pages/real_world_images.py")
     alice.session_state["learner"], bob.session_state["learner"] = "alice", "bob"  # AppTest gives one id to all
     alice_root = upload_zip(alice, zip_of_classes(("alice-marker-a", "alice-marker-b")))
     bob_root = upload_zip(bob, zip_of_classes(("bob-marker-a", "bob-marker-b")))
-    space = components.session_folders()
+    space = training_jobs.session_folders()
     alice_id, bob_id = alice.session_state["learner"], bob.session_state["learner"]
     assert space.folder_of(alice_id) in alice_root.parents and space.folder_of(bob_id) in bob_root.parents
     assert not set(alice_root.parents) & {space.folder_of(bob_id)}
@@ -403,7 +403,7 @@ def test_two_sessions_unpack_into_private_folders_deleted_when_each_session_ends
     alice_root = upload_zip(alice, zip_of_classes(("alice-marker-c", "alice-marker-d")), "second.zip")
     assert not first_upload.exists() and alice_root.exists()  # a new upload replaces the old one
 
-    monkeypatch.setattr(components, "tab_open", lambda learner: learner != alice_id)  # alice's tab closes
+    monkeypatch.setattr(training_jobs, "tab_open", lambda learner: learner != alice_id)  # alice's tab closes
     space.sweep()
     assert not alice_root.exists() and space.folder_of(alice_id) is None
     assert bob_root.exists() and sorted(path.name for path in bob_root.iterdir()) == ["bob-marker-a", "bob-marker-b"]

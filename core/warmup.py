@@ -1,0 +1,37 @@
+"""TensorFlow takes seconds to import; the course map does not need it, the lessons do.
+
+The home page never imports it. Once the home page is drawn, `start_in_background` imports it in
+a daemon thread, so that by the time a learner opens a lesson it is usually ready; a lesson
+opened sooner waits for it (Python's import lock) behind a "loading TensorFlow" message instead
+of a blank page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+_loaded = threading.Event()
+_started = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def loaded() -> bool:
+    """Whether TensorFlow and Keras are fully imported in this process."""
+    return _loaded.is_set()
+
+
+def load() -> None:
+    """Imports TensorFlow and Keras in this thread (waiting for a background import under way)."""
+    importlib.import_module("tensorflow")
+    importlib.import_module("keras")
+    _loaded.set()
+
+
+def start_in_background() -> None:
+    """Starts the import once per process, in a daemon thread; later calls do nothing."""
+    global _thread
+    with _started:
+        if _thread is None and not _loaded.is_set():
+            _thread = threading.Thread(target=load, name="tensorflow-warmup", daemon=True)
+            _thread.start()
