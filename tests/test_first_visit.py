@@ -39,9 +39,7 @@ PROBE = textwrap.dedent(
 def test_the_home_page_never_imports_tensorflow_and_starts_it_in_the_background():
     """Run in a fresh interpreter (this one has long imported TensorFlow): only the warm-up thread,
     started once the map is drawn, imports it; the page's own script never does."""
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=REPOSITORY, capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=REPOSITORY, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     drawn, after = [line for line in result.stdout.splitlines() if line.startswith(("home drawn", "after"))]
     assert "ScriptRunner" not in drawn and "MainThread" not in drawn, drawn
