@@ -85,14 +85,16 @@ def make_trainer(
     labels: np.ndarray,
     *,
     stop: training.StopAtTarget | None = None,
-    jit_compile: bool = True,
+    jit_compile: bool = False,
 ) -> training.Trainer:
     """The shared trainer set up as Lessons 2 and 3 train: the course's loss and metric on a
     class-balanced share of the images, scaled per batch. `images` may lack the channel axis a
     convolution expects; it is added as a view, never a copy.
 
-    XLA makes the dense network several times faster, but its CPU convolutions are far slower
-    than TensorFlow's own, so the CNN trains with `jit_compile=False`."""
+    No XLA by default: it made the dense network about 2.5 times faster, but TensorFlow keeps
+    every XLA-compiled program for the life of the process, and each training compiles its own
+    (about 7.5 MB per Lesson 2 run, measured with bench/memory.py): a class's server would grow
+    by gigabytes a day. Its CPU convolutions were far slower than TensorFlow's own anyway."""
     images = images.reshape((-1, *model.input_shape[1:]))
     subset = training_subset(labels, config.train_fraction, config.seed)
     return training.Trainer(

@@ -40,6 +40,17 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
     return builders[name](learning_rate=learning_rate)
 
 
+def without_replica_all_reduce(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
+    """The optimizer with its gradients' all-reduce across replicas turned off, for this one
+    optimizer: training here never runs under a distribution strategy, where one replica's
+    all-reduce is the gradients unchanged. Keras's TensorFlow optimizer all-reduces inside a
+    `tf.custom_gradient`, and each trace of a training step registers that gradient in
+    TensorFlow's process-wide gradient registry, never removed; the registration holds the whole
+    traced graph, so a server kept 10-20 MB of every training it ran (bench/memory.py)."""
+    optimizer._all_reduce_sum_gradients = lambda grads_and_vars: list(grads_and_vars)
+    return optimizer
+
+
 @dataclass(frozen=True)
 class StopAtTarget:
     """The course's callback: stop at the end of the first epoch whose metric reaches a target.
@@ -291,7 +302,7 @@ class Trainer:
         if loss not in LOSSES:
             raise ValueError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
         self.model = model
-        self.optimizer = optimizer
+        self.optimizer = without_replica_all_reduce(optimizer)
         self.loss_fn = LOSSES[loss]
         self.num_examples = len(x)
         self.batch_size = min(batch_size or self.num_examples, self.num_examples)

@@ -89,7 +89,7 @@ def make_model(config: CnnConfig) -> keras.Model:
 def make_trainer(config: CnnConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray) -> training.Trainer:
     """The image lessons' trainer (the grey images gain the channel axis as a view, no copy).
     Measured here, XLA made one CNN epoch 30 times slower, so it is off."""
-    return image_classifier.make_trainer(config, model, images, labels, stop=config.stop, jit_compile=False)
+    return image_classifier.make_trainer(config, model, images, labels, stop=config.stop)
 
 
 def make_script(config: CnnConfig) -> str:
