@@ -70,7 +70,7 @@ def make_model(config: DenseNetConfig) -> keras.Model:
 def make_trainer(
     config: DenseNetConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray
 ) -> training.Trainer:
-    """The image lessons' trainer with this run's callback, XLA-compiled (several times faster here)."""
+    """The image lessons' trainer with this run's callback."""
     return image_classifier.make_trainer(config, model, images, labels, stop=config.stop)
 
 
