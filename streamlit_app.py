@@ -12,6 +12,8 @@ lessons = [
     for lesson in course.LESSONS
 ]
 page = st.navigation({"Course": [home], "Lessons": lessons})
+# The address a visitor arrived with, before the page's widgets take (or drop) its settings.
+st.session_state.setdefault(f"arrival/{page.url_path}", st.query_params.to_dict())
 if page.url_path != home.url_path and not warmup.loaded():  # a lesson needs TensorFlow, imported once per server
     with st.spinner("Loading TensorFlow (first visit only: it takes a few seconds)..."):
         warmup.load()

@@ -9,6 +9,8 @@ the job trains outside the page's script run, and a fragment polls it.
 from __future__ import annotations
 
 import dataclasses
+import math
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -120,13 +122,58 @@ def show_code_ui(script: str, file_name: str) -> None:
         st.download_button("Download " + file_name, script, file_name=file_name, mime="text/x-python")
 
 
+def experiment_link_ui(lesson: course.Lesson) -> None:
+    """ "Copy link to this experiment": the page's address with every setting in it (the settings
+    widgets are bound to the URL's query parameters), so the link opens the same experiment with
+    the same seed. Parameters this page does not know, or values its widgets refused (out of
+    range, not a number), were ignored: a short note says which."""
+    arrived = st.session_state.get(f"arrival/{lesson.url_path}", {})  # noted by streamlit_app.py
+    known = {key for key in st.session_state if isinstance(key, str)}
+    ignored = sorted(key for key in arrived if key not in known)
+    ignored += sorted(key for key in arrived if key in known and not _same(arrived[key], st.session_state[key]))
+    settings = st.query_params.to_dict()
+    if ignored and not st.session_state.get(f"link_note/{lesson.key}"):
+        st.session_state[f"link_note/{lesson.key}"] = True  # once per visit
+        st.caption(
+            "From the link, these settings were not used (unknown or out of range): "
+            + ", ".join(text.plain(name[:40]) for name in ignored[:8])
+        )
+    address = st.context.url or ""
+    query = urllib.parse.urlencode(
+        {key: value for key, value in settings.items() if key in known and key not in ignored}
+    )
+    with st.popover("Copy link to this experiment", icon=":material/link:"):
+        st.caption("This address opens the same settings and seed; its copy button is at the right.")
+        st.code(f"{address}?{query}" if query else address, language=None, wrap_lines=True)
+
+
+def _same(sent: str, value: object) -> bool:
+    """Whether a widget took the value a link sent (numbers compared as numbers)."""
+    if isinstance(value, bool):
+        return sent.lower() == str(value).lower()
+    if isinstance(value, int | float):
+        try:
+            return math.isclose(float(sent), float(value), rel_tol=1e-9, abs_tol=1e-12)
+        except ValueError:
+            return False
+    return sent == str(value)
+
+
 def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarget | None:
     """The course's callback settings, the same in every lesson that offers it: the rule, or None
     when the learner leaves it off."""
-    enabled = st.checkbox("Stop at a target", False, key=f"{key_prefix}_stop")
-    metric = st.radio("Metric", ["accuracy", "loss"], horizontal=True, key=f"{key_prefix}_stop_metric")
+    enabled = st.checkbox("Stop at a target", False, key=f"{key_prefix}_stop", bind="query-params")
+    metric = st.radio(
+        "Metric", ["accuracy", "loss"], horizontal=True, key=f"{key_prefix}_stop_metric", bind="query-params"
+    )
     target = st.number_input(
-        "Target (accuracy ≥ or loss ≤)", 0.0, 1.0, default_target, 0.01, key=f"{key_prefix}_stop_target"
+        "Target (accuracy ≥ or loss ≤)",
+        0.0,
+        1.0,
+        default_target,
+        0.01,
+        key=f"{key_prefix}_stop_target",
+        bind="query-params",
     )
     return training.StopAtTarget(metric, float(target)) if enabled else None
 

@@ -22,20 +22,28 @@ def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
         architecture, optimizer_column, run_column = st.columns(3)
         with architecture:
             st.markdown("**Architecture**")
-            layers = st.slider("Hidden layers", 1, 3, 1, key="cv_layers")
-            units = st.select_slider("Units per hidden layer", UNITS, value=128, key="cv_units")
-            activation = st.selectbox("Activation", dense_network.ACTIVATIONS, key="cv_activation")
+            layers = st.slider("Hidden layers", 1, 3, 1, key="cv_layers", bind="query-params")
+            units = st.select_slider("Units per hidden layer", UNITS, value=128, key="cv_units", bind="query-params")
+            activation = st.selectbox("Activation", dense_network.ACTIVATIONS, key="cv_activation", bind="query-params")
         with optimizer_column:
             st.markdown("**Optimizer**")
-            optimizer = st.selectbox("Optimizer", ["adam", "sgd", "rmsprop"], key="cv_optimizer")
-            learning_rate = st.select_slider("Learning rate", LEARNING_RATES, value=0.001, key="cv_lr")
-            scale_pixels = st.checkbox("Scale pixels to 0..1 (the course's x / 255.0)", True, key="cv_scale")
+            optimizer = st.selectbox("Optimizer", ["adam", "sgd", "rmsprop"], key="cv_optimizer", bind="query-params")
+            learning_rate = st.select_slider(
+                "Learning rate", LEARNING_RATES, value=0.001, key="cv_lr", bind="query-params"
+            )
+            scale_pixels = st.checkbox(
+                "Scale pixels to 0..1 (the course's x / 255.0)", True, key="cv_scale", bind="query-params"
+            )
         with run_column:
             st.markdown("**Training**")
-            epochs = st.slider("Epochs", 1, 30, 5, key="cv_epochs")
-            batch_size = st.select_slider("Batch size", (8, 16, 32, 64, 128, 256, 512), value=32, key="cv_batch")
-            percent = st.slider("Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent")
-            seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed")
+            epochs = st.slider("Epochs", 1, 30, 5, key="cv_epochs", bind="query-params")
+            batch_size = st.select_slider(
+                "Batch size", (8, 16, 32, 64, 128, 256, 512), value=32, key="cv_batch", bind="query-params"
+            )
+            percent = st.slider(
+                "Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent", bind="query-params"
+            )
+            seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed", bind="query-params")
         st.markdown("**The course's callback: stop when a target is reached**")
         with st.columns(3)[0]:
             stop = components.stop_rule_ui("cv", default_target=0.85)
@@ -95,6 +103,7 @@ with st.expander("Why divide the pixels by 255?", key="cv_why_scale", on_change=
 
 st.subheader("Train the network")
 config, submitted = settings_ui()
+components.experiment_link_ui(LESSON)
 
 if submitted:
     job = jobs.TrainingJob(

@@ -65,18 +65,31 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
         network, training_column, stop_column = st.columns(3)
         with network:
             st.markdown("**Network**")
-            blocks = st.slider("Convolution blocks", 1, 3, 2, key="cnn_blocks")
-            filters = st.select_slider("Filters per block", cnn.FILTER_CHOICES, value=64, key="cnn_filters")
-            kernel_size = st.radio(
-                "Kernel size", [3, 5], horizontal=True, format_func=lambda k: f"{k}×{k}", key="cnn_k"
+            blocks = st.slider("Convolution blocks", 1, 3, 2, key="cnn_blocks", bind="query-params")
+            filters = st.select_slider(
+                "Filters per block", cnn.FILTER_CHOICES, value=64, key="cnn_filters", bind="query-params"
             )
-            pooling = st.radio("Pooling (2×2)", ["max", "average"], horizontal=True, key="cnn_pool")
-            dense_units = st.select_slider("Dense units", (32, 64, 128, 256, 512), value=128, key="cnn_dense")
+            kernel_size = st.radio(
+                "Kernel size",
+                [3, 5],
+                horizontal=True,
+                format_func=lambda k: f"{k}×{k}",
+                key="cnn_k",
+                bind="query-params",
+            )
+            pooling = st.radio(
+                "Pooling (2×2)", ["max", "average"], horizontal=True, key="cnn_pool", bind="query-params"
+            )
+            dense_units = st.select_slider(
+                "Dense units", (32, 64, 128, 256, 512), value=128, key="cnn_dense", bind="query-params"
+            )
         with training_column:
             st.markdown("**Training**")
-            epochs = st.slider("Epochs", 1, 30, 5, key="cnn_epochs")
-            percent = st.slider("Share of the 60,000 training images (%)", 1, 100, 20, key="cnn_percent")
-            seed = st.number_input("Random seed", 0, 10_000, 0, key="cnn_seed")
+            epochs = st.slider("Epochs", 1, 30, 5, key="cnn_epochs", bind="query-params")
+            percent = st.slider(
+                "Share of the 60,000 training images (%)", 1, 100, 20, key="cnn_percent", bind="query-params"
+            )
+            seed = st.number_input("Random seed", 0, 10_000, 0, key="cnn_seed", bind="query-params")
         with stop_column:
             st.markdown("**The course's callback**")
             stop = components.stop_rule_ui("cnn", default_target=0.9)
@@ -127,6 +140,7 @@ st.header("The course's CNN")
 data = components.fashion_mnist_ui()
 
 config, submitted = cnn_settings_ui()
+components.experiment_link_ui(LESSON)
 if config is None:
     st.stop()
 cnn_summary, dense_summary = st.columns(2)

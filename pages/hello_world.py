@@ -23,12 +23,14 @@ def cached_fit(points: hello_world.Points, config: hello_world.NeuronConfig) -> 
 
 def data_ui() -> tuple[str, hello_world.LineDataConfig, pd.DataFrame]:
     """Where the points come from: a rule with optional noise, or a table the learner edits."""
-    source = st.radio("Points", ["From a rule", "My own points"], horizontal=True, key="hw_source")
+    source = st.radio("Points", ["From a rule", "My own points"], horizontal=True, key="hw_source", bind="query-params")
     rule = hello_world.LineDataConfig(
-        slope=st.slider("True slope w", -3.0, 3.0, 0.5, 0.1, key="hw_slope"),
-        intercept=st.slider("True intercept b", -5.0, 5.0, 0.5, 0.1, key="hw_intercept"),
-        num_points=st.slider("Number of points (x = 1, 2, ...)", 2, 50, 6, key="hw_points"),
-        noise=st.slider("Noise added to y (standard deviation)", 0.0, 2.0, 0.0, 0.05, key="hw_noise"),
+        slope=st.slider("True slope w", -3.0, 3.0, 0.5, 0.1, key="hw_slope", bind="query-params"),
+        intercept=st.slider("True intercept b", -5.0, 5.0, 0.5, 0.1, key="hw_intercept", bind="query-params"),
+        num_points=st.slider("Number of points (x = 1, 2, ...)", 2, 50, 6, key="hw_points", bind="query-params"),
+        noise=st.slider(
+            "Noise added to y (standard deviation)", 0.0, 2.0, 0.0, 0.05, key="hw_noise", bind="query-params"
+        ),
     )
     course_points = hello_world.make_points(hello_world.LineDataConfig())
     st.caption("Your own points (used when **My own points** is chosen). Add or delete rows freely.")
@@ -44,11 +46,11 @@ def data_ui() -> tuple[str, hello_world.LineDataConfig, pd.DataFrame]:
 
 def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
     """How the neuron is trained, and which x to ask it about."""
-    optimizer = st.selectbox("Optimizer", ["sgd", "adam", "rmsprop"], key="hw_optimizer")
-    learning_rate = st.select_slider("Learning rate", LEARNING_RATES, value=0.01, key="hw_lr")
-    epochs = st.slider("Epochs", 1, hello_world.MAX_EPOCHS, 1000, key="hw_epochs")
-    seed = st.number_input("Random seed (starting weight)", 0, 10_000, 0, key="hw_seed")
-    query_x = st.number_input("Predict y for x =", -1000.0, 1000.0, 7.0, 1.0, key="hw_query")
+    optimizer = st.selectbox("Optimizer", ["sgd", "adam", "rmsprop"], key="hw_optimizer", bind="query-params")
+    learning_rate = st.select_slider("Learning rate", LEARNING_RATES, value=0.01, key="hw_lr", bind="query-params")
+    epochs = st.slider("Epochs", 1, hello_world.MAX_EPOCHS, 1000, key="hw_epochs", bind="query-params")
+    seed = st.number_input("Random seed (starting weight)", 0, 10_000, 0, key="hw_seed", bind="query-params")
+    query_x = st.number_input("Predict y for x =", -1000.0, 1000.0, 7.0, 1.0, key="hw_query", bind="query-params")
     config = hello_world.NeuronConfig(optimizer=optimizer, learning_rate=learning_rate, epochs=epochs, seed=int(seed))
     return config, float(query_x)
 
@@ -70,6 +72,8 @@ with settings_column, st.form("hw_settings"):
     st.subheader("Data and answers")
     source, rule, table = data_ui()
     submitted = st.form_submit_button("Train", type="primary", width="stretch")
+with settings_column:
+    components.experiment_link_ui(LESSON)
 
 state = st.session_state.setdefault("hw_state", {})
 if submitted or "fit" not in state:

@@ -131,17 +131,21 @@ def settings_ui() -> tuple[network.RealWorldConfig, bool]:
     with st.form("rw_settings"):
         network_column, training_column = st.columns(2)
         with network_column:
-            size = st.radio("Image size", [150, 300], horizontal=True, key="rw_size")
+            size = st.radio("Image size", [150, 300], horizontal=True, key="rw_size", bind="query-params")
             st.caption("150×150 trains about four times faster on a CPU, as the course itself does later.")
-            blocks = st.slider("Convolution blocks", 1, 5, 5, key="rw_blocks")
-            augment = st.checkbox("Augmentation (random flips, rotations, zooms)", False, key="rw_augment")
+            blocks = st.slider("Convolution blocks", 1, 5, 5, key="rw_blocks", bind="query-params")
+            augment = st.checkbox(
+                "Augmentation (random flips, rotations, zooms)", False, key="rw_augment", bind="query-params"
+            )
         with training_column:
             learning_rate = st.select_slider(
-                "RMSprop learning rate", (0.0001, 0.0003, 0.001, 0.003), value=0.001, key="rw_lr"
+                "RMSprop learning rate", (0.0001, 0.0003, 0.001, 0.003), value=0.001, key="rw_lr", bind="query-params"
             )
-            epochs = st.slider("Epochs", 1, 30, 15, key="rw_epochs")
-            batch_size = st.select_slider("Batch size", (8, 16, 32, 64, 128), value=32, key="rw_batch")
-            split = st.slider("Held out for validation (%)", 0, 50, 20, key="rw_split")
+            epochs = st.slider("Epochs", 1, 30, 15, key="rw_epochs", bind="query-params")
+            batch_size = st.select_slider(
+                "Batch size", (8, 16, 32, 64, 128), value=32, key="rw_batch", bind="query-params"
+            )
+            split = st.slider("Held out for validation (%)", 0, 50, 20, key="rw_split", bind="query-params")
         submitted = st.form_submit_button("Train", type="primary")
     config = network.RealWorldConfig(
         image_size=size,
@@ -191,6 +195,7 @@ st.markdown(
 
 st.subheader("Train the course's network")
 config, submitted = settings_ui()
+components.experiment_link_ui(LESSON)
 cost = network.cost(config, len(folder.class_names))
 try:
     network.check_cost(config, len(folder.class_names))

@@ -516,3 +516,34 @@ def test_a_lesson_opened_before_tensorflow_is_ready_says_it_is_loading(browser, 
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_link_reproduces_an_experiment_and_notes_what_it_could_not_use(browser, app_url, test_output):
+    """Settings live in the address: a link opens Lesson 1 with them, trains the same run (same
+    seed, same answer as the trainer gives in this process), ignores an unknown parameter and an
+    out-of-range value with a note, and offers the link to copy."""
+    from core.hello_world import neuron
+
+    expected = neuron.fit_line(
+        neuron.make_points(neuron.LineDataConfig()),
+        neuron.NeuronConfig(optimizer="adam", learning_rate=0.1, epochs=300, seed=3),
+    ).predict(7.0)
+    link = f"{app_url}/hello-world?hw_optimizer=adam&hw_lr=0.1&hw_epochs=300&hw_seed=3&hw_points=999&bogus=1"
+    predictions = []
+    for visit in range(2):  # two visitors opening the same link see the same run
+        page = open_page(browser, link)
+        page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        predictions.append(float(metric_value(page, "Prediction for x = 7")))
+        assert "300 epochs" in page.locator("[data-testid='stMetric']", has_text="Final loss").inner_text()
+        assert page.get_by_text("not used (unknown or out of range)").count() == 1
+        note = page.get_by_text("not used (unknown or out of range)").inner_text()
+        assert "bogus" in note and "hw_points" in note
+        if visit == 0:
+            page.get_by_text("Copy link to this experiment").click()
+            shared = page.locator("[data-testid='stCode']").last.inner_text()
+            assert "hw_epochs=300" in shared and "hw_seed=3" in shared and "bogus" not in shared
+            page.screenshot(path=str(test_output / "hello-world-from-a-link.png"), full_page=True)
+        page.close()
+    assert predictions[0] == predictions[1] == pytest.approx(expected, abs=5e-4)
+    assert abs(predictions[0] - 4.0) > 1e-3  # not the course's default run

@@ -52,7 +52,7 @@ def shown_code(app: AppTest, file_name: str) -> str:
     app.session_state[f"code/{file_name}"] = True
     app.run()
     assert not app.exception, app.exception
-    return app.code[0].value
+    return next(block.value for block in app.code if block.language == "python")
 
 
 def open_results_tab(app: AppTest, lesson_key: str, tab: str) -> AppTest:
