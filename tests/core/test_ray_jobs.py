@@ -11,7 +11,7 @@ import pytest
 import ray
 from ray import cloudpickle
 
-from core import jobs, ray_jobs
+from core import jobs, ray_jobs, training
 from tests.core import tiny_jobs
 from tests.core.tiny_jobs import Gate, gated_job, started, wait_for
 
@@ -76,7 +76,7 @@ def test_cancelling_a_queued_job_and_a_running_job(cluster, tmp_path):
     assert runner.status(queued_id).state is jobs.JobState.STOPPED
     blockers[0].open()
     wait_for(
-        lambda: (runner.status(running_ids[0]).progress or jobs.training.Progress(0, 0, 0, 1, 0, 0, None)).epoch >= 2
+        lambda: (runner.status(running_ids[0]).progress or training.Progress(0, 0, 0, 1, 0, 0, None)).epoch >= 2
     )
     runner.cancel(running_ids[0])
     status = runner.wait(running_ids[0], 120)
