@@ -10,7 +10,7 @@ from bench import class_load
 def test_a_class_pressing_train_together_shares_the_server_fairly(test_output):
     """Every session gets its results with no exception, within the memory target, and the queue
     was shown, places only moving up. The issue's timing targets are measured and reported in the
-    README: the median met its target here (0.68-0.75 of the slowest), asserted with a margin for a
+    README: the median met its target in most runs here (0.66-0.79 of the slowest), asserted with a margin for a
     busy CI machine; the slowest (≤ 0.5 × K × solo) cannot be met while the eight browsers share
     the server's two cores, as the CPU times recorded in the same run show (README)."""
     result = class_load.run(sessions=class_load.SESSIONS)

@@ -111,15 +111,24 @@ def test_any_exception_is_a_failure_with_its_message():
     assert jobs.failure_message(ValueError("bad shape (3, 4)")) == "Training failed: ValueError: bad shape (3, 4)"
 
 
+def one_running_two_waiting(runner, owners: tuple[str, str, str]) -> tuple[list[str], list[Gate], list[str]]:
+    """Three gated jobs on a one-slot runner: the first (long) runs, the other two wait."""
+    started: list[str] = []
+    gates = [Gate(name, started) for name in "ABC"]
+    job_ids = [
+        runner.submit(owner, gated_job(gate, epochs=500 if gate.name == "A" else 2))
+        for owner, gate in zip(owners, gates, strict=True)
+    ]
+    wait_for(lambda: started == ["A"])
+    return started, gates, job_ids
+
+
 def test_an_abandoned_session_loses_its_jobs_and_frees_its_slot():
     now = [0.0]
     runner = jobs.LocalJobRunner(slots=1, abandon_after_s=30, clock=lambda: now[0])
-    started: list[str] = []
-    gone_running, gone_queued, staying = Gate("A", started), Gate("B", started), Gate("C", started)
-    running_id = runner.submit("gone", gated_job(gone_running, epochs=500))
-    queued_id = runner.submit("gone", gated_job(gone_queued))
-    staying_id = runner.submit("staying", gated_job(staying))
-    wait_for(lambda: started == ["A"])
+    started, (gone_running, _, staying), (running_id, queued_id, staying_id) = one_running_two_waiting(
+        runner, ("gone", "gone", "staying")
+    )
     gone_running.opened.set()
     now[0] = 20.0
     runner.heartbeat("staying")  # only one of the two learners is still polling
@@ -139,12 +148,9 @@ def test_a_closed_tab_loses_its_jobs_after_a_short_grace_while_a_reconnect_keeps
     runner = jobs.LocalJobRunner(
         slots=1, abandon_after_s=600, clock=lambda: now[0], connected=lambda owner: owner in open_tabs
     )
-    started: list[str] = []
-    closing, blinking, staying = Gate("A", started), Gate("B", started), Gate("C", started)
-    closing_id = runner.submit("closing", gated_job(closing, epochs=500))
-    blinking_id = runner.submit("blinking", gated_job(blinking))
-    staying_id = runner.submit("staying", gated_job(staying))
-    wait_for(lambda: started == ["A"])
+    started, (closing, blinking, staying), (closing_id, blinking_id, staying_id) = one_running_two_waiting(
+        runner, ("closing", "blinking", "staying")
+    )
     open_tabs -= {"closing", "blinking"}  # one tab is closed; the other loses its connection for a moment
     runner.heartbeat("staying")
     now[0] = jobs.DISCONNECT_GRACE_S - 1
