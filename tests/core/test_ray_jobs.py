@@ -75,9 +75,7 @@ def test_cancelling_a_queued_job_and_a_running_job(cluster, tmp_path):
     runner.cancel(queued_id)
     assert runner.status(queued_id).state is jobs.JobState.STOPPED
     blockers[0].open()
-    wait_for(
-        lambda: (runner.status(running_ids[0]).progress or training.Progress(0, 0, 0, 1, 0, 0, None)).epoch >= 2
-    )
+    wait_for(lambda: (runner.status(running_ids[0]).progress or training.Progress(0, 0, 0, 1, 0, 0, None)).epoch >= 2)
     runner.cancel(running_ids[0])
     status = runner.wait(running_ids[0], 120)
     assert status.state is jobs.JobState.STOPPED and 2 <= status.result.history.epochs_run < 2000
