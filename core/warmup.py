@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 
 _loaded = threading.Event()
 _started = threading.Lock()
@@ -21,11 +22,24 @@ def loaded() -> bool:
     return _loaded.is_set()
 
 
-def load() -> None:
-    """Imports TensorFlow and Keras in this thread (waiting for a background import under way)."""
-    importlib.import_module("tensorflow")
-    importlib.import_module("keras")
-    _loaded.set()
+def load(attempts: int = 3) -> None:
+    """Imports TensorFlow and Keras in this thread (waiting for a background import under way).
+
+    Streamlit puts the app's folder on `sys.path` for each script run and takes it off again; an
+    import searching `sys.path` at that moment in another thread can skip an entry and report the
+    module missing (seen once in six runs of the first-visit test). Nothing was imported then, so
+    the import is simply tried again."""
+    for attempt in range(attempts):
+        try:
+            importlib.import_module("tensorflow")
+            importlib.import_module("keras")
+        except ModuleNotFoundError as problem:
+            if problem.name not in ("tensorflow", "keras") or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+        else:
+            _loaded.set()
+            return
 
 
 def start_in_background() -> None:

@@ -43,4 +43,4 @@ def test_the_home_page_never_imports_tensorflow_and_starts_it_in_the_background(
     assert result.returncode == 0, result.stderr[-3000:]
     drawn, after = [line for line in result.stdout.splitlines() if line.startswith(("home drawn", "after"))]
     assert "ScriptRunner" not in drawn and "MainThread" not in drawn, drawn
-    assert after == "after the home page: loaded ['tensorflow-warmup']", after
+    assert after == "after the home page: loaded ['tensorflow-warmup']", (after, result.stderr[-3000:])
