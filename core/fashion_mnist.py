@@ -17,11 +17,15 @@ import functools
 import gzip
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
+
+from core import image_classifier, jobs, training
 
 CLASS_NAMES: tuple[str, ...] = (
     "T-shirt/top",
@@ -280,3 +284,30 @@ def load_fashion_mnist_once() -> FashionMNIST:
     """The data set loaded once per process: a training worker on another machine (a Ray worker)
     loads it itself from the usual sources instead of receiving 55 MB over the network."""
     return load_fashion_mnist()
+
+
+def training_job(
+    lesson: str, config: Any, build: jobs.Build, make_model: Callable[[Any], keras.Model], data: FashionMNIST
+) -> jobs.TrainingJob:
+    """A training job of a Fashion-MNIST lesson (2 and 3): it trains on the loaded data here, and a
+    worker elsewhere loads the data itself from the usual sources."""
+    return jobs.TrainingJob(
+        lesson, config, build=build, make_model=make_model, data=data, load_data=load_fashion_mnist_once
+    )
+
+
+def setup_on_test_set(
+    config: Any,
+    data: FashionMNIST,
+    make_model: Callable[[Any], keras.Model],
+    make_trainer: Callable[[Any, keras.Model, np.ndarray, np.ndarray], training.Trainer],
+) -> jobs.TrainingSetup:
+    """What a Fashion-MNIST lesson's job runs: its network, its trainer on the training images, and
+    the 10,000 test images it is scored on."""
+    model = make_model(config)
+    return jobs.TrainingSetup(
+        model,
+        make_trainer(config, model, data.train_images, data.train_labels),
+        image_classifier.HeldOut(data.test_images, data.test_labels, "test"),
+        config.input_scale,
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import course, fashion_mnist, jobs
+from core import course, fashion_mnist
 from core.computer_vision import charts, dense_network, pixels
 from pages import components, training_jobs
 
@@ -106,15 +106,10 @@ config, submitted = settings_ui()
 components.experiment_link_ui(LESSON)
 
 if submitted:
-    job = jobs.TrainingJob(
-        LESSON.key,
-        config,
-        build=dense_network.build_training,
-        make_model=dense_network.make_model,
-        data=data,
-        load_data=fashion_mnist.load_fashion_mnist_once,  # a worker elsewhere loads the data itself
+    components.start_training(
+        LESSON,
+        fashion_mnist.training_job(LESSON.key, config, dense_network.build_training, dense_network.make_model, data),
     )
-    components.start_training(LESSON, job)
 run = components.training_ui(LESSON)
 if run is None:
     st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")

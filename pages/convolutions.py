@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import course, fashion_mnist, feature_map_charts, image_classifier, jobs, text, uploads
+from core import course, fashion_mnist, feature_map_charts, image_classifier, text, uploads
 from core.convolutions import cnn, comparison, playground
 from pages import components, training_jobs
 
@@ -157,15 +157,9 @@ st.caption(
 
 st.caption("On two CPU cores one epoch on 20% of the images takes about 3 seconds; all 60,000 take about 14.")
 if submitted:
-    job = jobs.TrainingJob(
-        LESSON.key,
-        config,
-        build=cnn.build_training,
-        make_model=cnn.make_model,
-        data=data,
-        load_data=fashion_mnist.load_fashion_mnist_once,  # a worker elsewhere loads the data itself
+    components.start_training(
+        LESSON, fashion_mnist.training_job(LESSON.key, config, cnn.build_training, cnn.make_model, data)
     )
-    components.start_training(LESSON, job)
 run = components.training_ui(LESSON)
 if run is None:
     st.info("Press **Train** to train the CNN, then look inside it.")

@@ -100,10 +100,4 @@ def make_script(config: DenseNetConfig) -> str:
 
 def build_training(config: DenseNetConfig, data: fashion_mnist.FashionMNIST) -> jobs.TrainingSetup:
     """What a training job of this lesson runs: the network, its trainer, and the test set it is scored on."""
-    model = make_model(config)
-    return jobs.TrainingSetup(
-        model,
-        make_trainer(config, model, data.train_images, data.train_labels),
-        image_classifier.HeldOut(data.test_images, data.test_labels, "test"),
-        config.input_scale,
-    )
+    return fashion_mnist.setup_on_test_set(config, data, make_model, make_trainer)

@@ -181,10 +181,4 @@ def same_class_examples(labels: np.ndarray, label: int, count: int = 3, seed: in
 
 def build_training(config: CnnConfig, data: fashion_mnist.FashionMNIST) -> jobs.TrainingSetup:
     """What a training job of this lesson runs: the CNN, its trainer, and the test set it is scored on."""
-    model = make_model(config)
-    return jobs.TrainingSetup(
-        model,
-        make_trainer(config, model, data.train_images, data.train_labels),
-        image_classifier.HeldOut(data.test_images, data.test_labels, "test"),
-        config.input_scale,
-    )
+    return fashion_mnist.setup_on_test_set(config, data, make_model, make_trainer)
