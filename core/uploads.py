@@ -104,7 +104,23 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+PREVIEW_SIDE = 640  # a learner's photo is kept at most this large (its aspect ratio kept)
+
+
+def photo_from_upload(data: bytes, max_side: int = PREVIEW_SIDE) -> np.ndarray:
+    """An uploaded photo as uint8 RGB with its own aspect ratio, its longer side at most
+    `max_side`: what the page shows, and what is squashed into the network's square input."""
+    picture = open_upload(data)
+    picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.asarray(picture, dtype=np.uint8)
+
+
+def squashed(photo: np.ndarray, size: int) -> np.ndarray:
+    """A photo squashed (not cropped) to (size, size, 3) uint8, as Lesson 4's training photos are
+    resized: the network sees a wide photo narrowed and a tall one flattened."""
+    return np.asarray(Image.fromarray(photo).resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
+
+
 def square_photo_from_upload(data: bytes, size: int) -> np.ndarray:
     """An uploaded photo as (size, size, 3) uint8, resized like the training photos of Lesson 4."""
-    picture = open_upload(data)
-    return np.asarray(picture.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
+    return squashed(photo_from_upload(data), size)

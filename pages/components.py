@@ -208,6 +208,15 @@ def file_uploader(label: str, key: str, types: Sequence[str], **options):
     return st.file_uploader(label, key=key, type=[*types, *sorted({MEDIA_TYPES[kind] for kind in types})], **options)
 
 
+def camera_ui(label: str, key: str):
+    """A photo from the learner's camera, a source wherever a photo upload is accepted. The camera
+    starts only when switched on (the browser asks first); the shot is a JPEG upload, decoded by
+    the same guarded decoder as any other, and stays in this session."""
+    if st.toggle("Use the camera", key=f"{key}/on", help="Your browser asks for permission first."):
+        return st.camera_input(label, key=key)
+    return None
+
+
 POLL_S = 1.0  # how often a page asks its running job for progress
 QUEUE_POLL_S = 2.5  # how often a page asks its queued job for its place; every poll redraws the page
 

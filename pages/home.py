@@ -13,17 +13,19 @@ st.markdown(
     "own model yourself: move the sliders, press **Train**, and watch what the network learns."
 )
 
-columns = st.columns(2)
-for index, lesson in enumerate(course.LESSONS):
-    with columns[index % 2].container(border=True):
-        st.subheader(lesson.heading)
-        st.markdown(f"**The question:** {lesson.question}")
-        st.markdown(lesson.teaches)
-        if lesson.ready:
-            st.page_link(lesson.page, label=f"Start lesson {lesson.number}", icon=":material/arrow_forward:")
-        else:
-            st.caption("Coming next: this lesson is being built.")
-            st.page_link(lesson.page, label=f"Preview lesson {lesson.number}", icon=":material/schedule:")
+# One row of columns per pair of lessons: on a phone, columns stack one under the other, so
+# lessons laid out column by column would read 1, 3, 2, 4.
+for row in range(0, len(course.LESSONS), 2):
+    for column, lesson in zip(st.columns(2), course.LESSONS[row : row + 2], strict=False):
+        with column.container(border=True):
+            st.subheader(lesson.heading)
+            st.markdown(f"**The question:** {lesson.question}")
+            st.markdown(lesson.teaches)
+            if lesson.ready:
+                st.page_link(lesson.page, label=f"Start lesson {lesson.number}", icon=":material/arrow_forward:")
+            else:
+                st.caption("Coming next: this lesson is being built.")
+                st.page_link(lesson.page, label=f"Preview lesson {lesson.number}", icon=":material/schedule:")
 
 st.caption("Everything runs on your own machine's CPU; each lesson says how long its training takes.")
 # The map is drawn: import TensorFlow meanwhile, so that the first lesson opens without a wait.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,7 @@ from core import (
     text,
     uploads,
 )
-from core.real_world_images import course_download, exports, gradcam, network, photos
+from core.real_world_images import course_download, exports, familiarity, gradcam, network, photos, teaching
 from pages import components, training_jobs
 
 LESSON = course.REAL_WORLD_IMAGES
@@ -159,6 +161,259 @@ def settings_ui() -> tuple[network.RealWorldConfig, bool]:
     return config, submitted
 
 
+def try_these(class_names) -> str:
+    """What to show the network, in the words of the classes it knows."""
+    names = tuple(str(name).lower() for name in class_names)
+    if names == familiarity.SYNTHETIC:
+        return "Try a drawing of your own, a real round thing (a coin, a plate), or any photo at all."
+    if names == familiarity.HORSE_OR_HUMAN:
+        return (
+            "Try photos unlike the training set: a real horse in a field, people in an office, a person in a costume."
+        )
+    return "Try photos unlike the ones in your folder: other backgrounds, other lighting, other framing."
+
+
+def what_to_learn(folder: image_folders.ImageFolder) -> str:
+    """The lesson's point in the words of the classes on screen."""
+    names = tuple(str(name).lower() for name in folder.class_names)
+    if names == familiarity.SYNTHETIC:
+        return "what a circle *is*, wherever it is drawn and whatever its colours"
+    if names == familiarity.HORSE_OR_HUMAN:
+        return "what a horse *is*"
+    return "what each class *is*"
+
+
+def photos_to_classify_ui() -> list[tuple[str, str, np.ndarray]]:
+    """The learner's uploads and camera shot, decoded by the guarded decoder with their aspect
+    ratio kept: (key, name, picture) each. A file that cannot be used is a message."""
+    photo_uploads = components.file_uploader(
+        "Photos (JPEG, PNG or WebP)", key="rw_photos", types=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True
+    )
+    shot = components.camera_ui("Take a photo to classify", key="rw_camera")
+    candidates = []
+    for upload, name in [
+        *((upload, upload.name) for upload in photo_uploads or []),
+        *([(shot, "camera photo")] if shot else []),
+    ]:
+        try:
+            candidates.append((upload.file_id, name, uploads.photo_from_upload(upload.getvalue())))
+        except ValueError as problem:
+            st.error(text.plain(f"{name}: {problem}"), icon=":material/broken_image:")
+    return candidates
+
+
+def training_memory(
+    run: image_classifier.TrainedRun, images: np.ndarray, labels: np.ndarray, separate_validation: bool
+) -> familiarity.TrainingMemory:
+    """The run's training photos as its network sees them, measured once per run and kept in
+    this session (a few MB), with the learner's own photos when the run was taught them."""
+    kept = st.session_state.get("rw_memory")
+    if kept is not None and kept[0] is run:
+        return kept[1]
+    if separate_validation:
+        train_indices = np.arange(len(labels))
+    else:
+        train_indices, _ = image_classifier.split_validation(labels, run.config.validation_split, run.config.seed)
+    own_images, own_labels = st.session_state.get("rw_taught_with", {}).get(run.config, (None, None))
+    train_images, train_labels = images[train_indices], labels[train_indices]
+    if own_images is not None and len(own_images):
+        train_images = np.concatenate([train_images, own_images])
+        train_labels = np.concatenate([train_labels, own_labels.astype(train_labels.dtype)])
+        train_indices = np.concatenate([train_indices, len(labels) + np.arange(len(own_images))])
+    held_out = run.held_out.images if run.held_out.name != "training" else None
+    with st.spinner("Measuring the training photos as the network sees them (once per run)..."):
+        memory = familiarity.remember(
+            run.model, train_images, train_labels, train_indices, held_out, run.config.input_scale
+        )
+    st.session_state["rw_memory"] = (run, memory)
+    return memory
+
+
+def training_photo(index: int, images: np.ndarray, run: image_classifier.TrainedRun) -> np.ndarray:
+    """A training photo by its index in the memory: the folder's photos, then the learner's own."""
+    if index < len(images):
+        return images[index]
+    own_images, _ = st.session_state["rw_taught_with"][run.config]
+    return own_images[index - len(images)]
+
+
+def classified_photo_ui(
+    run: image_classifier.TrainedRun,
+    class_names: Sequence[str],
+    key: str,
+    name: str,
+    picture: np.ndarray,
+    square: np.ndarray,
+    result: familiarity.Familiarity,
+    run_photos: photos.DecodedPhotos,
+    memory: familiarity.TrainingMemory,
+    explain: bool,
+) -> bool:
+    """One classified photo: the picture (its own shape) and where the network looked, its answer,
+    how unlike the training photos it is with the nearest of them, a way to teach it the right
+    answer, and the network's insides. Returns whether it explained why the network fails."""
+    model = run.model
+    probabilities = image_classifier.classify(model, square, run.config.input_scale)
+    said = int(np.argmax(probabilities))
+    photo_column, heat_column, bars_column = st.columns([1, 1, 2])
+    photo_column.image(picture, caption=text.plain(f"{name}: {class_names[said]}"))
+    heat, side = gradcam.gradcam(model, square, run.config.input_scale), run.config.image_size
+    heat_column.image(
+        gradcam.heatmap_overlay(picture, gradcam.resized(heat, picture.shape[:2])),
+        caption=f"where it looked (Grad-CAM); the network sees the photo squashed to {side}×{side}",
+    )
+    bars_column.plotly_chart(
+        classifier_charts.probability_bars(
+            probabilities, class_names, said, title="What the network says (green: its answer)"
+        ),
+        key=f"rw_bars/{key}",
+    )
+    verdict = familiarity.verdict(result, float(probabilities[said]))
+    if result.unfamiliar:
+        st.warning(verdict, icon=":material/help_center:")
+        if explain:
+            st.info(familiarity.why_it_fails(class_names), icon=":material/lightbulb:")
+    else:
+        st.caption(verdict)
+    st.caption(
+        f"The {len(result.nearest)} training photos nearest to it, as the network sees them (distance 0 is identical; "
+        f"the held-out photos lie up to {memory.threshold:.3f} from their nearest):"
+    )
+    st.image(
+        [training_photo(int(index), run_photos.images, run) for index in result.nearest],
+        caption=[
+            text.plain(f"{class_names[label]} · {distance:.3f}")
+            for label, distance in zip(result.nearest_labels, result.nearest_distances, strict=True)
+        ],
+        width=96,
+    )
+    add_to_class_ui(class_names, key, name, picture, probabilities)
+    with st.expander(f"Inside the network for {text.plain(name)}"):
+        names = [layer.name for layer in image_classifier.feature_layers(model)]
+        maps = image_classifier.feature_maps(model, square, run.config.input_scale)
+        filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{key}")
+        grey = square.mean(axis=-1)[np.newaxis]
+        st.plotly_chart(
+            feature_map_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index),
+            theme=None,
+            key=f"rw_maps/{key}",
+        )
+    return result.unfamiliar and explain
+
+
+def add_to_class_ui(
+    class_names: Sequence[str], key: str, name: str, picture: np.ndarray, probabilities: np.ndarray
+) -> None:
+    """ "It is really a ...": the photo joins the learner's own photos with the right label."""
+    own = st.session_state.get("rw_own_photos", ())
+    label_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
+    label = label_column.selectbox(
+        "Teach it: this photo really is",
+        range(len(class_names)),
+        format_func=lambda i: text.plain(class_names[i]),
+        key=f"rw_truth/{key}",
+    )
+    added = next((photo for photo in own if photo.key == key), None)
+    if button_column.button(
+        "Add to my photos" if added is None else "Update its label",
+        key=f"rw_add/{key}",
+        icon=":material/add_photo_alternate:",
+    ):
+        runs = components.session_runs(LESSON)
+        photo = teaching.OwnPhoto(
+            key, name, picture, int(label), tuple(float(p) for p in probabilities), runs[-1].number if runs else 0
+        )
+        try:
+            st.session_state["rw_own_photos"] = teaching.add_own_photo(own, photo)
+            st.toast(text.plain(f"{name} added to your photos as {class_names[label]}"))
+        except ValueError as problem:
+            st.warning(str(problem), icon=":material/photo_library:")
+
+
+def teach_ui(
+    run: image_classifier.TrainedRun,
+    folder: image_folders.ImageFolder,
+    validation_folder: image_folders.ImageFolder | None,
+) -> None:
+    """Teach it with your photos: the learner's labelled photos, what the network said about each
+    before and says now, and a training run that adds them to the training photos."""
+    own: tuple[teaching.OwnPhoto, ...] = st.session_state.get("rw_own_photos", ())
+    st.subheader("Teach it with your photos")
+    if not own:
+        st.caption(
+            'Add a classified photo above to one of the classes ("Teach it: this photo really is"), then train the '
+            "network again with your photos among its training photos. Your photos stay in this browser session."
+        )
+        return
+    st.markdown(
+        f"Your {len(own)} photo{'s' if len(own) > 1 else ''} join the training photos. A handful among a thousand "
+        f"would barely count, so each is shown {teaching.COPIES_PER_PHOTO} times per epoch, each time randomly "
+        "flipped, turned and zoomed. The network is still scored on the same held-out photos: watch whether "
+        "teaching it yours costs it anything there."
+    )
+    size, class_names = run.config.image_size, folder.class_names
+    squares = teaching.own_images(own, size)
+    now = image_classifier.predict_probabilities(run.model, squares, run.config.input_scale)
+    runs = components.session_runs(LESSON)
+    current = runs[-1].number if runs else 0
+    for start in range(0, len(own), 4):
+        for column, photo, probabilities in zip(
+            st.columns(4), own[start : start + 4], now[start : start + 4], strict=False
+        ):
+            with column.container(border=True):
+                st.image(photo.picture, caption=text.plain(f"{photo.name}: really {class_names[photo.label]}"))
+                before = int(np.argmax(photo.before))
+                said = int(np.argmax(probabilities))
+                st.markdown(
+                    f"Run {photo.before_run} said {text.plain(class_names[before])} ({photo.before[before]:.0%})  \n"
+                    f"**Run {current} says {text.plain(class_names[said])} ({probabilities[said]:.0%})** "
+                    + (":green[right]" if said == photo.label else ":red[wrong]")
+                )
+                if st.button("Remove", key=f"rw_remove/{photo.key}", icon=":material/delete:"):
+                    st.session_state["rw_own_photos"] = tuple(kept for kept in own if kept.key != photo.key)
+                    st.rerun()
+    with st.form("rw_teach"):
+        mode_column, epochs_column = st.columns(2)
+        mode = mode_column.radio(
+            "Start from",
+            ["This network's weights (fine-tune)", "Scratch (train again with all its epochs)"],
+            key="rw_teach_mode",
+        )
+        epochs = epochs_column.slider("Fine-tuning epochs", *teaching.FINE_TUNE_EPOCHS, 3, key="rw_teach_epochs")
+        submitted = st.form_submit_button("Teach it", type="primary", icon=":material/school:")
+    if not submitted:
+        return
+    fine_tune = mode.startswith("This network")
+    config = dataclasses.replace(
+        run.config,
+        epochs=epochs if fine_tune else run.config.epochs,
+        own_photos=len(own),
+        from_run=(current or None) if fine_tune else None,
+    )
+    labels = np.array([photo.label for photo in own], dtype=np.uint8)
+    taught_with = {**st.session_state.get("rw_taught_with", {}), config: (squares, labels)}
+    st.session_state["rw_taught_with"] = dict(list(taught_with.items())[-3:])  # the latest few runs' photos
+    training_photos = decoded(str(folder.root), folder.files, size)
+    validation = None
+    if validation_folder is not None:
+        validation_photos = decoded(str(validation_folder.root), validation_folder.files, size)
+        validation = (validation_photos.images, validation_photos.labels)
+    classes = len(class_names)
+    job = jobs.TrainingJob(
+        LESSON.key,
+        config,
+        build=teaching.build_teaching,
+        make_model=network.ModelMaker(classes),
+        data=teaching.Teaching(
+            network.Photos(training_photos.images, training_photos.labels, classes, validation),
+            squares,
+            labels,
+            start_weights=run.model.get_weights() if fine_tune else None,
+        ),
+    )
+    components.start_training(LESSON, job)
+
+
 st.title(LESSON.heading)
 training_jobs.jobs_indicator_ui()
 st.markdown(
@@ -189,7 +444,7 @@ for label, name in enumerate(folder.class_names):
     # Previews through the guarded decoder: a path handed to st.image is decoded whole, unchecked.
     st.image(photos.thumbnails(paths), caption=[text.plain(name)] * len(paths), width=110)
 st.markdown(
-    "Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn what a horse *is*, "
+    f"Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn {what_to_learn(folder)}, "
     "not where its pixels usually are. That needs more filters and more layers, and it overfits easily."
 )
 
@@ -243,43 +498,24 @@ st.header("Classify your own photos")
 first_class, last_class = text.plain(folder.class_names[0]), text.plain(folder.class_names[-1])
 st.markdown(
     "The network's single output is a probability between 0 and 1. Above **0.5** it says "
-    f"**{last_class}**, below it says **{first_class}**. Try photos unlike the training set "
-    "(a real horse, a person in a costume): this is where you see what it really learned."
-)
-photo_uploads = components.file_uploader(
-    "Photos (JPEG, PNG or WebP)", key="rw_photos", types=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True
+    f"**{last_class}**, below it says **{first_class}**. {try_these(folder.class_names)} "
+    "This is where you see what it really learned."
 )
 model = run.model
-for upload in photo_uploads or []:
-    try:
-        photo = uploads.square_photo_from_upload(upload.getvalue(), run.config.image_size)
-    except ValueError as problem:
-        st.error(text.plain(f"{upload.name}: {problem}"), icon=":material/broken_image:")
-        continue
-    probabilities = image_classifier.classify(model, photo, run.config.input_scale)
-    said = int(np.argmax(probabilities))
-    photo_column, heat_column, bars_column = st.columns([1, 1, 2])
-    photo_column.image(photo, caption=text.plain(f"{upload.name}: {folder.class_names[said]}"))
-    heat_column.image(
-        gradcam.heatmap_overlay(photo, gradcam.gradcam(model, photo, run.config.input_scale)),
-        caption="where it looked (Grad-CAM)",
-    )
-    bars_column.plotly_chart(
-        classifier_charts.probability_bars(
-            probabilities, folder.class_names, said, title="What the network says (green: its answer)"
-        ),
-        key=f"rw_bars/{upload.file_id}",
-    )
-    with st.expander(f"Inside the network for {text.plain(upload.name)}"):
-        names = [layer.name for layer in image_classifier.feature_layers(model)]
-        maps = image_classifier.feature_maps(model, photo, run.config.input_scale)
-        filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{upload.file_id}")
-        grey = photo.mean(axis=-1)[np.newaxis]
-        st.plotly_chart(
-            feature_map_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index),
-            theme=None,
-            key=f"rw_maps/{upload.file_id}",
-        )
+candidates = photos_to_classify_ui()
+if candidates:
+    run_photos = decoded(str(folder.root), folder.files, run.config.image_size)
+    memory = training_memory(run, run_photos.images, run_photos.labels, validation_folder is not None)
+    squares = np.stack([uploads.squashed(picture, run.config.image_size) for _, _, picture in candidates])
+    measured = familiarity.familiarity(memory, model, squares, run.config.input_scale)
+    explained = False
+    for (key, name, picture), square, result in zip(candidates, squares, measured, strict=True):
+        with st.container(border=True):  # one photo's picture, answer, measure and insides together
+            explained |= classified_photo_ui(
+                run, folder.class_names, key, name, picture, square, result, run_photos, memory, not explained
+            )
+
+teach_ui(run, folder, validation_folder)
 
 st.subheader("Take it with you")
 export_model, export_history = st.columns(2)

@@ -547,3 +547,24 @@ def test_a_link_reproduces_an_experiment_and_notes_what_it_could_not_use(browser
         page.close()
     assert predictions[0] == predictions[1] == pytest.approx(expected, abs=5e-4)
     assert abs(predictions[0] - 4.0) > 1e-3  # not the course's default run
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_course_map_reads_lesson_one_to_four_at_every_width(browser, app_url, test_output, width):
+    """On a phone the cards stack; they must still read 1, 2, 3, 4 from the top (and, side by
+    side on a wide screen, 1 and 2 on the first row, 3 and 4 on the second)."""
+    page = browser.new_page(viewport={"width": width, "height": 4000})
+    page.goto(app_url, timeout=60_000)
+    page.get_by_text("Lesson 4 ·").first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    boxes = [
+        page.get_by_role("heading", name=re.compile(f"^Lesson {number} ·")).bounding_box() for number in range(1, 5)
+    ]
+    tops = [round(box["y"]) for box in boxes]
+    lefts = [round(box["x"]) for box in boxes]
+    if width < 640:  # stacked: strictly top to bottom in lesson order
+        assert tops == sorted(tops) and len(set(tops)) == 4, tops
+    else:  # two per row, in reading order
+        assert tops[0] == tops[1] < tops[2] == tops[3] and lefts[0] < lefts[1] and lefts[2] < lefts[3], (tops, lefts)
+    page.screenshot(path=str(test_output / f"home-{width}px.png"), full_page=True)
+    page.close()

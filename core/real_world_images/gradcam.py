@@ -32,6 +32,15 @@ def gradcam(model: keras.Model, image: np.ndarray, input_scale: float = 1 / 255)
     return np.asarray(resized)
 
 
+def resized(heatmap: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A heatmap stretched to another picture's (height, width): the network looked at a squashed
+    square, and the map is laid back over the photo in its own shape."""
+    from PIL import Image
+
+    picture = Image.fromarray(heatmap.astype(np.float32), mode="F")
+    return np.asarray(picture.resize((shape[1], shape[0]), Image.Resampling.BILINEAR), dtype=np.float32)
+
+
 def heatmap_overlay(image: np.ndarray, heatmap: np.ndarray, strength: float = 0.5) -> np.ndarray:
     """The photo with the Grad-CAM map laid over it in red-yellow, as uint8 RGB."""
     colour = np.stack([np.ones_like(heatmap), heatmap, np.zeros_like(heatmap)], axis=-1) * 255

@@ -32,6 +32,8 @@ class RealWorldConfig:
     validation_split: float = 0.2
     augment: bool = False  # random flips, rotations and zooms while training
     seed: int = 0
+    own_photos: int = 0  # the learner's own photos added to the training photos ("teach it")
+    from_run: int | None = None  # the run whose weights it started from; None: from scratch
 
     def __post_init__(self) -> None:
         if self.image_size not in (150, 300):
@@ -46,6 +48,8 @@ class RealWorldConfig:
             raise ValueError("The batch size must be between 1 and 512.")
         if not 0.0 <= self.validation_split <= 0.5:
             raise ValueError("Hold out between 0% and 50% of the images for validation.")
+        if not 0 <= self.own_photos <= 100 or (self.from_run is not None and self.from_run < 1):
+            raise ValueError("Own photos must number 0 to 100, and a run to start from is numbered from 1.")
 
     @property
     def input_scale(self) -> float:

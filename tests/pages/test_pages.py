@@ -4,6 +4,7 @@ control changes what the learner sees."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -565,3 +566,75 @@ def test_real_world_on_your_own_machine_takes_any_folder_and_explains_bad_ones(t
         app.text_input(key="rw_path").set_value(path).run()
         assert not app.exception, (path[:40], app.exception)
         assert message in shown(app.error[0].value), (path[:40], app.error[0].value)
+
+
+def skimage_photo(name: str) -> bytes:
+    """A real photo that scikit-image ships (PNG bytes as a learner would upload them)."""
+    import skimage
+
+    return (Path(skimage.__file__).parent / "data" / f"{name}.png").read_bytes()
+
+
+def teach_the_first_photo(app: AppTest, label: int, epochs: int = 2) -> None:
+    """Adds the first uploaded photo to class `label` and fine-tunes the network on it."""
+    key = app.session_state["rw_photos"][0].file_id
+    app.selectbox(key=f"rw_truth/{key}").set_value(label)
+    app.button(key=f"rw_add/{key}").click().run()
+    assert not app.exception, app.exception
+    app.slider(key="rw_teach_epochs").set_value(epochs)
+    app.button(key="FormSubmitter:rw_teach-Teach it").click().run()
+    assert not app.exception, app.exception
+    wait_for_training(app, "real_world_images")
+
+
+def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_learners_photo():
+    """A real photo on the synthetic sample: the page measures it against the training photos
+    and shows the nearest of them, speaks of circles and squares (not horses), and the learner
+    adds it to a class and fine-tunes: the run table and the before/after view show it."""
+    app = synthetic_lesson_four()
+    app.slider(key="rw_epochs").set_value(2)
+    app.slider(key="rw_blocks").set_value(3)
+    app.button(key="FormSubmitter:rw_settings-Train").click().run()
+    wait_for_training(app, "real_world_images")
+    app.file_uploader(key="rw_photos").set_value([("astronaut.png", skimage_photo("astronaut"), "image/png")]).run()
+    assert not app.exception, app.exception
+    captions = " ".join(caption.value for caption in app.caption) + " ".join(w.value for w in app.warning)
+    assert "training photos nearest to it" in captions
+    assert "Familiar: " in captions or "Unusual: " in captions or "unlike anything the network trained on" in captions
+    nearest = re.findall(r'caption: "(circles|squares) · 0', " ".join(str(image.proto) for image in app.get("image")))
+    assert len(nearest) == 5, "the five nearest training photos are shown with their class and distance"
+    words = " ".join(shown(item.value) for item in app.markdown)
+    assert "circle" in words and "horse" not in words.lower()
+
+    teach_the_first_photo(app, label=1)  # it is a square, says the learner
+    [own] = app.session_state["rw_own_photos"]
+    assert own.label == 1 and own.before_run == 1 and own.picture.shape == (512, 512, 3)  # its own shape
+    first, taught = app.session_state["runs/real_world_images"]
+    assert taught.settings["own_photos"] == 1 and taught.settings["from_run"] == 1 and len(taught.loss) == 2
+    assert first.settings["own_photos"] == 0 and first.settings["from_run"] == "off"
+    report = " ".join(shown(item.value) for item in app.markdown)
+    assert "Run 1 said" in report and "Run 2 says" in report, report
+
+
+def test_real_world_flags_a_real_photo_on_horse_or_human_and_learns_it_from_the_learner():
+    """The course's data (CI sets HORSE_OR_HUMAN_DIR): a real photo of a person is flagged as
+    unlike anything the network trained on, the first flag comes with the explanation of why,
+    and after the learner adds it to "humans" and fine-tunes, the network says humans."""
+    folder = os.environ.get("HORSE_OR_HUMAN_DIR")
+    if not folder:
+        pytest.fail("set HORSE_OR_HUMAN_DIR to the horse-or-human training set (bash .ci/run does)")
+    app = open_app("pages/real_world_images.py")
+    assert [item.label for item in app.metric] == ["horses", "humans"]
+    app.slider(key="rw_epochs").set_value(3)
+    app.button(key="FormSubmitter:rw_settings-Train").click().run()
+    wait_for_training(app, "real_world_images")
+    app.file_uploader(key="rw_photos").set_value([("camera.png", skimage_photo("camera"), "image/png")]).run()
+    assert not app.exception, app.exception
+    [flag] = [warning.value for warning in app.warning if "unlike anything the network trained on" in warning.value]
+    assert "is not a probability of being right" in flag
+    [why] = [info.value for info in app.info if "computer-generated" in info.value]
+    assert "background" in why and "Teach it with your photos" in why
+
+    teach_the_first_photo(app, label=1, epochs=3)
+    report = " ".join(shown(item.value) for item in app.markdown)
+    assert "Run 1 said horses" in report and "Run 2 says humans" in report, report  # its answer changed

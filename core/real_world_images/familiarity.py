@@ -1,0 +1,244 @@
+"""How unlike its training photos a photo is, as the network itself sees them.
+
+Lesson 4's network says "horses" with 99% confidence about a photo of an office meeting. That
+number is not a probability of being right: the network has only ever seen computer-drawn
+figures on plain backgrounds, and an answer for something unlike all of them is a guess. So for
+every photo it classifies the page measures how far the photo is from the nearest training photo
+in the network's own features, and compares that with how far the held-out photos (from the
+same source, never trained on) are. A photo farther than nearly all of them is flagged.
+
+The features were chosen by measuring (README, "Photos unlike the training set"; bench
+`unfamiliar`). The penultimate layer alone, the network's final summary, is too narrow: it keeps
+only what separates the two classes, and half the real photos landed among the training photos.
+What works is the mean and spread of every convolution's maps (the colours, textures and
+backgrounds the network reacts to, at every depth) together with the penultimate layer, each
+part scaled to the same length, compared by cosine distance to the single nearest training photo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+NEAREST_SHOWN = 5
+FLAG_QUANTILE = 0.99  # flagged: farther from the training photos than 99% of the held-out photos are
+MIN_REFERENCE = 20  # fewer held-out photos than this: the training photos are compared with each other
+
+
+def feature_probe(model: keras.Model) -> keras.Model:
+    """A model giving, for each convolution, its maps' per-filter mean and spread, and the
+    penultimate layer (the input of the output layer), each scaled to length 1 and joined."""
+    from keras import ops
+
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    penultimate = model.layers[-1].input
+    parts = []
+    for layer in convolutions:
+        maps = layer.output
+        spread = ops.sqrt(ops.var(maps, axis=(1, 2)) + 1e-6)
+        parts.append(ops.concatenate([ops.mean(maps, axis=(1, 2)), spread], axis=-1))
+    parts.append(penultimate)
+    scaled = [part / (ops.norm(part, axis=-1, keepdims=True) + 1e-8) for part in parts]
+    joined = ops.concatenate(scaled, axis=-1) / np.sqrt(len(scaled))  # the whole vector has length 1
+    return keras.Model(inputs=model.inputs[0], outputs=joined)
+
+
+def features(model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255, batch_size: int = 64) -> np.ndarray:
+    """The probe's vectors for uint8 images, scaled batch by batch as in training: (n, features)."""
+    probe = feature_probe(model)
+    outputs = [
+        np.asarray(probe(images[start : start + batch_size].astype(np.float32) * input_scale, training=False))
+        for start in range(0, len(images), batch_size)
+    ]
+    width = int(probe.output_shape[-1])
+    return np.concatenate(outputs) if outputs else np.zeros((0, width), np.float32)
+
+
+def cosine_distances(queries: np.ndarray, references: np.ndarray) -> np.ndarray:
+    """1 - cosine similarity between unit vectors: 0 for the same direction, up to 2."""
+    return 1.0 - queries @ references.T
+
+
+@dataclass(frozen=True)
+class TrainingMemory:
+    """The training photos as the network sees them, and how far held-out photos of the same
+    source lie from them: the yardstick for any new photo."""
+
+    features: np.ndarray  # (training photos, features), unit vectors
+    indices: np.ndarray  # each row's index among the decoded photos, to show it
+    labels: np.ndarray
+    reference: np.ndarray  # sorted nearest-training-photo distances of the reference photos
+    reference_name: str  # what the reference photos are, in the page's words
+
+    @property
+    def threshold(self) -> float:
+        return float(np.quantile(self.reference, FLAG_QUANTILE))
+
+
+def remember(
+    model: keras.Model,
+    train_images: np.ndarray,
+    train_labels: np.ndarray,
+    train_indices: np.ndarray,
+    held_out_images: np.ndarray | None,
+    input_scale: float = 1 / 255,
+) -> TrainingMemory:
+    """Features of every training photo, and the reference distances: the held-out photos' when
+    there are enough of them, else each training photo's distance to its nearest other one."""
+    if len(train_images) < 2:
+        raise ValueError("At least two training photos are needed to measure how familiar a photo is.")
+    known = features(model, train_images, input_scale)
+    if held_out_images is not None and len(held_out_images) >= MIN_REFERENCE:
+        reference = cosine_distances(features(model, held_out_images, input_scale), known).min(axis=1)
+        name = f"the {len(held_out_images):,} held-out photos"
+    else:
+        among = cosine_distances(known, known)
+        np.fill_diagonal(among, np.inf)
+        reference = among.min(axis=1)
+        name = f"the {len(train_images):,} training photos, each against the others (too few were held out)"
+    return TrainingMemory(known, np.asarray(train_indices), np.asarray(train_labels), np.sort(reference), name)
+
+
+@dataclass(frozen=True)
+class Familiarity:
+    """How one photo compares with the training photos."""
+
+    distance: float  # to the nearest training photo
+    nearest: np.ndarray  # indices (among the decoded photos) of the closest training photos, closest first
+    nearest_labels: np.ndarray
+    nearest_distances: np.ndarray
+    farther_than: float  # the share of the reference photos that lie closer to the training photos
+    unfamiliar: bool
+
+
+def familiarity(
+    memory: TrainingMemory, model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255
+) -> list[Familiarity]:
+    """For each uint8 image: its distance to the nearest training photo, the closest few, and
+    whether it is farther than nearly all held-out photos (then its answer is a guess)."""
+    return judge(memory, features(model, images, input_scale))
+
+
+def judge(memory: TrainingMemory, vectors: np.ndarray) -> list[Familiarity]:
+    """`familiarity` for feature vectors already computed."""
+    distances = cosine_distances(vectors, memory.features)
+    threshold = memory.threshold
+    results = []
+    for row in distances:
+        order = np.argsort(row)[:NEAREST_SHOWN]
+        distance = float(row[order[0]])
+        results.append(
+            Familiarity(
+                distance=distance,
+                nearest=memory.indices[order],
+                nearest_labels=memory.labels[order],
+                nearest_distances=row[order],
+                farther_than=float(np.searchsorted(memory.reference, distance, side="left") / len(memory.reference)),
+                unfamiliar=distance > threshold,
+            )
+        )
+    return results
+
+
+@dataclass(frozen=True)
+class FlagRates:
+    """How the flag does, measured: how often it fires on held-out photos of the training source
+    (it should rarely: they are what the network knows) and on other photos (it should mostly)."""
+
+    held_out: float  # each half of the held-out photos judged against a threshold set by the other half
+    others: float  # judged against the threshold set by all the held-out photos
+    held_out_count: int
+    others_count: int
+
+
+def check_flag(
+    model: keras.Model,
+    train_images: np.ndarray,
+    held_out_images: np.ndarray,
+    other_images: np.ndarray,
+    input_scale: float = 1 / 255,
+    seed: int = 0,
+) -> FlagRates:
+    """Measures the flag honestly: a held-out photo is never judged by a threshold it helped
+    set, so the held-out rate is what a new photo of the same source would see."""
+    known = features(model, train_images, input_scale)
+    held = cosine_distances(features(model, held_out_images, input_scale), known).min(axis=1)
+    others = cosine_distances(features(model, other_images, input_scale), known).min(axis=1)
+    return flag_rates(held, others, seed)
+
+
+def flag_rates(held_out: np.ndarray, others: np.ndarray, seed: int = 0) -> FlagRates:
+    """`check_flag` for nearest-training-photo distances already measured: each random half of
+    the held-out photos is judged by the threshold the other half sets."""
+    order = np.random.default_rng(seed).permutation(len(held_out))
+    first, second = order[: len(order) // 2], order[len(order) // 2 :]
+    flagged = sum(
+        int(np.sum(held_out[judged] > np.quantile(held_out[setting], FLAG_QUANTILE)))
+        for setting, judged in ((first, second), (second, first))
+    )
+    return FlagRates(
+        held_out=flagged / len(held_out),
+        others=float(np.mean(others > np.quantile(held_out, FLAG_QUANTILE))),
+        held_out_count=len(held_out),
+        others_count=len(others),
+    )
+
+
+def verdict(result: Familiarity, confidence: float) -> str:
+    """The flag in words, or how typical the photo is."""
+    if result.unfamiliar:
+        return (
+            f"This photo is unlike anything the network trained on: it is farther from every training photo "
+            f"than {result.farther_than:.0%} of the held-out photos are. Its {confidence:.0%} is not a "
+            "probability of being right."
+        )
+    if result.farther_than >= 0.9:
+        return (
+            f"Unusual: farther from the training photos than {result.farther_than:.0%} of the held-out photos, "
+            "though not beyond them all. Trust its answer less than the validation accuracy suggests."
+        )
+    return (
+        f"Familiar: as close to the training photos as a typical held-out photo (farther than only "
+        f"{result.farther_than:.0%} of them), so the validation accuracy says how far to trust its answer."
+    )
+
+
+HORSE_OR_HUMAN = ("horses", "humans")
+SYNTHETIC = ("circles", "squares")
+
+
+def why_it_fails(class_names: Sequence[str]) -> str:
+    """The short explanation beside the first unfamiliar photo: where the training photos come
+    from, what the network probably learned instead, and what would fix it."""
+    names = tuple(str(name).lower() for name in class_names)
+    if names == HORSE_OR_HUMAN:
+        source = (
+            "The course's horse-or-human photos are computer-generated: rendered figures of horses and people, "
+            "in a handful of poses, on plain or simple backgrounds."
+        )
+        learned = (
+            "With no real grass, sky, offices or crowds among them, the network could tell its two classes apart "
+            "by colours, textures and backgrounds as much as by shapes, and a real photo falls into whichever "
+            "class its colours and background happen to resemble."
+        )
+    elif names == SYNTHETIC:
+        source = "The synthetic sample is circles and squares drawn by the app on flat colours with a few lines."
+        learned = (
+            "The network learned the edges and corners of flat drawn shapes; a photo has neither flat colours "
+            "nor one clean shape, so its answer says which drawing it resembles most, not what is in it."
+        )
+    else:
+        source = "The network has only seen the photos in your training folder."
+        learned = (
+            "Whatever those photos share beyond their subject, such as backgrounds, lighting or colours, "
+            "it may have learned as well, and a photo without them is outside what it knows."
+        )
+    fix = (
+        "What fixes it is training photos like the ones you want it to handle: add this photo and a few others "
+        "to the right class below (Teach it with your photos), or train on a real-photo data set. "
+        "Augmentation helps with framing, but cannot invent backgrounds the network has never seen."
+    )
+    return f"{source} {learned} {fix}"

@@ -1,0 +1,94 @@
+"""Teach it with your photos: the Teachable Machine loop on top of the course's network.
+
+A network trained on computer-drawn horses and people fails on real photos because it has never
+seen one. The fix is the one every practitioner uses: put photos like the failing ones into the
+training set, with the right label, and train again. A handful of photos among a thousand would
+barely count, so each of the learner's photos is shown many times per epoch, each time randomly
+flipped, turned and zoomed (the course's augmentation), and the network either continues from
+its current weights for a few epochs (fine-tuning) or trains again from scratch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import jobs, uploads
+from core.real_world_images import network
+
+MAX_OWN_PHOTOS = 24  # per learner: they live in the learner's session, so memory stays bounded
+COPIES_PER_PHOTO = 20  # each of the learner's photos counts as this many training photos per epoch
+FINE_TUNE_EPOCHS = (1, 10)  # the slider's range; a few epochs are enough from trained weights
+
+
+@dataclass(frozen=True)
+class OwnPhoto:
+    """A photo the learner classified and then labelled, kept in their session only."""
+
+    key: str  # the upload's or the camera shot's id, so the same photo is added once
+    name: str  # as the learner's file was called (shown as plain text)
+    picture: np.ndarray  # uint8 RGB, aspect ratio kept, longer side at most uploads.PREVIEW_SIDE
+    label: int  # the class the learner says it is
+    before: tuple[float, ...]  # the class probabilities the network gave when it was added
+    before_run: int  # the run that gave them
+
+
+def add_own_photo(photos: tuple[OwnPhoto, ...], photo: OwnPhoto) -> tuple[OwnPhoto, ...]:
+    """The learner's photos with `photo` added, or relabelled if it is already there."""
+    kept = tuple(existing for existing in photos if existing.key != photo.key)
+    if len(kept) >= MAX_OWN_PHOTOS:
+        raise ValueError(f"You can add up to {MAX_OWN_PHOTOS} photos; remove one first.")
+    return (*kept, photo)
+
+
+def own_images(photos: tuple[OwnPhoto, ...], size: int) -> np.ndarray:
+    """The learner's photos as the network sees them: squashed to (size, size, 3) uint8."""
+    if not photos:
+        return np.zeros((0, size, size, 3), np.uint8)
+    return np.stack([uploads.squashed(photo.picture, size) for photo in photos])
+
+
+def augmented_copies(images: np.ndarray, labels: np.ndarray, copies: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`copies` randomly flipped, turned and zoomed versions of every image, with their labels:
+    how a handful of photos gets a say among a thousand without the network memorising pixels."""
+    if len(images) == 0:
+        return images, labels
+    samples = [
+        np.stack(network.augmented_samples(image, count=copies, seed=seed + index))
+        for index, image in enumerate(images)
+    ]
+    return np.concatenate(samples), np.repeat(labels, copies)
+
+
+@dataclass(frozen=True)
+class Teaching:
+    """What a "teach it" job trains on: the lesson's photos, the learner's own (squashed to the
+    network's size), and the weights to start from (None: from scratch)."""
+
+    photos: network.Photos
+    own_images: np.ndarray
+    own_labels: np.ndarray
+    start_weights: list[np.ndarray] | None = None
+    copies: int = COPIES_PER_PHOTO
+
+
+def build_teaching(config: network.RealWorldConfig, teaching: Teaching) -> jobs.TrainingSetup:
+    """The lesson's training with the learner's photos added to the training half only: the
+    network is still scored on the same held-out photos, so a drop there shows what teaching it
+    the new photos cost."""
+    photos = teaching.photos
+    network.check_cost(config, photos.num_classes)
+    split = network.split_photos(config, photos.images, photos.labels, photos.validation)
+    extra_images, extra_labels = augmented_copies(
+        teaching.own_images, teaching.own_labels, teaching.copies, config.seed
+    )
+    taught = network.PhotoSplit(
+        np.concatenate([split.train_images, extra_images]),
+        np.concatenate([split.train_labels, extra_labels.astype(split.train_labels.dtype)]),
+        split.validation,
+    )
+    model = network.make_model(config, photos.num_classes)
+    if teaching.start_weights is not None:
+        model.set_weights(teaching.start_weights)
+    return jobs.TrainingSetup(model, network.make_trainer(config, model, taught), split.scored_on, config.input_scale)
