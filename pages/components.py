@@ -213,7 +213,7 @@ def camera_ui(label: str, key: str):
     starts only when switched on (the browser asks first); the shot is a JPEG upload, decoded by
     the same guarded decoder as any other, and stays in this session."""
     if st.toggle("Use the camera", key=f"{key}/on", help="Your browser asks for permission first."):
-        return st.camera_input(label, key=key)
+        return st.columns(2)[0].camera_input(label, key=key)  # half the width: the preview is only a viewfinder
     return None
 
 

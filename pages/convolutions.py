@@ -16,7 +16,8 @@ PRESETS = playground.KERNEL_PRESETS
 
 
 def photo_ui() -> np.ndarray | None:
-    """The photo to filter: the offline sample, or the learner's own (checked by a guarded decoder)."""
+    """The photo to filter: the offline sample, or the learner's own, uploaded or taken with the
+    camera (both checked by the same guarded decoder)."""
     source = st.radio(
         "Photo", ["Camera photo (ships with scikit-image)", "My own photo"], horizontal=True, key="cp_src"
     )
@@ -25,13 +26,15 @@ def photo_ui() -> np.ndarray | None:
     upload = components.file_uploader(
         "A photo (PNG, JPEG, WebP, GIF or BMP)", key="cp_upload", types=["png", "jpg", "jpeg", "webp", "gif", "bmp"]
     )
-    if upload is None:
-        st.caption("Upload a photo to filter it; until then nothing is shown.")
+    shot = components.camera_ui("Take a photo to filter", key="cp_camera")
+    photo, name = (shot, "camera photo") if shot is not None else (upload, upload.name if upload else "")
+    if photo is None:
+        st.caption("Upload a photo or take one to filter it; until then nothing is shown.")
         return None
     try:
-        return uploads.grey_photo_from_upload(upload.getvalue())
+        return uploads.grey_photo_from_upload(photo.getvalue())
     except ValueError as problem:
-        st.error(text.plain(f"{upload.name}: {problem}"), icon=":material/broken_image:")
+        st.error(text.plain(f"{name}: {problem}"), icon=":material/broken_image:")
         return None
 
 

@@ -310,24 +310,25 @@ def add_to_class_ui(
     label = label_column.selectbox(
         "Teach it: this photo really is",
         range(len(class_names)),
+        index=None,  # the learner says, not the network's answer by default
         format_func=lambda i: text.plain(class_names[i]),
+        placeholder="Choose its class",
         key=f"rw_truth/{key}",
     )
-    added = next((photo for photo in own if photo.key == key), None)
     if button_column.button(
-        "Add to my photos" if added is None else "Update its label",
-        key=f"rw_add/{key}",
-        icon=":material/add_photo_alternate:",
+        "Add to my photos", key=f"rw_add/{key}", icon=":material/add_photo_alternate:", disabled=label is None
     ):
         runs = components.session_runs(LESSON)
         photo = teaching.OwnPhoto(
             key, name, picture, int(label), tuple(float(p) for p in probabilities), runs[-1].number if runs else 0
         )
         try:
-            st.session_state["rw_own_photos"] = teaching.add_own_photo(own, photo)
-            st.toast(text.plain(f"{name} added to your photos as {class_names[label]}"))
+            own = st.session_state["rw_own_photos"] = teaching.add_own_photo(own, photo)
         except ValueError as problem:
             st.warning(str(problem), icon=":material/photo_library:")
+    added = next((photo for photo in own if photo.key == key), None)
+    if added is not None:
+        st.caption(text.plain(f"In your photos as {class_names[added.label]}: see Teach it with your photos below."))
 
 
 def teach_ui(
@@ -346,7 +347,8 @@ def teach_ui(
         )
         return
     st.markdown(
-        f"Your {len(own)} photo{'s' if len(own) > 1 else ''} join the training photos. A handful among a thousand "
+        f"{'Your photo joins' if len(own) == 1 else f'Your {len(own)} photos join'} the training photos. "
+        "A handful among a thousand "
         f"would barely count, so each is shown {teaching.COPIES_PER_PHOTO} times per epoch, each time randomly "
         "flipped, turned and zoomed. The network is still scored on the same held-out photos: watch whether "
         "teaching it yours costs it anything there."

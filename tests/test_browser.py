@@ -31,6 +31,9 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A camera for st.camera_input: Chromium's own test pattern, allowed without asking.
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 PAGES = {
     "": "TensorFlow first steps",
@@ -567,4 +570,69 @@ def test_the_course_map_reads_lesson_one_to_four_at_every_width(browser, app_url
     else:  # two per row, in reading order
         assert tops[0] == tops[1] < tops[2] == tops[3] and lefts[0] < lefts[1] and lefts[2] < lefts[3], (tops, lefts)
     page.screenshot(path=str(test_output / f"home-{width}px.png"), full_page=True)
+    page.close()
+
+
+def take_camera_photo(page) -> None:
+    """Switches the camera on and takes a photo of Chromium's fake camera (its test pattern)."""
+    page.get_by_text("Use the camera").first.click()
+    page.get_by_role("button", name="Take Photo").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the stream's first frames
+    page.get_by_role("button", name="Take Photo").click()
+
+
+def test_convolutions_filters_a_photo_from_the_camera(browser, app_url, test_output):
+    page = open_page(browser, f"{app_url}/convolutions")
+    page.get_by_text("My own photo").first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    page.get_by_text("My own photo").first.click()
+    wait_until_idle(page)
+    take_camera_photo(page)
+    page.get_by_text("Upload a photo or take one").wait_for(state="detached", timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    page.screenshot(path=str(test_output / "convolutions-camera.png"), full_page=True)
+    page.close()
+
+
+def test_real_world_flags_a_real_photo_and_learns_it_from_the_learner(browser, app_url, test_output):
+    """Lesson 4 on horse-or-human: a real photo of a person (scikit-image's camera man) is flagged
+    with the explanation and its nearest training photos; a camera shot is classified too; the
+    learner adds the photo to "humans", teaches the network, and sees its new answer."""
+    import skimage
+
+    photo = Path(skimage.__file__).parent / "data" / "camera.png"
+    page = open_page(browser, f"{app_url}/real-world-images")
+    page.get_by_text("The pictures").first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    set_slider(page, "Epochs", "ArrowRight", 2)  # three epochs
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Classify your own photos").wait_for(timeout=300_000)
+    wait_until_idle(page)
+    assert metric_value(page, "Epochs run") == "3 of 3"
+    page.locator("[data-testid='stFileUploader'] input[type='file']").last.set_input_files(str(photo))
+    page.get_by_text("unlike anything the network trained on").first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    assert page.get_by_text("computer-generated").count() >= 1
+    assert page.get_by_text("training photos nearest to it").count() == 1
+    take_camera_photo(page)
+    page.get_by_text("camera photo:").first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.get_by_text("training photos nearest to it").count() == 2
+    page.screenshot(path=str(test_output / "real-world-unfamiliar.png"), full_page=True)
+
+    page.locator("[data-testid='stSelectbox']", has_text="Teach it: this photo really is").first.click()
+    page.get_by_role("option", name="humans").click()  # the upload's group comes first
+    wait_until_idle(page)
+    page.get_by_role("button", name="Add to my photos").first.click()
+    page.get_by_text("In your photos as humans").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Teach it").click()
+    page.get_by_text("Run 2 says").wait_for(timeout=300_000)
+    wait_until_idle(page)
+    assert page.get_by_text("Run 2 says humans").count() == 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.get_by_text("Teach it with your photos", exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=str(test_output / "real-world-taught.png"), full_page=True)
     page.close()

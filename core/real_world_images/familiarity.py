@@ -201,8 +201,8 @@ def verdict(result: Familiarity, confidence: float) -> str:
             "though not beyond them all. Trust its answer less than the validation accuracy suggests."
         )
     return (
-        f"Familiar: as close to the training photos as a typical held-out photo (farther than only "
-        f"{result.farther_than:.0%} of them), so the validation accuracy says how far to trust its answer."
+        f"Familiar: it lies as close to the training photos as the held-out photos do ({result.farther_than:.0%} "
+        "of them lie closer), so the validation accuracy says how far to trust its answer."
     )
 
 

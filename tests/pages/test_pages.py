@@ -578,7 +578,7 @@ def skimage_photo(name: str) -> bytes:
 def teach_the_first_photo(app: AppTest, label: int, epochs: int = 2) -> None:
     """Adds the first uploaded photo to class `label` and fine-tunes the network on it."""
     key = app.session_state["rw_photos"][0].file_id
-    app.selectbox(key=f"rw_truth/{key}").set_value(label)
+    app.selectbox(key=f"rw_truth/{key}").set_value(label).run()
     app.button(key=f"rw_add/{key}").click().run()
     assert not app.exception, app.exception
     app.slider(key="rw_teach_epochs").set_value(epochs)
@@ -638,3 +638,31 @@ def test_real_world_flags_a_real_photo_on_horse_or_human_and_learns_it_from_the_
     teach_the_first_photo(app, label=1, epochs=3)
     report = " ".join(shown(item.value) for item in app.markdown)
     assert "Run 1 said horses" in report and "Run 2 says humans" in report, report  # its answer changed
+
+
+def test_a_learners_own_photos_stay_in_their_session():
+    """Alice adds a photo to a class; Bob, on the same server (AppTest runs both in one process,
+    with the caches every visitor shares), trains and classifies too: he sees none of her photos,
+    and his yardstick of training photos holds none of hers."""
+    alice, bob = synthetic_lesson_four(), synthetic_lesson_four()
+    alice.session_state["learner"], bob.session_state["learner"] = "alice", "bob"  # AppTest gives one id to all
+    for app in (alice, bob):
+        app.slider(key="rw_epochs").set_value(1)
+        app.slider(key="rw_blocks").set_value(3)
+        app.button(key="FormSubmitter:rw_settings-Train").click().run()
+        wait_for_training(app, "real_world_images")
+    alice.file_uploader(key="rw_photos").set_value([("alice-marker.png", skimage_photo("coffee"), "image/png")]).run()
+    key = alice.session_state["rw_photos"][0].file_id
+    alice.selectbox(key=f"rw_truth/{key}").set_value(0).run()
+    alice.button(key=f"rw_add/{key}").click().run()
+    assert not alice.exception, alice.exception
+    assert [photo.name for photo in alice.session_state["rw_own_photos"]] == ["alice-marker.png"]
+
+    bob.file_uploader(key="rw_photos").set_value([("bob.png", skimage_photo("astronaut"), "image/png")]).run()
+    assert not bob.exception, bob.exception
+    assert "rw_own_photos" not in bob.session_state
+    captions = " ".join(caption.value for caption in bob.caption)
+    bob_page = " ".join(str(element.proto) for element in bob.get("image")) + captions
+    assert "alice" not in bob_page and "Add a classified photo above" in captions
+    memory = bob.session_state["rw_memory"][1]  # Bob's yardstick holds only the training photos
+    assert len(memory.indices) == len(memory.labels) and memory.indices.max() < 240
