@@ -7,6 +7,7 @@ one-line change here; a test checks that no other file spells a lesson's title.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -33,6 +34,13 @@ class Lesson:
     @property
     def nav_title(self) -> str:
         return f"{self.number} · {self.short_title}"
+
+    @property
+    def exercise(self) -> Lesson:
+        """The lesson's graded exercise, as the shared training pieces see it: the same lesson
+        under its own key, so the exercise's job, result and runs never mix with the lesson's.
+        (Its training job still names the lesson itself, so the sidebar links to its page.)"""
+        return dataclasses.replace(self, key=f"{self.key}_exercise")
 
     @property
     def heading(self) -> str:

@@ -67,7 +67,8 @@ class DataUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class FashionMNIST:
-    """The whole data set as uint8 arrays, and where it came from."""
+    """The whole data set as uint8 arrays, and where it came from. MNIST's handwritten digits
+    (`core.mnist`) come in the very same shape and files, and load into the same object."""
 
     train_images: np.ndarray  # (n, 28, 28) uint8, 0 = white background, 255 = darkest ink
     train_labels: np.ndarray  # (n,) uint8, indexes into CLASS_NAMES
@@ -144,7 +145,7 @@ def _check_magic(path: Path, magic: bytes) -> None:
         )
 
 
-def _locate_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+def locate_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     """Finds each of the four files in the folder, gzipped or plain, and lists those that are missing."""
     found, missing = {}, []
     for key, name in FILE_NAMES.items():
@@ -159,20 +160,22 @@ def _locate_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
 
 def load_from_folder(folder: Path) -> FashionMNIST | None:
     """The data set from a folder of the four IDX files, or None when the folder or any file is missing."""
-    return _load_from_folder(Path(folder), source=f"folder ({folder})")
+    return load_idx_folder(Path(folder), source=f"folder ({folder})")
 
 
-def _load_from_folder(folder: Path, source: str) -> FashionMNIST | None:
+def load_idx_folder(folder: Path, source: str, dataset: str = "Fashion-MNIST") -> FashionMNIST | None:
     if not folder.is_dir():
         return None
-    files, missing = _locate_files(folder)
+    files, missing = locate_files(folder)
     if missing:
         return None
     arrays = {key: read_idx(path) for key, path in files.items()}
-    return _validated(arrays, {key: path.name for key, path in files.items()}, source)
+    return validated(arrays, {key: path.name for key, path in files.items()}, source, dataset)
 
 
-def _validated(arrays: dict[str, np.ndarray], names: dict[str, str], source: str) -> FashionMNIST:
+def validated(
+    arrays: dict[str, np.ndarray], names: dict[str, str], source: str, dataset: str = "Fashion-MNIST"
+) -> FashionMNIST:
     """Checks what a lesson relies on: 28x28 images, one label 0..9 per image, all uint8."""
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
@@ -181,7 +184,7 @@ def _validated(arrays: dict[str, np.ndarray], names: dict[str, str], source: str
             raise DatasetError(f"{images_name} and {labels_name} must hold unsigned bytes (uint8).")
         if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
             raise DatasetError(
-                f"{images_name} holds an array of shape {images.shape}; Fashion-MNIST images are "
+                f"{images_name} holds an array of shape {images.shape}; {dataset} images are "
                 f"(count, {IMAGE_SIDE}, {IMAGE_SIDE})."
             )
         if labels.ndim != 1:
@@ -196,12 +199,12 @@ def _validated(arrays: dict[str, np.ndarray], names: dict[str, str], source: str
             position = int(out_of_range[0])
             raise DatasetError(
                 f"{labels_name} has label {int(labels[position])} at position {position}; "
-                f"Fashion-MNIST labels are 0 to {len(CLASS_NAMES) - 1}."
+                f"{dataset} labels are 0 to {len(CLASS_NAMES) - 1}."
             )
     return FashionMNIST(source=source, **arrays)
 
 
-def _keras_home() -> Path:
+def keras_home() -> Path:
     """Where Keras keeps its downloads: $KERAS_HOME when set, otherwise ~/.keras."""
     keras_home = os.environ.get("KERAS_HOME")
     return Path(keras_home) if keras_home else Path.home() / ".keras"
@@ -213,17 +216,17 @@ def sources_to_try() -> list[tuple[str, Path]]:
     custom_folder = os.environ.get("FASHION_MNIST_DIR")
     if custom_folder:
         sources.append(("FASHION_MNIST_DIR", Path(custom_folder)))
-    sources.append(("Keras cache", _keras_home() / "datasets" / "fashion-mnist"))
+    sources.append(("Keras cache", keras_home() / "datasets" / "fashion-mnist"))
     sources.append(("Debian package", DEBIAN_DIR))
     return sources
 
 
-def _why_folder_is_unusable(folder: Path) -> str:
+def why_folder_is_unusable(folder: Path) -> str:
     if not folder.exists():
         return "the folder does not exist"
     if not folder.is_dir():
         return "it is a file, not a folder"
-    _, missing = _locate_files(folder)
+    _, missing = locate_files(folder)
     return f"missing {', '.join(missing)} (.gz or plain)"
 
 
@@ -237,11 +240,11 @@ def _download_with_keras() -> FashionMNIST:
         "test_labels": test_labels,
     }
     names = {key: f"Keras's {key.replace('_', ' ')}" for key in arrays}
-    arrays = {key: _as_uint8(array, names[key]) for key, array in arrays.items()}
-    return _validated(arrays, names, "Keras download")
+    arrays = {key: as_uint8(array, names[key]) for key, array in arrays.items()}
+    return validated(arrays, names, "Keras download")
 
 
-def _as_uint8(array: np.ndarray, name: str) -> np.ndarray:
+def as_uint8(array: np.ndarray, name: str) -> np.ndarray:
     """Converts to uint8 without changing a value, so a surprise from upstream is reported, not wrapped around."""
     array = np.asarray(array)
     if array.dtype == np.uint8:
@@ -256,10 +259,10 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
     then Keras's download. A damaged file raises DatasetError rather than being skipped, so it gets fixed."""
     attempts = []
     for label, folder in sources_to_try():
-        data = _load_from_folder(folder, source=f"{label} ({folder})")
+        data = load_idx_folder(folder, source=f"{label} ({folder})")
         if data is not None:
             return data
-        attempts.append(f"{label} ({folder}): {_why_folder_is_unusable(folder)}")
+        attempts.append(f"{label} ({folder}): {why_folder_is_unusable(folder)}")
     if allow_download:
         try:
             return _download_with_keras()
@@ -287,13 +290,17 @@ def load_fashion_mnist_once() -> FashionMNIST:
 
 
 def training_job(
-    lesson: str, config: Any, build: jobs.Build, make_model: Callable[[Any], keras.Model], data: FashionMNIST
+    lesson: str,
+    config: Any,
+    build: jobs.Build,
+    make_model: Callable[[Any], keras.Model],
+    data: FashionMNIST,
+    load_data: Callable[[], FashionMNIST] = load_fashion_mnist_once,
 ) -> jobs.TrainingJob:
-    """A training job of a Fashion-MNIST lesson (2 and 3): it trains on the loaded data here, and a
-    worker elsewhere loads the data itself from the usual sources."""
-    return jobs.TrainingJob(
-        lesson, config, build=build, make_model=make_model, data=data, load_data=load_fashion_mnist_once
-    )
+    """A training job on a 28×28 ten-class data set (Lessons 2 and 3, and MNIST for their
+    exercises): it trains on the loaded data here, and a worker elsewhere loads the data itself
+    (`load_data`, a module-level function) from the usual sources."""
+    return jobs.TrainingJob(lesson, config, build=build, make_model=make_model, data=data, load_data=load_data)
 
 
 def setup_on_test_set(

@@ -22,11 +22,13 @@ from streamlit.runtime.scriptrunner import script_runner
 from core import (
     classifier_charts,
     course,
+    exercises,
     fashion_mnist,
     hosting,
     image_classifier,
     jobs,
     limits,
+    mnist,
     run_charts,
     table_edits,
     text,
@@ -66,6 +68,65 @@ def fashion_mnist_ui() -> fashion_mnist.FashionMNIST:
         st.error(str(problem), icon=":material/cloud_off:")
         st.stop()
         raise  # st.stop() ends the script run; this line only tells type checkers so
+
+
+@st.cache_resource(show_spinner="Loading MNIST...")
+def mnist_data() -> fashion_mnist.FashionMNIST:
+    """MNIST's digits for the exercises of weeks 2 and 3: read-only, loaded once per server."""
+    return mnist.load_mnist()
+
+
+def mnist_ui() -> fashion_mnist.FashionMNIST | None:
+    """The digits, or a message that says how to get them (the rest of the page goes on)."""
+    try:
+        return mnist_data()
+    except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
+        st.info(str(problem), icon=":material/cloud_off:")
+        return None
+
+
+def exercise_intro_ui(exercise: exercises.Exercise) -> None:
+    st.markdown(f"**Task.** {exercise.task}")
+    st.markdown(f"**Passes when** {exercise.criterion[0].lower()}{exercise.criterion[1:]}")
+    st.caption(
+        "Choose the settings; the app builds the model, trains it and grades it with the course grader's "
+        "checks, on the model and on the result. No code of yours is run."
+    )
+
+
+def callback_ui(key: str, default_target: float) -> exercises.CallbackRule:
+    """The course's callback as settings: the log it reads, how it compares, and the target."""
+    st.markdown("**Your callback** (`on_epoch_end`): stop training when")
+    metric_column, comparison_column, target_column = st.columns(3)
+    metric = metric_column.selectbox("logs[...]", ["accuracy", "loss"], key=f"{key}_metric")
+    comparison = comparison_column.selectbox("is", list(exercises.COMPARISONS), key=f"{key}_comparison")
+    target = target_column.number_input(
+        "the target", 0.0, 1.0, default_target, 0.001, format="%.3f", key=f"{key}_target"
+    )
+    return exercises.CallbackRule(metric, comparison, float(target))
+
+
+def start_exercise(lesson: course.Lesson, job: jobs.TrainingJob, callback: exercises.CallbackRule) -> None:
+    """Queues an exercise's training on the lesson's exercise track, remembering the callback
+    the grader will test (the trainer only sees the stopping rule it makes)."""
+    callbacks = st.session_state.setdefault(f"callbacks/{lesson.exercise.key}", {})
+    callbacks[job.config] = callback
+    start_training(lesson.exercise, job)
+
+
+def exercise_attempt_ui(
+    lesson: course.Lesson,
+) -> tuple[image_classifier.TrainedRun, exercises.CallbackRule] | None:
+    """The exercise's job while it trains (live, with Stop), then its trained run and the
+    callback it was trained with, for the page to grade; None before the first attempt."""
+    track = lesson.exercise
+    run = training_ui(track)
+    if run is None:
+        return None
+    callback = st.session_state.get(f"callbacks/{track.key}", {}).get(run.config)
+    if callback is None:  # the session no longer knows it (cleared): a callback that never fires
+        callback = exercises.CallbackRule("loss", ">=", float("inf"))
+    return run, callback
 
 
 def session_runs(lesson: course.Lesson) -> list[run_history.RunRecord]:

@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import course, fashion_mnist
-from core.computer_vision import charts, dense_network, pixels
-from pages import components, training_jobs
+from core import course, fashion_mnist, mnist
+from core.computer_vision import charts, dense_network, exercise, pixels
+from pages import components, exercise_record, training_jobs
 
 LESSON = course.COMPUTER_VISION
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -70,6 +70,52 @@ def pixel_histogram(_data: fashion_mnist.FashionMNIST) -> go.Figure:
     return charts.pixel_histogram(*pixels.pixel_histograms(_data.train_images))
 
 
+def exercise_ui() -> None:
+    """Week 2's graded exercise: a dense network on MNIST, stopped by the callback at 98%."""
+    with st.expander(
+        f"Graded exercise · week 2: {exercise.EXERCISE.title}", key="cv_exercise", on_change="rerun"
+    ) as panel:
+        if not panel.open:  # drawn only when opened
+            return
+        components.exercise_intro_ui(exercise.EXERCISE)
+        digits = components.mnist_ui()
+        if digits is not None:
+            with st.form("cv_exercise_settings"):
+                model_column, training_column = st.columns(2)
+                units = model_column.select_slider("Hidden units", (32, 64, 128, 256, 512), 128, key="cvx_units")
+                scale = model_column.checkbox("Scale pixels to 0..1", True, key="cvx_scale")
+                optimizer = training_column.selectbox("Optimizer", ["adam", "sgd", "rmsprop"], key="cvx_optimizer")
+                learning_rate = training_column.select_slider(
+                    "Learning rate", (0.0001, 0.001, 0.01), value=0.001, key="cvx_lr"
+                )
+                epochs = training_column.slider("Epochs", 1, 20, exercise.EPOCHS, key="cvx_epochs")
+                callback = components.callback_ui("cvx_callback", exercise.TARGET)
+                submitted = st.form_submit_button("Train and grade", type="primary")
+            if submitted:
+                config = dense_network.DenseNetConfig(
+                    hidden_units=(units,),
+                    optimizer=optimizer,
+                    learning_rate=learning_rate,
+                    epochs=epochs,
+                    scale_pixels=scale,
+                    stop=callback.stop_rule,
+                )
+                job = fashion_mnist.training_job(
+                    LESSON.key,
+                    config,
+                    dense_network.build_training,
+                    dense_network.make_model,
+                    digits,
+                    mnist.load_mnist_once,
+                )
+                components.start_exercise(LESSON, job, callback)
+            attempt = components.exercise_attempt_ui(LESSON)
+            if attempt is not None:
+                run, callback = attempt
+                exercise_record.grade_ui(exercise.grade_stop_at_98(run.config, callback, run.history))
+        exercise_record.record_ui(LESSON.exercise.key)
+
+
 st.title(LESSON.heading)
 training_jobs.jobs_indicator_ui()
 st.markdown(
@@ -77,6 +123,7 @@ st.markdown(
     "network takes all 784 pixels of a 28×28 photo and answers with ten probabilities, one per kind of "
     "clothing. Nobody writes rules for *sleeve* or *heel*: the network finds them from 60,000 labelled examples."
 )
+exercise_ui()
 
 data = components.fashion_mnist_ui()
 st.caption(

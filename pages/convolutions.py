@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import course, fashion_mnist, feature_map_charts, image_classifier, text, uploads
-from core.convolutions import cnn, comparison, playground
-from pages import components, training_jobs
+from core import course, fashion_mnist, feature_map_charts, image_classifier, mnist, text, uploads
+from core.convolutions import cnn, comparison, exercise, playground
+from pages import components, exercise_record, training_jobs
 
 LESSON = course.CONVOLUTIONS
 NAMES = fashion_mnist.CLASS_NAMES
@@ -115,6 +115,51 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
     return config, submitted
 
 
+def exercise_ui() -> None:
+    """Week 3's graded exercise: a CNN on MNIST, stopped by the callback at 99.5%."""
+    with st.expander(
+        f"Graded exercise · week 3: {exercise.EXERCISE.title}", key="cnn_exercise", on_change="rerun"
+    ) as panel:
+        if not panel.open:  # drawn only when opened
+            return
+        components.exercise_intro_ui(exercise.EXERCISE)
+        digits = components.mnist_ui()
+        if digits is not None:
+            with st.form("cnn_exercise_settings"):
+                model_column, training_column = st.columns(2)
+                blocks = model_column.slider("Convolution blocks", 1, 2, 1, key="cnnx_blocks")
+                filters = model_column.select_slider("Filters", cnn.FILTER_CHOICES, 32, key="cnnx_filters")
+                pooling = model_column.radio("Pooling", ["max", "average"], horizontal=True, key="cnnx_pooling")
+                units = model_column.select_slider("Dense units", (32, 64, 128), 128, key="cnnx_units")
+                scale = training_column.checkbox("Scale pixels to 0..1", True, key="cnnx_scale")
+                learning_rate = training_column.select_slider(
+                    "Adam learning rate", (0.0001, 0.001, 0.01), value=0.001, key="cnnx_lr"
+                )
+                epochs = training_column.slider("Epochs", 1, 20, exercise.EPOCHS, key="cnnx_epochs")
+                callback = components.callback_ui("cnnx_callback", exercise.TARGET)
+                submitted = st.form_submit_button("Train and grade", type="primary")
+            if submitted:
+                config = cnn.CnnConfig(
+                    conv_blocks=blocks,
+                    filters=filters,
+                    pooling=pooling,
+                    dense_units=units,
+                    learning_rate=learning_rate,
+                    epochs=epochs,
+                    scale_pixels=scale,
+                    stop=callback.stop_rule,
+                )
+                job = fashion_mnist.training_job(
+                    LESSON.key, config, cnn.build_training, cnn.make_model, digits, mnist.load_mnist_once
+                )
+                components.start_exercise(LESSON, job, callback)
+            attempt = components.exercise_attempt_ui(LESSON)
+            if attempt is not None:
+                run, callback = attempt
+                exercise_record.grade_ui(exercise.grade_convolutions(run.config, callback, run.history))
+        exercise_record.record_ui(LESSON.exercise.key)
+
+
 st.title(LESSON.heading)
 training_jobs.jobs_indicator_ui()
 st.markdown(
@@ -123,6 +168,7 @@ st.markdown(
     "patch look like my pattern?* **Pooling** then keeps the strongest answer in each 2×2 block. Stack a few and "
     "the dense layers at the end see features (edges, soles, collars) instead of raw pixels."
 )
+exercise_ui()
 
 st.header("Convolution playground")
 photo_column, kernel_column = st.columns([3, 1])

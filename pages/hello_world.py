@@ -7,9 +7,9 @@ import streamlit as st
 
 from core import course
 from core import runs as run_history
-from core.hello_world import charts
+from core.hello_world import charts, exercise
 from core.hello_world import neuron as hello_world
-from pages import components, training_jobs
+from pages import components, exercise_record, training_jobs
 
 LESSON = course.HELLO_WORLD
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -55,6 +55,38 @@ def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
     return config, float(query_x)
 
 
+def exercise_ui() -> None:
+    """Week 1's graded exercise: house prices, trained here (a tenth of a second) and graded."""
+    with st.expander(
+        f"Graded exercise · week 1: {exercise.EXERCISE.title}", key="hw_exercise", on_change="rerun"
+    ) as panel:
+        if not panel.open:  # drawn only when opened
+            return
+        components.exercise_intro_ui(exercise.EXERCISE)
+        with st.form("hw_exercise_settings"):
+            model_column, training_column = st.columns(2)
+            scale = model_column.checkbox("Prices in hundreds of thousands (1.0 to 3.5)", True, key="hwx_scale")
+            hidden = model_column.selectbox(
+                "Layers",
+                [0, 8],
+                format_func=lambda units: "Dense(1)" if not units else f"Dense({units}) → Dense(1)",
+                key="hwx_hidden",
+            )
+            optimizer = model_column.selectbox("Optimizer", ["sgd", "adam", "rmsprop"], key="hwx_optimizer")
+            loss = training_column.selectbox("Loss", list(exercise.LOSSES), key="hwx_loss")
+            learning_rate = training_column.select_slider(
+                "Learning rate", (0.001, 0.003, 0.01, 0.03), value=0.01, key="hwx_lr"
+            )
+            epochs = training_column.slider("Epochs", 10, 1000, 500, 10, key="hwx_epochs")
+            submitted = st.form_submit_button("Train and grade", type="primary")
+        if submitted:
+            config = exercise.HousePricesConfig(scale, hidden, optimizer, loss, learning_rate, epochs)
+            st.session_state["hwx_grade"] = exercise.grade_house_prices(exercise.train(config))
+        if "hwx_grade" in st.session_state:
+            exercise_record.grade_ui(st.session_state["hwx_grade"])
+        exercise_record.record_ui(LESSON.key)
+
+
 st.title(f"{LESSON.heading}: one neuron learns a rule")
 training_jobs.jobs_indicator_ui()
 st.markdown(
@@ -64,6 +96,7 @@ st.markdown(
     "guesses y for every x, measures how wrong it was (mean squared error), and nudges w and b to be less "
     "wrong. Repeat that for every epoch and the guesses approach the answers."
 )
+exercise_ui()
 
 settings_column, results_column = st.columns([2, 3], gap="large")
 with settings_column, st.form("hw_settings"):

@@ -23,8 +23,17 @@ from core import (
     text,
     uploads,
 )
-from core.real_world_images import course_download, exports, familiarity, gradcam, network, photos, teaching
-from pages import components, training_jobs
+from core.real_world_images import (
+    course_download,
+    exercise,
+    exports,
+    familiarity,
+    gradcam,
+    network,
+    photos,
+    teaching,
+)
+from pages import components, exercise_record, training_jobs
 
 LESSON = course.REAL_WORLD_IMAGES
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
@@ -416,6 +425,78 @@ def teach_ui(
     components.start_training(LESSON, job)
 
 
+@st.cache_resource(show_spinner="Drawing 80 faces...")
+def drawn_faces() -> image_folders.ImageFolder:
+    return exercise.draw_faces(Path(tempfile.mkdtemp(prefix="faces-")))
+
+
+def faces_ui() -> image_folders.ImageFolder | None:
+    """The exercise's 80 faces: drawn by the app (offline), or the course's archive downloaded."""
+    source = st.radio(
+        "Faces",
+        ["Drawn by the app (works offline)", "The course's happy-or-sad (download, about 2 MB)"],
+        horizontal=True,
+        key="rwx_source",
+    )
+    if source.startswith("Drawn"):
+        return drawn_faces()
+    if not st.button("Download", key="rwx_download") and "rwx_faces" not in st.session_state:
+        st.caption(f"From {exercise.URL}, checked and kept in {course_download.CACHE_DIR}.")
+        return None
+    try:
+        folder = course_download.download_archive(exercise.URL, course_download.CACHE_DIR)
+    except (ValueError, ConnectionError, OSError) as problem:
+        st.error(
+            text.plain(f"The download failed ({problem}). The drawn faces work without internet."),
+            icon=":material/cloud_off:",
+        )
+        return None
+    st.session_state["rwx_faces"] = True
+    return folder
+
+
+def exercise_ui() -> None:
+    """Week 4's graded exercise: happy or sad, stopped by the callback at 99.9%."""
+    with st.expander(
+        f"Graded exercise · week 4: {exercise.EXERCISE.title}", key="rw_exercise", on_change="rerun"
+    ) as panel:
+        if not panel.open:  # drawn only when opened
+            return
+        components.exercise_intro_ui(exercise.EXERCISE)
+        faces = faces_ui()
+        if faces is not None and tuple(name.lower() for name in faces.class_names) != exercise.CLASSES:
+            st.error("The faces must be in two folders, happy/ and sad/.", icon=":material/folder_off:")
+            faces = None
+        if faces is not None:
+            members = [path for path, _ in faces.files]
+            st.image(photos.thumbnails(members[:: max(1, len(members) // 8)][:8], side=80), width=80)
+            with st.form("rw_exercise_settings"):
+                model_column, training_column = st.columns(2)
+                blocks = model_column.slider("Convolution blocks", 1, 5, 3, key="rwx_blocks")
+                learning_rate = model_column.select_slider(
+                    "RMSprop learning rate", (0.0001, 0.001, 0.01), value=0.001, key="rwx_lr"
+                )
+                epochs = training_column.slider("Epochs", 1, 30, exercise.EPOCHS, key="rwx_epochs")
+                callback = components.callback_ui("rwx_callback", exercise.TARGET)
+                submitted = st.form_submit_button("Train and grade", type="primary")
+            if submitted:
+                config = exercise.exercise_config(blocks, learning_rate, epochs, callback)
+                face_photos = decoded(str(faces.root), faces.files, config.image_size)
+                job = jobs.TrainingJob(
+                    LESSON.key,
+                    config,
+                    build=network.build_training,
+                    make_model=network.ModelMaker(2),
+                    data=network.Photos(face_photos.images, face_photos.labels, 2),
+                )
+                components.start_exercise(LESSON, job, callback)
+            attempt = components.exercise_attempt_ui(LESSON)
+            if attempt is not None:
+                run, callback = attempt
+                exercise_record.grade_ui(exercise.grade_happy_or_sad(run.config, callback, run.history))
+        exercise_record.record_ui(LESSON.exercise.key)
+
+
 st.title(LESSON.heading)
 training_jobs.jobs_indicator_ui()
 st.markdown(
@@ -423,6 +504,7 @@ st.markdown(
     "subject can be anywhere, at any size, on any background. Here the course's network learns from folders of "
     "photos, where each sub-folder's name is the label, and then you show it pictures of your own."
 )
+exercise_ui()
 
 folder = source_ui()
 if folder is None:

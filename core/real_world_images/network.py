@@ -32,6 +32,7 @@ class RealWorldConfig:
     validation_split: float = 0.2
     augment: bool = False  # random flips, rotations and zooms while training
     seed: int = 0
+    stop: training.StopAtTarget | None = None  # the course's callback (the week 4 exercise uses it)
     own_photos: int = 0  # the learner's own photos added to the training photos ("teach it")
     from_run: int | None = None  # the run whose weights it started from; None: from scratch
 
@@ -253,6 +254,7 @@ def make_trainer(config: RealWorldConfig, model: keras.Model, split: PhotoSplit)
         accuracy="binary" if binary else "sparse_categorical",
         input_scale=config.input_scale,
         validation=(validation.images, targets(validation.labels)) if validation is not None else None,
+        stop=config.stop,
         seed=config.seed,
     )
 

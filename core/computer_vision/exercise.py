@@ -1,0 +1,54 @@
+"""Week 2's graded exercise, "Stop at 98%": a dense network on MNIST's handwritten digits, with
+the course's callback ending training once accuracy reaches 98%.
+
+The learner chooses the network and its training; the model is Lesson 2's dense network
+(`dense_network`), trained on MNIST (`core.mnist`) by the same job as every lesson's training.
+The grader checks the callback alone (it must stop at 0.98, 0.981 and 0.99, and not at 0.5, 0.97
+or 0.979), the epochs set, the model's input, and that training ended early at 98% or more.
+"""
+
+from __future__ import annotations
+
+from core import exercises, training
+from core.computer_vision import dense_network
+
+EXERCISE = exercises.Exercise(
+    key="week2_stop_at_98",
+    week=2,
+    title="Stop at 98%",
+    task=(
+        "Train a dense network on MNIST's handwritten digits, pixels scaled to 0..1, with epochs set to 10, "
+        "and write the callback that stops training once accuracy reaches 0.98 or more."
+    ),
+    criterion="The callback fired before epoch 10 and the final training accuracy is at least 0.98.",
+)
+EPOCHS = 10
+TARGET = 0.98
+STOPS_AT = (0.98, 0.981, 0.99)
+KEEPS_GOING_AT = (0.5, 0.97, 0.979)
+
+
+def grade_stop_at_98(
+    config: dense_network.DenseNetConfig, callback: exercises.CallbackRule, history: training.TrainingHistory
+) -> exercises.Grade:
+    model = dense_network.make_model(config)  # the model the app built from these settings
+    checks = [
+        exercises.input_shape_check(model, (28, 28)),
+        exercises.has_layer_check(model, "Dense", "A dense network needs Dense layers."),
+        exercises.scaled_pixels_check(config.scale_pixels),
+        exercises.epochs_check(config.epochs, EPOCHS),
+        *exercises.callback_checks(callback, STOPS_AT, KEEPS_GOING_AT),
+        exercises.stopped_early_check(history, callback, EPOCHS),
+        exercises.accuracy_check(history, TARGET),
+    ]
+    return exercises.grade(EXERCISE, checks, _settings(config, callback))
+
+
+def _settings(config, callback: exercises.CallbackRule) -> dict[str, object]:
+    settings: dict[str, object] = {
+        name: getattr(config, name)
+        for name in ("hidden_units", "optimizer", "learning_rate", "batch_size", "epochs", "scale_pixels")
+        if hasattr(config, name)
+    }
+    settings["callback"] = str(callback)
+    return settings

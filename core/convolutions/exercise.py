@@ -1,0 +1,52 @@
+"""Week 3's graded exercise, "Convolutions to 99.5%": the course's CNN on MNIST, stopped by the
+callback once accuracy reaches 99.5%.
+
+The model is Lesson 3's CNN (`cnn`), trained on MNIST by the same job as every lesson's training.
+The grader checks the structure (at least one Conv2D and one MaxPooling2D, input (28, 28, 1)),
+the epochs set, the callback alone (it stops at 0.995, 0.996 and 0.999, not at 0.99 or 0.994),
+and that training ended early at 99.5% or more.
+"""
+
+from __future__ import annotations
+
+from core import exercises, training
+from core.convolutions import cnn
+
+EXERCISE = exercises.Exercise(
+    key="week3_convolutions",
+    week=3,
+    title="Convolutions to 99.5%",
+    task=(
+        "Train a network with at least one Conv2D and one MaxPooling2D layer, input (28, 28, 1), on MNIST's "
+        "handwritten digits scaled to 0..1, with epochs set to 10 and a callback that stops at 0.995 accuracy."
+    ),
+    criterion="The callback fired before epoch 10 and the final training accuracy is at least 0.995.",
+)
+EPOCHS = 10
+TARGET = 0.995
+STOPS_AT = (0.995, 0.996, 0.999)
+KEEPS_GOING_AT = (0.99, 0.994)
+
+
+def grade_convolutions(
+    config: cnn.CnnConfig, callback: exercises.CallbackRule, history: training.TrainingHistory
+) -> exercises.Grade:
+    model = cnn.make_model(config)  # the model the app built from these settings
+    checks = [
+        exercises.input_shape_check(model, (28, 28, 1)),
+        exercises.has_layer_check(model, "Conv2D", "The task is about convolutions."),
+        exercises.has_layer_check(
+            model, "MaxPooling2D", "Which kind of pooling does the task name? Average pooling is not it."
+        ),
+        exercises.scaled_pixels_check(config.scale_pixels),
+        exercises.epochs_check(config.epochs, EPOCHS),
+        *exercises.callback_checks(callback, STOPS_AT, KEEPS_GOING_AT),
+        exercises.stopped_early_check(history, callback, EPOCHS),
+        exercises.accuracy_check(history, TARGET),
+    ]
+    settings: dict[str, object] = {
+        name: getattr(config, name)
+        for name in ("conv_blocks", "filters", "kernel_size", "pooling", "dense_units", "optimizer", "learning_rate")
+    }
+    settings.update(epochs=config.epochs, scale_pixels=config.scale_pixels, callback=str(callback))
+    return exercises.grade(EXERCISE, checks, settings)

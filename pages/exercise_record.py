@@ -1,0 +1,73 @@
+"""The learner's record of graded exercises: kept in their session, shown in every exercise and on
+the course map, and downloadable as a small certificate (JSON or PNG). Light: no TensorFlow."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import exercises, text
+
+KEY = "exercises/record"
+
+
+def record() -> dict[str, exercises.Grade]:
+    """This session's best grade per exercise: a pass stays a pass."""
+    return st.session_state.setdefault(KEY, {})
+
+
+def keep(grade: exercises.Grade) -> None:
+    """A pass stays a pass; the first pass with given settings keeps its date."""
+    kept = record().get(grade.exercise.key)
+    if kept is not None and kept.passed and (not grade.passed or kept.settings == grade.settings):
+        return
+    record()[grade.exercise.key] = grade
+
+
+def record_ui(key: str) -> None:
+    """The passed exercises so far, and the certificate to download."""
+    passed = [grade for grade in record().values() if grade.passed]
+    if not passed:
+        st.caption("Your record: no exercise passed yet. It lives in this browser session only.")
+        return
+    names = ", ".join(f"week {grade.exercise.week} ({text.plain(grade.exercise.title)})" for grade in passed)
+    st.caption(f"Your record: passed {names}. It lives in this browser session; download it to keep it.")
+    json_column, png_column = st.columns(2)
+    json_column.download_button(
+        "Certificate (JSON)",
+        lambda: exercises.certificate_json(passed),
+        file_name="tensorflow-first-steps-exercises.json",
+        mime="application/json",
+        key=f"certificate_json/{key}",
+        icon=":material/workspace_premium:",
+    )
+    png_column.download_button(
+        "Certificate (PNG)",
+        lambda: exercises.certificate_png(passed),
+        file_name="tensorflow-first-steps-exercises.png",
+        mime="image/png",
+        key=f"certificate_png/{key}",
+        icon=":material/image:",
+    )
+
+
+def grade_ui(grade: exercises.Grade) -> None:
+    """The grader's panel: each check with its mark, the measured value and, when it failed, a
+    hint (never the answer); the grade joins the learner's record."""
+    keep(grade)
+    if grade.passed:
+        st.success(f"Passed: {grade.exercise.criterion}", icon=":material/verified:")
+    else:
+        failed = sum(not check.passed for check in grade.checks)
+        st.error(f"Not passed yet: {failed} of {len(grade.checks)} checks failed.", icon=":material/cancel:")
+    st.dataframe(
+        [
+            {
+                "": "✅" if check.passed else "❌",
+                "check": check.name,
+                "measured": check.measured,
+                "hint": check.hint,
+            }
+            for check in grade.checks
+        ],
+        hide_index=True,
+    )

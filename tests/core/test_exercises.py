@@ -1,0 +1,155 @@
+"""The graded exercises: the grader's checks, each exercise passing with a known-good setting and
+failing with a known-bad one (the right check marked), and the certificate.
+
+The MNIST exercises train on small IDX files the tests write (tests/core/digits.py), week 4 on
+the faces the app draws."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core import exercises, fashion_mnist, training
+from core.computer_vision import dense_network
+from core.computer_vision import exercise as week2
+from core.convolutions import cnn
+from core.convolutions import exercise as week3
+from core.hello_world import exercise as week1
+from core.real_world_images import exercise as week4
+from core.real_world_images import network, photos
+from tests.core.digits import draw_digits
+
+
+def failed(grade: exercises.Grade) -> list[str]:
+    return [check.name for check in grade.checks if not check.passed]
+
+
+@pytest.mark.parametrize(
+    ("rule", "stops"),
+    [
+        (exercises.CallbackRule("accuracy", ">=", 0.98), {0.98: True, 0.981: True, 0.979: False}),
+        (exercises.CallbackRule("accuracy", ">", 0.98), {0.98: False, 0.981: True, 0.979: False}),
+        (exercises.CallbackRule("loss", ">=", 0.98), {0.98: False, 0.99: False}),  # the logs hold accuracy
+    ],
+)
+def test_a_callback_is_called_as_the_grader_calls_it(rule, stops):
+    assert {value: rule.stops({"accuracy": value}) for value in stops} == stops
+
+
+def test_the_trainers_stopping_rule_behaves_as_the_callback():
+    for comparison in exercises.COMPARISONS:
+        rule = exercises.CallbackRule("accuracy", comparison, 0.98)
+        for value in (0.97, 0.98, 0.99):
+            assert rule.stop_rule.reached(0.1, value) == rule.stops({"accuracy": value})
+    assert exercises.CallbackRule("loss", ">=", 0.5).stop_rule is None  # never stops the trainer
+    assert str(training.StopAtTarget("accuracy", 0.98, strict=True)) == "accuracy > 0.98"
+
+
+def test_callback_checks_mark_each_value_and_hint_without_the_answer():
+    checks = exercises.callback_checks(exercises.CallbackRule("accuracy", ">", 0.98), (0.98, 0.99), (0.5,))
+    assert [(check.name, check.passed) for check in checks] == [
+        ("callback stops at accuracy 0.98", False),
+        ("callback stops at accuracy 0.99", True),
+        ("callback keeps training at accuracy 0.5", True),
+    ]
+    assert "compare" in checks[0].hint and ">=" not in checks[0].hint
+
+
+def test_week_1_passes_with_the_course_settings_and_fails_in_dollars_or_with_adam():
+    good = week1.grade_house_prices(week1.train(week1.HousePricesConfig()))
+    assert good.passed, failed(good)
+    assert abs(float(good.measured["prediction for 7 bedrooms within ±0.25 of 4.0"]) - 4.0) <= 0.25
+    dollars = week1.grade_house_prices(week1.train(week1.HousePricesConfig(scale_prices=False)))
+    assert failed(dollars) == [
+        "prediction for 7 bedrooms within ±0.25 of 4.0",
+        "prediction for 10 bedrooms within ±0.25 of 5.5",
+    ]
+    assert "units" in dollars.checks[-1].hint
+    two_layers = week1.grade_house_prices(week1.train(week1.HousePricesConfig(hidden_units=8, optimizer="adam")))
+    assert {"one Dense layer with one unit", "optimizer SGD"} <= set(failed(two_layers))
+
+
+@pytest.fixture(scope="module")
+def digits() -> fashion_mnist.FashionMNIST:
+    train_images, train_labels = draw_digits(3000, seed=0)
+    test_images, test_labels = draw_digits(200, seed=1)
+    return fashion_mnist.FashionMNIST(train_images, train_labels, test_images, test_labels, "test digits")
+
+
+def train_job(build, config, data) -> training.TrainingHistory:
+    setup = build(config, data)
+    return setup.trainer.run(training.TrainingHistory(config.epochs))
+
+
+def test_week_2_passes_when_the_callback_stops_at_98_and_fails_with_a_strict_comparison(digits):
+    callback = exercises.CallbackRule("accuracy", ">=", 0.98)
+    config = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
+    grade = week2.grade_stop_at_98(config, callback, train_job(dense_network.build_training, config, digits))
+    assert grade.passed, failed(grade)
+    strict = exercises.CallbackRule("accuracy", ">", 0.98)
+    config = dense_network.DenseNetConfig(epochs=5, stop=strict.stop_rule)
+    grade = week2.grade_stop_at_98(config, strict, train_job(dense_network.build_training, config, digits))
+    assert failed(grade) == ["epochs set to 10", "callback stops at accuracy 0.98"]
+
+
+def test_week_2_fails_when_the_callback_reads_the_loss_and_training_runs_to_the_end(digits):
+    callback = exercises.CallbackRule("loss", ">=", 0.98)
+    config = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule, train_fraction=0.1)
+    history = train_job(dense_network.build_training, config, digits)
+    grade = week2.grade_stop_at_98(config, callback, history)
+    assert history.epochs_run == 10 and "callback ended training before epoch 10" in failed(grade)
+    assert "callback stops at accuracy 0.98" in failed(grade)
+
+
+def test_week_3_passes_with_max_pooling_and_fails_with_average_pooling(digits):
+    callback = exercises.CallbackRule("accuracy", ">=", 0.995)
+    config = cnn.CnnConfig(conv_blocks=1, filters=32, epochs=10, stop=callback.stop_rule)
+    grade = week3.grade_convolutions(config, callback, train_job(cnn.build_training, config, digits))
+    assert grade.passed, failed(grade)
+    average = cnn.CnnConfig(conv_blocks=1, filters=16, pooling="average", epochs=10, stop=callback.stop_rule)
+    history = training.TrainingHistory(10)  # the structure fails whatever training does
+    grade = week3.grade_convolutions(average, callback, history)
+    assert "at least one MaxPooling2D" in failed(grade) and "at least one Conv2D" not in failed(grade)
+    assert "Average pooling is not it" in next(c.hint for c in grade.checks if c.name == "at least one MaxPooling2D")
+
+
+@pytest.fixture(scope="module")
+def faces(tmp_path_factory) -> photos.DecodedPhotos:
+    folder = week4.draw_faces(tmp_path_factory.mktemp("faces"))
+    assert folder.class_names == ("happy", "sad") and folder.counts == {"happy": 40, "sad": 40}
+    return photos.load_images(folder, 150)
+
+
+def test_the_drawn_faces_differ_by_their_mouths(faces):
+    happy, sad = faces.images[faces.labels == 0], faces.images[faces.labels == 1]
+    assert len(happy) == len(sad) == 40 and faces.images.shape[1:] == (150, 150, 3)
+    assert len({image.tobytes() for image in faces.images}) == 80  # no two alike
+
+
+def test_week_4_passes_on_the_drawn_faces_and_fails_when_the_callback_cannot_fire(faces):
+    callback = exercises.CallbackRule("accuracy", ">=", 0.999)
+    config = week4.exercise_config(conv_blocks=1, learning_rate=0.001, epochs=15, callback=callback)
+    history = train_job(network.build_training, config, network.Photos(faces.images, faces.labels, 2))
+    grade = week4.grade_happy_or_sad(config, callback, history)
+    assert grade.passed, failed(grade)
+    assert history.epochs_run < 15 and history.accuracy[-1] >= 0.999
+    above_one = exercises.CallbackRule("accuracy", ">", 1.0)
+    config = week4.exercise_config(conv_blocks=1, learning_rate=0.001, epochs=15, callback=above_one)
+    grade = week4.grade_happy_or_sad(config, above_one, training.TrainingHistory(15))
+    assert "callback stops at accuracy 0.999" in failed(grade) and "callback stops at accuracy 1" in failed(grade)
+
+
+def test_the_certificate_lists_each_passed_exercise_with_settings_measures_and_date():
+    grade = week1.grade_house_prices(week1.train(week1.HousePricesConfig()))
+    record = json.loads(exercises.certificate_json([grade], learner="Ada"))
+    [entry] = record["exercises"]
+    assert record["learner"] == "Ada" and entry["week"] == 1 and entry["passed"] is True
+    assert entry["settings"]["optimizer"] == "sgd" and entry["date"] == grade.graded_at
+    assert entry["measured"] == grade.measured
+    picture = Image.open(io.BytesIO(exercises.certificate_png([grade])))
+    assert picture.format == "PNG" and picture.width == 900
+    assert np.asarray(picture.convert("L")).min() < 50  # something is written on it
