@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # TensorFlow loads only when an exercise trains: the home pag
     from core import training
 
 
-
 @dataclass(frozen=True)
 class Check:
     """One of the grader's checks: what it checks, whether it passed, what was measured, and what

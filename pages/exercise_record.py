@@ -59,15 +59,13 @@ def grade_ui(grade: exercises.Grade) -> None:
     else:
         failed = sum(not check.passed for check in grade.checks)
         st.error(f"Not passed yet: {failed} of {len(grade.checks)} checks failed.", icon=":material/cancel:")
-    st.dataframe(
-        [
-            {
-                "": "✅" if check.passed else "❌",
-                "check": check.name,
-                "measured": check.measured,
-                "hint": check.hint,
-            }
-            for check in grade.checks
-        ],
-        hide_index=True,
-    )
+    lines = []
+    for check in grade.checks:
+        mark = ":green[:material/check_circle:]" if check.passed else ":red[:material/cancel:]"
+        line = f"{mark} {check.name} · measured: **{check.measured}**"
+        if not check.passed and check.hint:
+            line += f"  \n:orange[:material/lightbulb:] *{check.hint}*"
+        lines.append(line)
+    with st.container(border=True):
+        for line in lines:
+            st.markdown(line)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import course, warmup
-from pages import training_jobs
+from pages import exercise_record, training_jobs
 
 st.title("TensorFlow first steps, by doing them")
 training_jobs.jobs_indicator_ui()
@@ -28,5 +28,11 @@ for row in range(0, len(course.LESSONS), 2):
                 st.page_link(lesson.page, label=f"Preview lesson {lesson.number}", icon=":material/schedule:")
 
 st.caption("Everything runs on your own machine's CPU; each lesson says how long its training takes.")
+st.subheader("Graded exercises")
+st.markdown(
+    "Each lesson ends with the course's graded exercise for its week (house prices, stop at 98%, "
+    "convolutions to 99.5%, happy or sad), checked the way the course's grader checks it."
+)
+exercise_record.record_ui("home")
 # The map is drawn: import TensorFlow meanwhile, so that the first lesson opens without a wait.
 warmup.start_in_background()

@@ -636,3 +636,63 @@ def test_real_world_flags_a_real_photo_and_learns_it_from_the_learner(browser, a
     page.get_by_text("Teach it with your photos", exact=True).scroll_into_view_if_needed()
     page.screenshot(path=str(test_output / "real-world-taught.png"), full_page=True)
     page.close()
+
+
+def open_exercise_panel(page, title: str):
+    """Opens a lesson's graded exercise (an expander drawn when opened) and returns it."""
+    page.get_by_text(title).first.click()
+    wait_until_idle(page)
+    return page.locator("[data-testid='stExpander']", has_text=title).first
+
+
+def test_the_four_graded_exercises_pass_in_the_browser_and_the_record_downloads(browser, test_output, tmp_path):
+    """Each week's exercise at its known-good settings (MNIST from test IDX files, week 4 on the
+    drawn faces), one failing attempt with its hint, then the record on the course map and its
+    JSON certificate."""
+    from tests.core.digits import write_digit_idx
+
+    digits = write_digit_idx(tmp_path / "mnist")
+    with serve_app(browser, environment={"MNIST_DIR": str(digits)}) as url:
+        page = open_page(browser, f"{url}/hello-world")
+        page.get_by_text("Graded exercise · week 1").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        panel = open_exercise_panel(page, "Graded exercise · week 1")
+        panel.get_by_text("Prices in hundreds of thousands").click()  # the trap: prices in dollars
+        panel.get_by_role("button", name="Train and grade").click()
+        panel.get_by_text("Not passed yet").wait_for(timeout=60_000)
+        assert panel.get_by_text("in what units are the prices").count() == 2  # the hint, for both answers
+        page.screenshot(path=str(test_output / "exercise-week1-failed.png"), full_page=True)
+        panel.get_by_text("Prices in hundreds of thousands").click()
+        panel.get_by_role("button", name="Train and grade").click()
+        panel.get_by_text("Passed:").wait_for(timeout=60_000)
+
+        for path, link, title in [  # through the sidebar: the record lives in this browser session
+            ("computer-vision", "2 · Computer vision", "Graded exercise · week 2"),
+            ("convolutions", "3 · Convolutions", "Graded exercise · week 3"),
+            ("real-world-images", "4 · Real-world images", "Graded exercise · week 4"),
+        ]:
+            page.locator("[data-testid='stSidebarNav']").get_by_text(link).click()
+            page.get_by_text(title).wait_for(timeout=120_000)
+            wait_until_idle(page)
+            panel = open_exercise_panel(page, title)
+            if path == "real-world-images":  # one block learns the 80 drawn faces fastest
+                slider = panel.get_by_role("slider", name="Convolution blocks")
+                slider.focus()
+                slider.press("Home")
+            panel.get_by_role("button", name="Train and grade").click()
+            panel.get_by_text("Passed:").wait_for(timeout=300_000)
+            wait_until_idle(page)
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(test_output / f"exercise-{path}.png"), full_page=True)
+
+        page.locator("[data-testid='stSidebarNav']").get_by_text("Course map").click()
+        page.get_by_text("Your record: passed week 1").wait_for(timeout=60_000)
+        shown = page.get_by_text("Your record: passed week 1").inner_text()
+        assert all(f"week {week} (" in shown for week in (2, 3, 4)), shown
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Certificate (JSON)").click()
+        record = json.loads(Path(download.value.path()).read_text())
+        assert [entry["week"] for entry in record["exercises"]] == [1, 2, 3, 4]
+        assert all(entry["passed"] for entry in record["exercises"])
+        page.screenshot(path=str(test_output / "exercise-record-home.png"), full_page=True)
+        page.close()

@@ -1,0 +1,146 @@
+"""The graded exercises in their lessons, as a learner uses them: open the panel, choose settings,
+train and grade; a known-good setting passes, a known-bad one fails with the right check marked,
+and a pass joins the learner's record. MNIST comes from small IDX files the tests write."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.core.digits import write_digit_idx
+from tests.pages.test_pages import open_app, wait_for_training
+
+
+@pytest.fixture(scope="module", autouse=True)
+def digits(tmp_path_factory):
+    """MNIST_DIR points at test digits for every page run of this module (the data set is cached
+    per server, as on a real one, so every test uses the same folder)."""
+    folder = write_digit_idx(tmp_path_factory.mktemp("mnist"))
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MNIST_DIR", str(folder))
+    yield folder
+    patch.undo()
+
+
+def open_exercise(page: str, panel: str) -> AppTest:
+    app = open_app(page)
+    app.session_state[panel] = True  # the expander, drawn only when opened
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def grade_table(app: AppTest) -> dict[str, tuple[bool, str]]:
+    """The grade panel's lines: check name -> (passed, measured)."""
+    rows = {}
+    for item in app.markdown:
+        for mark, passed in ((":green[:material/check_circle:] ", True), (":red[:material/cancel:] ", False)):
+            if item.value.startswith(mark):
+                name, measured = item.value.removeprefix(mark).split(" · measured: **", 1)
+                rows[name] = (passed, measured.split("**", 1)[0])
+    assert rows, "no grade shown"
+    return rows
+
+
+def failed_checks(app: AppTest) -> list[str]:
+    return [name for name, (passed, _) in grade_table(app).items() if not passed]
+
+
+def hints(app: AppTest) -> str:
+    return " ".join(item.value for item in app.markdown if ":material/lightbulb:" in item.value)
+
+
+def submit(app: AppTest, form: str) -> AppTest:
+    app.button(key=f"FormSubmitter:{form}-Train and grade").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_week_1_house_prices_passes_then_fails_in_dollars():
+    app = open_exercise("pages/hello_world.py", "hw_exercise")
+    assert any("50k plus 50k per bedroom" in item.value for item in app.markdown)
+    submit(app, "hw_exercise_settings")
+    assert [item.value for item in app.success][0].startswith("Passed")
+    assert failed_checks(app) == []
+    assert "week1_house_prices" in app.session_state["exercises/record"]
+    app.checkbox(key="hwx_scale").uncheck()
+    submit(app, "hw_exercise_settings")
+    assert failed_checks(app) == [
+        "prediction for 7 bedrooms within ±0.25 of 4.0",
+        "prediction for 10 bedrooms within ±0.25 of 5.5",
+    ]
+    assert "in what units are the prices" in hints(app)
+    assert app.session_state["exercises/record"]["week1_house_prices"].passed  # a pass stays a pass
+    assert "Your record: passed week 1 (House prices)" in " ".join(caption.value for caption in app.caption)
+
+
+@pytest.mark.parametrize(
+    ("page", "panel", "form", "bad", "bad_checks"),
+    [
+        (
+            "pages/computer_vision.py",
+            "cv_exercise",
+            "cv_exercise_settings",
+            {"cvx_callback_comparison": ">"},
+            ["callback stops at accuracy 0.98"],
+        ),
+        (
+            "pages/convolutions.py",
+            "cnn_exercise",
+            "cnn_exercise_settings",
+            {"cnnx_pooling": "average"},
+            ["at least one MaxPooling2D"],
+        ),
+    ],
+    ids=["week2", "week3"],
+)
+def test_the_mnist_exercises_pass_with_good_settings_and_name_the_failed_check(page, panel, form, bad, bad_checks):
+    app = open_exercise(page, panel)
+    assert any("MNIST" in item.value for item in app.markdown)
+    submit(app, form)
+    wait_for_training(app, app_lesson_key(page) + "_exercise")
+    assert failed_checks(app) == [], grade_table(app)
+    for key, value in bad.items():
+        widget = app.selectbox(key=key) if "callback" in key else app.radio(key=key)
+        widget.set_value(value)
+    submit(app, form)
+    wait_for_training(app, app_lesson_key(page) + "_exercise")
+    assert set(bad_checks) <= set(failed_checks(app)), grade_table(app)
+    assert "Your record: passed week" in " ".join(caption.value for caption in app.caption)
+
+
+def app_lesson_key(page: str) -> str:
+    return page.removeprefix("pages/").removesuffix(".py")
+
+
+def test_week_4_happy_or_sad_on_the_drawn_faces_passes_and_fails_with_too_few_epochs():
+    app = open_exercise("pages/real_world_images.py", "rw_exercise")
+    app.slider(key="rwx_blocks").set_value(1)
+    submit(app, "rw_exercise_settings")
+    wait_for_training(app, "real_world_images_exercise")
+    assert failed_checks(app) == [], grade_table(app)
+    app.slider(key="rwx_epochs").set_value(2)
+    submit(app, "rw_exercise_settings")
+    wait_for_training(app, "real_world_images_exercise")
+    assert {"epochs set to 15", "callback ended training before epoch 15"} <= set(failed_checks(app))
+    assert "week4_happy_or_sad" in app.session_state["exercises/record"]
+
+
+def test_without_mnist_the_exercise_says_how_to_get_it_and_the_lesson_goes_on(monkeypatch, tmp_path):
+    from core import mnist
+    from pages import components
+
+    monkeypatch.delenv("MNIST_DIR")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    offline = functools.partial(mnist.load_mnist, allow_download=False)  # no source, and no internet
+    monkeypatch.setattr(mnist, "load_mnist", lambda: offline())
+    components.mnist_data.clear()
+    try:
+        app = open_exercise("pages/computer_vision.py", "cv_exercise")
+        [message] = [item.value for item in app.info if "MNIST could not be found" in item.value]
+        assert "set MNIST_DIR" in message
+        assert not app.exception and app.subheader  # the lesson itself goes on
+    finally:
+        components.mnist_data.clear()
