@@ -84,8 +84,8 @@ REAL_WORLD_IMAGES = Lesson(
     "Real-world images",
     ":material/photo_camera:",
     "Can the network tell a horse from a human in photos it has never seen?",
-    "Train on folders of real colour photos, upload your own pictures to classify, and see where the "
-    "model fails and why (overfitting).",
+    "Train on folders of real colour photos, classify your own photos and camera shots, see when a photo is "
+    "unlike anything the network trained on, and teach it with your own photos.",
 )
 
 LESSONS = (HELLO_WORLD, COMPUTER_VISION, CONVOLUTIONS, REAL_WORLD_IMAGES)
