@@ -8,10 +8,11 @@ the job trains outside the page's script run, and a fragment polls it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,7 +37,7 @@ from core import (
     training_charts,
 )
 from core import runs as run_history
-from pages import training_jobs
+from pages import exercise_record, training_jobs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -83,6 +84,27 @@ def mnist_ui() -> fashion_mnist.FashionMNIST | None:
     except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
         st.info(str(problem), icon=":material/cloud_off:")
         return None
+
+
+@contextlib.contextmanager
+def exercise_panel(lesson: course.Lesson, exercise: exercises.Exercise, key: str) -> Iterator[bool]:
+    """The lesson's graded exercise in an expander drawn only when opened: the task and criterion
+    first, then whatever the page places inside (when it yields True), then the learner's record."""
+    with st.expander(f"Graded exercise · week {exercise.week}: {exercise.title}", key=key, on_change="rerun") as panel:
+        if not panel.open:
+            yield False
+            return
+        exercise_intro_ui(exercise)
+        yield True
+        exercise_record.record_ui(lesson.exercise.key)
+
+
+def start_mnist_exercise(
+    lesson: course.Lesson, config, build: jobs.Build, make_model, digits, callback: exercises.CallbackRule
+) -> None:
+    """An MNIST exercise's training (weeks 2 and 3), on the lesson's own network and trainer."""
+    job = fashion_mnist.training_job(lesson.key, config, build, make_model, digits, mnist.load_mnist_once)
+    start_exercise(lesson, job, callback)
 
 
 def exercise_intro_ui(exercise: exercises.Exercise) -> None:

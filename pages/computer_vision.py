@@ -72,13 +72,8 @@ def pixel_histogram(_data: fashion_mnist.FashionMNIST) -> go.Figure:
 
 def exercise_ui() -> None:
     """Week 2's graded exercise: a dense network on MNIST, stopped by the callback at 98%."""
-    with st.expander(
-        f"Graded exercise · week 2: {exercise.EXERCISE.title}", key="cv_exercise", on_change="rerun"
-    ) as panel:
-        if not panel.open:  # drawn only when opened
-            return
-        components.exercise_intro_ui(exercise.EXERCISE)
-        digits = components.mnist_ui()
+    with components.exercise_panel(LESSON, exercise.EXERCISE, key="cv_exercise") as opened:
+        digits = components.mnist_ui() if opened else None
         if digits is not None:
             with st.form("cv_exercise_settings"):
                 model_column, training_column = st.columns(2)
@@ -113,7 +108,6 @@ def exercise_ui() -> None:
             if attempt is not None:
                 run, callback = attempt
                 exercise_record.grade_ui(exercise.grade_stop_at_98(run.config, callback, run.history))
-        exercise_record.record_ui(LESSON.exercise.key)
 
 
 st.title(LESSON.heading)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import course, fashion_mnist, feature_map_charts, image_classifier, mnist, text, uploads
+from core import course, fashion_mnist, feature_map_charts, image_classifier, text, uploads
 from core.convolutions import cnn, comparison, exercise, playground
 from pages import components, exercise_record, training_jobs
 
@@ -117,13 +117,8 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
 
 def exercise_ui() -> None:
     """Week 3's graded exercise: a CNN on MNIST, stopped by the callback at 99.5%."""
-    with st.expander(
-        f"Graded exercise · week 3: {exercise.EXERCISE.title}", key="cnn_exercise", on_change="rerun"
-    ) as panel:
-        if not panel.open:  # drawn only when opened
-            return
-        components.exercise_intro_ui(exercise.EXERCISE)
-        digits = components.mnist_ui()
+    with components.exercise_panel(LESSON, exercise.EXERCISE, key="cnn_exercise") as opened:
+        digits = components.mnist_ui() if opened else None
         if digits is not None:
             with st.form("cnn_exercise_settings"):
                 model_column, training_column = st.columns(2)
@@ -149,15 +144,11 @@ def exercise_ui() -> None:
                     scale_pixels=scale,
                     stop=callback.stop_rule,
                 )
-                job = fashion_mnist.training_job(
-                    LESSON.key, config, cnn.build_training, cnn.make_model, digits, mnist.load_mnist_once
-                )
-                components.start_exercise(LESSON, job, callback)
+                components.start_mnist_exercise(LESSON, config, cnn.build_training, cnn.make_model, digits, callback)
             attempt = components.exercise_attempt_ui(LESSON)
             if attempt is not None:
                 run, callback = attempt
                 exercise_record.grade_ui(exercise.grade_convolutions(run.config, callback, run.history))
-        exercise_record.record_ui(LESSON.exercise.key)
 
 
 st.title(LESSON.heading)

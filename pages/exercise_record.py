@@ -31,23 +31,19 @@ def record_ui(key: str) -> None:
         return
     names = ", ".join(f"week {grade.exercise.week} ({text.plain(grade.exercise.title)})" for grade in passed)
     st.caption(f"Your record: passed {names}. It lives in this browser session; download it to keep it.")
-    json_column, png_column = st.columns(2)
-    json_column.download_button(
-        "Certificate (JSON)",
-        lambda: exercises.certificate_json(passed),
-        file_name="tensorflow-first-steps-exercises.json",
-        mime="application/json",
-        key=f"certificate_json/{key}",
-        icon=":material/workspace_premium:",
+    certificates = (
+        ("JSON", exercises.certificate_json, "json", "application/json", ":material/workspace_premium:"),
+        ("PNG", exercises.certificate_png, "png", "image/png", ":material/image:"),
     )
-    png_column.download_button(
-        "Certificate (PNG)",
-        lambda: exercises.certificate_png(passed),
-        file_name="tensorflow-first-steps-exercises.png",
-        mime="image/png",
-        key=f"certificate_png/{key}",
-        icon=":material/image:",
-    )
+    for column, (kind, make, extension, mime, icon) in zip(st.columns(2), certificates, strict=True):
+        column.download_button(
+            f"Certificate ({kind})",
+            lambda make=make: make(passed),  # written only when pressed
+            file_name=f"tensorflow-first-steps-exercises.{extension}",
+            mime=mime,
+            key=f"certificate_{extension}/{key}",
+            icon=icon,
+        )
 
 
 def grade_ui(grade: exercises.Grade) -> None:

@@ -57,12 +57,9 @@ def neuron_ui() -> tuple[hello_world.NeuronConfig, float]:
 
 def exercise_ui() -> None:
     """Week 1's graded exercise: house prices, trained here (a tenth of a second) and graded."""
-    with st.expander(
-        f"Graded exercise · week 1: {exercise.EXERCISE.title}", key="hw_exercise", on_change="rerun"
-    ) as panel:
-        if not panel.open:  # drawn only when opened
+    with components.exercise_panel(LESSON, exercise.EXERCISE, key="hw_exercise") as opened:
+        if not opened:
             return
-        components.exercise_intro_ui(exercise.EXERCISE)
         with st.form("hw_exercise_settings"):
             model_column, training_column = st.columns(2)
             scale = model_column.checkbox("Prices in hundreds of thousands (1.0 to 3.5)", True, key="hwx_scale")
@@ -84,7 +81,6 @@ def exercise_ui() -> None:
             st.session_state["hwx_grade"] = exercise.grade_house_prices(exercise.train(config))
         if "hwx_grade" in st.session_state:
             exercise_record.grade_ui(st.session_state["hwx_grade"])
-        exercise_record.record_ui(LESSON.key)
 
 
 st.title(f"{LESSON.heading}: one neuron learns a rule")

@@ -457,13 +457,8 @@ def faces_ui() -> image_folders.ImageFolder | None:
 
 def exercise_ui() -> None:
     """Week 4's graded exercise: happy or sad, stopped by the callback at 99.9%."""
-    with st.expander(
-        f"Graded exercise · week 4: {exercise.EXERCISE.title}", key="rw_exercise", on_change="rerun"
-    ) as panel:
-        if not panel.open:  # drawn only when opened
-            return
-        components.exercise_intro_ui(exercise.EXERCISE)
-        faces = faces_ui()
+    with components.exercise_panel(LESSON, exercise.EXERCISE, key="rw_exercise") as opened:
+        faces = faces_ui() if opened else None
         if faces is not None and tuple(name.lower() for name in faces.class_names) != exercise.CLASSES:
             st.error("The faces must be in two folders, happy/ and sad/.", icon=":material/folder_off:")
             faces = None
@@ -494,7 +489,6 @@ def exercise_ui() -> None:
             if attempt is not None:
                 run, callback = attempt
                 exercise_record.grade_ui(exercise.grade_happy_or_sad(run.config, callback, run.history))
-        exercise_record.record_ui(LESSON.exercise.key)
 
 
 st.title(LESSON.heading)

@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from core import fashion_mnist
+from tests.core.test_fashion_mnist import write_idx
 
 
 def draw_digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -24,22 +25,10 @@ def draw_digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def idx_bytes(array: np.ndarray) -> bytes:
-    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(int(size).to_bytes(4, "big") for size in array.shape)
-    return header + array.astype(np.uint8).tobytes()
-
-
 def write_digit_idx(folder: Path, train: int = 3000, test: int = 200) -> Path:
     """The four IDX files of an MNIST-like set in `folder`, as MNIST_DIR expects them."""
     folder.mkdir(parents=True, exist_ok=True)
-    train_images, train_labels = draw_digits(train, seed=0)
-    test_images, test_labels = draw_digits(test, seed=1)
-    arrays = {
-        "train_images": train_images,
-        "train_labels": train_labels,
-        "test_images": test_images,
-        "test_labels": test_labels,
-    }
-    for key, array in arrays.items():
-        (folder / fashion_mnist.FILE_NAMES[key]).write_bytes(idx_bytes(array))
+    for split, (images, labels) in {"train": draw_digits(train, seed=0), "test": draw_digits(test, seed=1)}.items():
+        write_idx(folder / fashion_mnist.FILE_NAMES[f"{split}_images"], images, gzip_it=False)
+        write_idx(folder / fashion_mnist.FILE_NAMES[f"{split}_labels"], labels, gzip_it=False)
     return folder

@@ -8,6 +8,7 @@ import pytest
 
 from core import fashion_mnist, mnist
 from tests.core.digits import draw_digits, write_digit_idx
+from tests.core.test_fashion_mnist import write_idx
 
 
 @pytest.fixture
@@ -41,9 +42,7 @@ def test_keras_cached_npz_is_read_without_pickles(no_sources, tmp_path):
 def test_a_label_outside_0_to_9_names_mnist(no_sources, monkeypatch, tmp_path):
     folder = write_digit_idx(tmp_path / "digits", train=20, test=10)
     labels = np.full(20, 12, np.uint8)
-    from tests.core.digits import idx_bytes
-
-    (folder / fashion_mnist.FILE_NAMES["train_labels"]).write_bytes(idx_bytes(labels))
+    write_idx(folder / fashion_mnist.FILE_NAMES["train_labels"], labels, gzip_it=False)
     monkeypatch.setenv(mnist.VARIABLE, str(folder))
     with pytest.raises(fashion_mnist.DatasetError, match="; MNIST labels are 0 to 9"):
         mnist.load_mnist(allow_download=False)
