@@ -144,3 +144,37 @@ def test_without_mnist_the_exercise_says_how_to_get_it_and_the_lesson_goes_on(mo
         assert not app.exception and app.subheader  # the lesson itself goes on
     finally:
         components.mnist_data.clear()
+
+
+def test_week_4_on_the_courses_downloaded_archive(monkeypatch, tmp_path):
+    """The course's happy-or-sad zip through the checked download (served here from a file URL
+    of drawn faces): the exercise trains on it; an archive with other folders is refused."""
+    import zipfile
+
+    from core.real_world_images import course_download
+    from core.real_world_images import exercise as week4
+
+    faces = week4.draw_faces(tmp_path / "faces")
+    archive = tmp_path / "happy-or-sad.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path, _ in faces.files:
+            bundle.write(path, path.relative_to(faces.root).as_posix())
+    monkeypatch.setattr(week4, "URL", archive.as_uri())
+    monkeypatch.setattr(course_download, "CACHE_DIR", tmp_path / "cache")
+    app = open_exercise("pages/real_world_images.py", "rw_exercise")
+    app.radio(key="rwx_source").set_value(app.radio(key="rwx_source").options[1]).run()
+    app.button(key="rwx_download").click().run()
+    assert not app.exception, app.exception
+    assert (tmp_path / "cache" / "happy-or-sad").is_dir()
+    app.slider(key="rwx_blocks").set_value(1)
+    submit(app, "rw_exercise_settings")
+    wait_for_training(app, "real_world_images_exercise")
+    assert failed_checks(app) == [], grade_table(app)
+
+    other = tmp_path / "pets.zip"
+    with zipfile.ZipFile(other, "w") as bundle:
+        for path, label in faces.files:
+            bundle.write(path, f"{('cats', 'dogs')[label]}/{path.name}")
+    monkeypatch.setattr(week4, "URL", other.as_uri())
+    app.run()
+    assert any("happy/ and sad/" in error.value for error in app.error)
