@@ -596,7 +596,7 @@ def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_lear
     app.slider(key="rw_blocks").set_value(3)
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
     wait_for_training(app, "real_world_images")
-    app.file_uploader(key="rw_photos").set_value([("astronaut.png", skimage_photo("astronaut"), "image/png")]).run()
+    app.file_uploader(key="rw_photos").set_value([("coffee.png", skimage_photo("coffee"), "image/png")]).run()
     assert not app.exception, app.exception
     captions = " ".join(caption.value for caption in app.caption) + " ".join(w.value for w in app.warning)
     assert "training photos nearest to it" in captions
@@ -608,7 +608,7 @@ def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_lear
 
     teach_the_first_photo(app, label=1)  # it is a square, says the learner
     [own] = app.session_state["rw_own_photos"]
-    assert own.label == 1 and own.before_run == 1 and own.picture.shape == (512, 512, 3)  # its own shape
+    assert own.label == 1 and own.before_run == 1 and own.picture.shape == (320, 480, 3)  # 600×400: its own shape
     first, taught = app.session_state["runs/real_world_images"]
     assert taught.settings["own_photos"] == 1 and taught.settings["from_run"] == 1 and len(taught.loss) == 2
     assert first.settings["own_photos"] == 0 and first.settings["from_run"] == "off"
