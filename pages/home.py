@@ -30,8 +30,8 @@ for row in range(0, len(course.LESSONS), 2):
 st.caption("Everything runs on your own machine's CPU; each lesson says how long its training takes.")
 st.subheader("Graded exercises")
 st.markdown(
-    "Each lesson ends with the course's graded exercise for its week (house prices, stop at 98%, "
-    "convolutions to 99.5%, happy or sad), checked the way the course's grader checks it."
+    "Each lesson has the course's graded exercise for its week in a panel under its introduction (house prices, "
+    "stop at 98%, convolutions to 99.5%, happy or sad), checked the way the course's grader checks it."
 )
 exercise_record.record_ui("home")
 # The map is drawn: import TensorFlow meanwhile, so that the first lesson opens without a wait.
