@@ -219,6 +219,7 @@ def training_memory(
     kept = st.session_state.get("rw_memory")
     if kept is not None and kept[0] is run:
         return kept[1]
+    st.session_state.pop("rw_memory", None)
     if separate_validation:
         train_indices = np.arange(len(labels))
     else:
@@ -234,15 +235,15 @@ def training_memory(
         memory = familiarity.remember(
             run.model, train_images, train_labels, train_indices, held_out, run.config.input_scale
         )
-    st.session_state["rw_memory"] = (run, memory)
+    st.session_state["rw_memory"] = (run, memory, own_images)  # the run's own photos, to show them
     return memory
 
 
-def training_photo(index: int, images: np.ndarray, run: image_classifier.TrainedRun) -> np.ndarray:
+def training_photo(index: int, images: np.ndarray) -> np.ndarray:
     """A training photo by its index in the memory: the folder's photos, then the learner's own."""
     if index < len(images):
         return images[index]
-    own_images, _ = st.session_state["rw_taught_with"][run.config]
+    _, _, own_images = st.session_state["rw_memory"]
     return own_images[index - len(images)]
 
 
@@ -289,7 +290,7 @@ def classified_photo_ui(
         f"the held-out photos lie up to {memory.threshold:.3f} from their nearest):"
     )
     st.image(
-        [training_photo(int(index), run_photos.images, run) for index in result.nearest],
+        [training_photo(int(index), run_photos.images) for index in result.nearest],
         caption=[
             text.plain(f"{class_names[label]} · {distance:.3f}")
             for label, distance in zip(result.nearest_labels, result.nearest_distances, strict=True)
