@@ -45,6 +45,18 @@ def decoded(root: str, files: tuple, size: int) -> photos.DecodedPhotos:
     return photos.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def previews(paths: tuple[Path, ...], side: int = 110) -> list[np.ndarray]:
+    """Thumbnails decoded once per folder, not on every page run (a class reruns pages often);
+    the paths key it, and each visitor's unpacked uploads sit in a private folder of their own."""
+    return photos.thumbnails(list(paths), side)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def sizes_in(root: str, files: tuple) -> dict[str, int]:
+    return photos.image_sizes(image_folders.ImageFolder(Path(root), (), files, ()))
+
+
 @st.cache_resource(show_spinner="Drawing the synthetic sample...")
 def synthetic_sample() -> image_folders.ImageFolder:
     return image_folders.make_synthetic_dataset(Path(tempfile.mkdtemp(prefix="synthetic-")), per_class=120)
@@ -465,7 +477,7 @@ def exercise_ui() -> None:
             faces = None
         if faces is not None:
             members = [path for path, _ in faces.files]
-            st.image(photos.thumbnails(members[:: max(1, len(members) // 8)][:8], side=80), width=80)
+            st.image(previews(tuple(members[:: max(1, len(members) // 8)][:8]), side=80), width=80)
             with st.form("rw_exercise_settings"):
                 model_column, training_column = st.columns(2)
                 blocks = model_column.slider("Convolution blocks", 1, 5, 3, key="rwx_blocks")
@@ -515,13 +527,13 @@ for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
     column.metric(text.plain(name), f"{count:,} images")
 for note in folder.skipped:  # what the scan left out, by name, before anything was decoded
     st.caption(f"Left out: {text.plain(note)}")
-sizes = photos.image_sizes(folder)
+sizes = sizes_in(str(folder.root), folder.files)
 st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
 for label, name in enumerate(folder.class_names):
     members = [path for path, index in folder.files if index == label]
     paths = members[:: max(1, len(members) // 8)][:8]  # spread over the folder, not one sequence
     # Previews through the guarded decoder: a path handed to st.image is decoded whole, unchecked.
-    st.image(photos.thumbnails(paths), caption=[text.plain(name)] * len(paths), width=110)
+    st.image(previews(tuple(paths)), caption=[text.plain(name)] * len(paths), width=110)
 st.markdown(
     f"Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn {what_to_learn(folder)}, "
     "not where its pixels usually are. That needs more filters and more layers, and it overfits easily."
