@@ -17,6 +17,7 @@ part scaled to the same length, compared by cosine distance to the single neares
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,9 +29,22 @@ FLAG_QUANTILE = 0.99  # flagged: farther from the training photos than 99% of th
 MIN_REFERENCE = 20  # fewer held-out photos than this: the training photos are compared with each other
 
 
+_PROBES: weakref.WeakKeyDictionary[keras.Model, keras.Model] = weakref.WeakKeyDictionary()
+
+
 def feature_probe(model: keras.Model) -> keras.Model:
     """A model giving, for each convolution, its maps' per-filter mean and spread, and the
-    penultimate layer (the input of the output layer), each scaled to length 1 and joined."""
+    penultimate layer (the input of the output layer), each scaled to length 1 and joined.
+
+    Built once per trained model: the page classifies on every run, and each new probe would
+    hang its operations on the model's layers for as long as the model lives."""
+    probe = _PROBES.get(model)
+    if probe is None:
+        probe = _PROBES[model] = _build_probe(model)
+    return probe
+
+
+def _build_probe(model: keras.Model) -> keras.Model:
     from keras import ops
 
     convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]

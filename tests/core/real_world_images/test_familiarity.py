@@ -5,6 +5,7 @@ The measure's rates on the course's data and on real photos are checked by tests
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 
@@ -16,6 +17,18 @@ def test_the_features_are_unit_vectors_with_one_part_per_convolution_and_the_pen
     # two convolutions (16 and 32 filters): a mean and a spread per filter; then Dense(512)
     assert vectors.shape == (5, 2 * 16 + 2 * 32 + 512)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_the_probe_is_built_once_per_model(tiny_trained):
+    """The page measures on every run; a new probe each time would add operations to the
+    model's layers every time (they grew by two nodes per call before the probe was kept)."""
+    first_convolution = next(layer for layer in tiny_trained.model.layers if isinstance(layer, keras.layers.Conv2D))
+    familiarity.features(tiny_trained.model, tiny_trained.images[:1])
+    nodes = len(first_convolution._outbound_nodes)
+    for _ in range(3):
+        familiarity.features(tiny_trained.model, tiny_trained.images[:1])
+    assert len(first_convolution._outbound_nodes) == nodes
+    assert familiarity.feature_probe(tiny_trained.model) is familiarity.feature_probe(tiny_trained.model)
 
 
 def test_cosine_distances_against_a_plain_loop():
