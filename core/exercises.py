@@ -168,7 +168,7 @@ def scaled_pixels_check(scaled: bool) -> Check:
     )
 
 
-def stopped_early_check(history: training.TrainingHistory, rule: CallbackRule, epochs: int) -> Check:
+def stopped_early_check(history: training.TrainingHistory, epochs: int) -> Check:
     """The callback fired before the last epoch: training ended early, by the callback."""
     fired = history.stopped_at_target is not None and history.epochs_run < epochs
     measured = f"stopped after epoch {history.epochs_run}" if fired else f"ran {history.epochs_run} of {epochs}"

@@ -41,7 +41,7 @@ def grade_convolutions(
         exercises.scaled_pixels_check(config.scale_pixels),
         exercises.epochs_check(config.epochs, EPOCHS),
         *exercises.callback_checks(callback, STOPS_AT, KEEPS_GOING_AT),
-        exercises.stopped_early_check(history, callback, EPOCHS),
+        exercises.stopped_early_check(history, EPOCHS),
         exercises.accuracy_check(history, TARGET),
     ]
     settings: dict[str, object] = {

@@ -106,7 +106,7 @@ def grade_happy_or_sad(
         ),
         exercises.epochs_check(config.epochs, EPOCHS),
         *exercises.callback_checks(callback, STOPS_AT, KEEPS_GOING_AT),
-        exercises.stopped_early_check(history, callback, EPOCHS),
+        exercises.stopped_early_check(history, EPOCHS),
         exercises.accuracy_check(history, TARGET),
     ]
     settings: dict[str, object] = {
