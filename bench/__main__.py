@@ -9,7 +9,17 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-BENCHMARKS = ("hello_world", "dense", "cnn", "real_world", "unfamiliar", "class_load", "memory")
+BENCHMARKS = (
+    "hello_world",
+    "dense",
+    "cnn",
+    "real_world",
+    "synthetic",
+    "validation_spread",
+    "unfamiliar",
+    "class_load",
+    "memory",
+)
 
 
 def main() -> None:

@@ -10,8 +10,11 @@ from plotly.subplots import make_subplots
 from core.training import TrainingHistory
 
 
-def training_curves(history: TrainingHistory, title: str = "Training, epoch by epoch") -> go.Figure:
-    """Loss and accuracy per epoch side by side; the epoch where the callback stopped is marked."""
+def training_curves(
+    history: TrainingHistory, title: str = "Training, epoch by epoch", best_epoch: int | None = None
+) -> go.Figure:
+    """Loss and accuracy per epoch side by side; the epoch where the callback stopped is marked, and
+    `best_epoch` (1-based), when given, is starred on the validation accuracy curve."""
     figure = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
     epochs = np.arange(1, history.epochs_run + 1)
     figure.add_trace(go.Scatter(x=epochs, y=history.loss, mode="lines+markers", name="training loss"), row=1, col=1)
@@ -28,6 +31,21 @@ def training_curves(history: TrainingHistory, title: str = "Training, epoch by e
         )
         figure.add_trace(
             go.Scatter(x=validation_epochs, y=history.val_accuracy, mode="lines+markers", name="validation accuracy"),
+            row=1,
+            col=2,
+        )
+    if best_epoch is not None and 1 <= best_epoch <= len(history.val_accuracy):
+        best = history.val_accuracy[best_epoch - 1]
+        figure.add_trace(
+            go.Scatter(
+                x=[best_epoch],
+                y=[best],
+                mode="markers+text",
+                marker=dict(symbol="star", size=16, color="#d62728", line=dict(width=1, color="white")),
+                text=[f"best {best:.0%}"],
+                textposition="bottom center",
+                name=f"best validation (epoch {best_epoch})",
+            ),
             row=1,
             col=2,
         )

@@ -73,17 +73,75 @@ def fashion_mnist_ui() -> fashion_mnist.FashionMNIST:
 
 @st.cache_resource(show_spinner="Loading MNIST...")
 def mnist_data() -> fashion_mnist.FashionMNIST:
-    """MNIST's digits for the exercises of weeks 2 and 3: read-only, loaded once per server."""
-    return mnist.load_mnist()
+    """MNIST's digits for the exercises of weeks 2 and 3 from this machine (MNIST_DIR or Keras's
+    cache): read-only, loaded once per server. A failure is not cached, so a later download counts."""
+    return mnist.load_mnist(allow_download=False)
 
 
-def mnist_ui() -> fashion_mnist.FashionMNIST | None:
-    """The digits, or a message that says how to get them (the rest of the page goes on)."""
-    try:
-        return mnist_data()
-    except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
-        st.info(str(problem), icon=":material/cloud_off:")
-        return None
+@st.cache_resource(show_spinner="Scaling scikit-learn's digits to 28×28...")
+def stand_in_digits() -> fashion_mnist.FashionMNIST:
+    """The offline stand-in for MNIST: read-only, made once per server."""
+    return mnist.load_stand_in_digits()
+
+
+MNIST_CHOICES = {
+    "mnist": "Real MNIST",
+    "stand_in": (
+        "Handwritten digits bundled with scikit-learn (works offline; a stand-in: 1,797 digits of 8×8 pixels "
+        "scaled to 28×28)"
+    ),
+}
+
+
+def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
+    """The exercise's digits: real MNIST (MNIST_DIR, Keras's cache, or Keras's download, one
+    press), or scikit-learn's bundled digits, labelled as a stand-in with what the target means on
+    them (`stand_in_note`). Real MNIST comes first when it is on this machine; nothing is
+    downloaded unasked. None (and a message) when real MNIST is chosen and cannot be had."""
+    choice = st.radio(
+        "Digits",
+        list(MNIST_CHOICES),
+        index=0 if mnist.available_locally() else 1,
+        format_func=MNIST_CHOICES.__getitem__,
+        key=f"{key}_digits",
+    )
+    if choice == "stand_in":
+        digits = stand_in_digits()
+        st.info(f"**This is a stand-in, not MNIST.** {stand_in_note}", icon=":material/info:")
+    else:
+        try:
+            digits = mnist_data()
+        except mnist.MnistUnavailable as missing:
+            if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=f"{key}_download"):
+                _mnist_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info)
+                return None
+            try:
+                with st.spinner("Keras is downloading MNIST..."):
+                    digits = mnist.load_mnist()
+            except mnist.MnistUnavailable as failed:
+                _mnist_unavailable_ui(failed, "MNIST could not be downloaded.", st.error)
+                return None
+            except fashion_mnist.DatasetError as problem:
+                st.error(text.plain(str(problem)), icon=":material/error:")
+                return None
+        except fashion_mnist.DatasetError as problem:
+            st.error(text.plain(str(problem)), icon=":material/error:")
+            return None
+    st.caption(
+        f"Data: {text.plain(digits.source)}. {len(digits.train_labels):,} training and "
+        f"{len(digits.test_labels):,} test images."
+    )
+    return digits
+
+
+def _mnist_unavailable_ui(problem: mnist.MnistUnavailable, headline: str, show) -> None:
+    """Why real MNIST is missing: the ways to get it, then what was tried, each its own list."""
+    lines = [f"**{headline}** Either of these gets it:", ""]
+    lines += [f"- {text.plain(way)}" for way in problem.ways]
+    lines += ["", "What was tried:", ""]
+    lines += [f"- {text.plain(attempt)}" for attempt in problem.tried]
+    lines += ["", "The stand-in digits (the other choice above) work without internet."]
+    show("\n".join(lines), icon=":material/cloud_off:")
 
 
 @contextlib.contextmanager
@@ -102,9 +160,18 @@ def exercise_panel(lesson: course.Lesson, exercise: exercises.Exercise, key: str
 def start_mnist_exercise(
     lesson: course.Lesson, config, build: jobs.Build, make_model, digits, callback: exercises.CallbackRule
 ) -> None:
-    """An MNIST exercise's training (weeks 2 and 3), on the lesson's own network and trainer."""
-    job = fashion_mnist.training_job(lesson.key, config, build, make_model, digits, mnist.load_mnist_once)
+    """An MNIST exercise's training (weeks 2 and 3), on the lesson's own network and trainer,
+    remembering which digits it trains on (MNIST or the stand-in) for the grade."""
+    load_again = mnist.load_stand_in_digits_once if mnist.is_stand_in(digits) else mnist.load_mnist_once
+    job = fashion_mnist.training_job(lesson.key, config, build, make_model, digits, load_again)
+    st.session_state.setdefault(f"exercise_data/{lesson.exercise.key}", {})[job.config] = mnist.data_name(digits)
     start_exercise(lesson, job, callback)
+
+
+def trained_on(lesson: course.Lesson, run: image_classifier.TrainedRun) -> str:
+    """What the exercise's run was trained on, as `start_mnist_exercise` remembered it ("" when the
+    session no longer knows)."""
+    return st.session_state.get(f"exercise_data/{lesson.exercise.key}", {}).get(run.config, "")
 
 
 def exercise_intro_ui(exercise: exercises.Exercise) -> None:
@@ -526,8 +593,10 @@ def classifier_results_ui(
     run: image_classifier.TrainedRun,
     class_names: Sequence[str],
     confusion_note: str | None = None,
+    best_epoch: int | None = None,
 ) -> None:
-    """Held-out metrics, training curves, the confusion matrix, the mistakes and a probe of one image."""
+    """Held-out metrics, training curves (with `best_epoch` starred when the page names it), the
+    confusion matrix, the mistakes and a probe of one image."""
     history, evaluation = run.history, run.evaluation
     test_images, test_labels, split_name = run.held_out.images, run.held_out.labels, run.held_out.name
     st.subheader(f"Results on the {len(test_labels):,} {split_name} images")
@@ -559,7 +628,7 @@ def classifier_results_ui(
             f"Training accuracy {history.accuracy[-1]:.2%} vs {split_name} accuracy {evaluation.accuracy:.2%}: "
             f"{comparison}."
         )
-    st.plotly_chart(training_charts.training_curves(history))
+    st.plotly_chart(training_charts.training_curves(history, best_epoch=best_epoch))
 
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.

@@ -36,6 +36,12 @@ from core.real_world_images import (
 from pages import components, exercise_record, training_jobs
 
 LESSON = course.REAL_WORLD_IMAGES
+DIAGNOSIS_STYLE = {  # how loudly each reading of the curves is shown
+    network.Learning.NOT_LEARNING: st.warning,
+    network.Learning.STILL_LEARNING: st.info,
+    network.Learning.OVERFITTING: st.warning,
+    network.Learning.GENERALISES: st.success,
+}
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
 
 
@@ -59,21 +65,26 @@ def sizes_in(root: str, files: tuple) -> dict[str, int]:
 
 @st.cache_resource(show_spinner="Drawing the synthetic sample...")
 def synthetic_sample() -> image_folders.ImageFolder:
-    return image_folders.make_synthetic_dataset(Path(tempfile.mkdtemp(prefix="synthetic-")), per_class=120)
+    return image_folders.make_synthetic_dataset(Path(tempfile.mkdtemp(prefix="synthetic-")))
 
 
 def source_ui() -> image_folders.ImageFolder | None:
-    """Where the pictures come from; every problem is a message, never a traceback."""
-    default = 0 if os.environ.get(hosting.COURSE_FOLDER_VARIABLE) else 3
+    """Where the pictures come from; every problem is a message, never a traceback. The course's
+    photos come first: the operator's folder, else the course's download once it is cached, else
+    the synthetic sample, named as the stand-in it is, with the download offered above it."""
+    cached = course_download.cached_course_data()
+    default = 0 if os.environ.get(hosting.COURSE_FOLDER_VARIABLE) else 2 if cached else 3
     folder_label = (
         "A folder on this computer"
         if hosting.any_folder_allowed(st.get_option("server.address"))
         else "A folder on this server"
     )
+    # The default goes through the session, as "Download the course's photos" sets it: a widget
+    # given both a default and a session value makes Streamlit warn.
+    st.session_state.setdefault("rw_source", SOURCES[default])
     source = st.radio(
         "Pictures",
         SOURCES,
-        index=default,
         horizontal=True,
         key="rw_source",
         format_func=lambda option: folder_label if option == SOURCES[0] else option,
@@ -82,51 +93,95 @@ def source_ui() -> image_folders.ImageFolder | None:
         if source == SOURCES[0]:
             return folder_ui()
         if source == SOURCES[1]:
-            upload = components.file_uploader(
-                "A zip of class folders (e.g. horses/ and humans/)", key="rw_zip", types=["zip"]
-            )
-            if upload is None:
-                return None
-            # Unpacked into this session's own folder, which replaces its previous upload and is
-            # deleted once the session has gone (core.session_files).
-            space, learner = training_jobs.session_folders(), training_jobs.learner_id()
-            unpacked = st.session_state.get("rw_unpacked")
-            if not unpacked or unpacked[0] != upload.file_id or not unpacked[1].root.exists():
-                st.session_state.pop("rw_unpacked", None)
-                data = upload.getvalue()
-                destination = space.fresh_folder(learner, needed_bytes=len(data))
-                folder, notes = image_folders.extract_zip_safely(data, destination / "data")
-                st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
-            space.touch(learner)
-            _, folder, notes = st.session_state["rw_unpacked"]
-            for note in notes:
-                st.caption(f"Skipped: {text.plain(note)}")
-            return folder
+            return uploaded_zip_ui()
         if source == SOURCES[2]:
-            if (
-                not st.button("Download (about 140 MB, once)", key="rw_download")
-                and "rw_downloaded" not in st.session_state
-            ):
-                st.caption(
-                    f"From {course_download.TRAINING_URL}, checked and kept in {course_download.CACHE_DIR} "
-                    "for later runs."
-                )
-                return None
-            bar = st.progress(0.0, text="Downloading...")
-            training_folder, validation_folder = course_download.download_course_data(
-                on_progress=lambda name, got, total: bar.progress(
-                    min(1.0, got / total) if total else 0.0, text=f"Downloading {name}: {got / 1e6:.0f} MB"
-                )
-            )
-            bar.empty()
-            st.session_state["rw_downloaded"] = True
-            st.session_state["rw_validation_folder"] = validation_folder
-            return training_folder
-        st.caption("Synthetic: circles and squares drawn by the app itself, so the lesson works offline.")
+            return course_download_ui(cached)
+        synthetic_notice_ui()
         return synthetic_sample()
     except (ValueError, ConnectionError) as problem:
         st.error(text.plain(problem), icon=":material/folder_off:")
         return None
+
+
+def uploaded_zip_ui() -> image_folders.ImageFolder | None:
+    """A zip of class folders, unpacked into this session's own folder, which replaces its previous
+    upload and is deleted once the session has gone (core.session_files)."""
+    upload = components.file_uploader("A zip of class folders (e.g. horses/ and humans/)", key="rw_zip", types=["zip"])
+    if upload is None:
+        return None
+    space, learner = training_jobs.session_folders(), training_jobs.learner_id()
+    unpacked = st.session_state.get("rw_unpacked")
+    if not unpacked or unpacked[0] != upload.file_id or not unpacked[1].root.exists():
+        st.session_state.pop("rw_unpacked", None)
+        data = upload.getvalue()
+        destination = space.fresh_folder(learner, needed_bytes=len(data))
+        folder, notes = image_folders.extract_zip_safely(data, destination / "data")
+        st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
+    space.touch(learner)
+    _, folder, notes = st.session_state["rw_unpacked"]
+    for note in notes:
+        st.caption(f"Skipped: {text.plain(note)}")
+    return folder
+
+
+def course_download_ui(
+    cached: tuple[image_folders.ImageFolder, image_folders.ImageFolder] | None,
+) -> image_folders.ImageFolder | None:
+    """The course's training and validation photos: from the cache at once, else one press away."""
+    pressed_before = st.session_state.pop("rw_download_now", False)  # "Download the course's photos" below
+    asked = pressed_before or "rw_downloaded" in st.session_state
+    if (
+        cached is None
+        and not asked
+        and not st.button("Download (about 140 MB, once)", key="rw_download", type="primary")
+    ):
+        st.caption(
+            f"From {course_download.TRAINING_URL} and its validation set, checked and kept in "
+            f"{course_download.CACHE_DIR} for later runs."
+        )
+        return None
+    if cached is None:
+        bar = st.progress(0.0, text="Downloading...")
+        try:
+            cached = course_download.download_course_data(
+                on_progress=lambda name, got, total: bar.progress(
+                    min(1.0, got / total) if total else 0.0, text=f"Downloading {name}: {got / 1e6:.0f} MB"
+                )
+            )
+        except ConnectionError as problem:
+            bar.empty()
+            raise ConnectionError(
+                f"{problem} Without internet, use the synthetic sample, a zip of class folders you upload, or a folder."
+            ) from None
+        bar.empty()
+    st.session_state["rw_downloaded"] = True
+    training_folder, st.session_state["rw_validation_folder"] = cached
+    st.caption(
+        f"The course's horse-or-human photos, kept in {course_download.CACHE_DIR}; validated on its separate "
+        "validation set."
+    )
+    return training_folder
+
+
+def use_course_download() -> None:
+    st.session_state["rw_source"] = SOURCES[2]
+    st.session_state["rw_download_now"] = True
+
+
+def synthetic_notice_ui() -> None:
+    """The synthetic sample is a stand-in for the course's photos, and says so before anything else."""
+    with st.container(border=True):
+        st.markdown(
+            "**This is a stand-in.** Circles and squares drawn by the app, at any place and size, in any colours, "
+            "on busy backgrounds, so the lesson works offline. The course's own photos of horses and humans "
+            "(1,027 to train on, 256 to validate) are one download away."
+        )
+        st.button(
+            "Download the course's photos (about 140 MB, once)",
+            key="rw_offer_download",
+            icon=":material/download:",
+            on_click=use_course_download,
+        )
 
 
 def folder_ui() -> image_folders.ImageFolder | None:
@@ -459,10 +514,7 @@ def faces_ui() -> image_folders.ImageFolder | None:
     try:
         folder = course_download.download_archive(exercise.URL, course_download.CACHE_DIR)
     except (ValueError, ConnectionError, OSError) as problem:
-        st.error(
-            text.plain(f"The download failed ({problem}). The drawn faces work without internet."),
-            icon=":material/cloud_off:",
-        )
+        st.error(text.plain(f"{problem} The drawn faces work without internet."), icon=":material/cloud_off:")
         return None
     st.session_state["rwx_faces"] = True
     return folder
@@ -577,13 +629,23 @@ if submitted:
     components.start_training(LESSON, job)
 run = components.training_ui(LESSON)
 if run is None:
-    st.info("Press **Train**. With 150×150 photos, 15 epochs take about a minute here.")
+    st.info(
+        f"Press **Train**: the network trains on these {len(labels):,} photos in the background (with "
+        f"{config.validation_split:.0%} held out to validate), and you can look around the lesson while it does."
+    )
     st.stop()
 
-overfitting = network.overfitting_note(run.history)
-if overfitting:
-    st.warning(overfitting, icon=":material/psychology_alt:")
-components.classifier_results_ui(LESSON, run, folder.class_names)
+if run.config.own_photos:
+    st.info(teaching.what_changed(run.config, run.history.epochs_run), icon=":material/school:")
+diagnosis = network.diagnose(run.history, len(folder.class_names))
+if diagnosis is not None:
+    DIAGNOSIS_STYLE[diagnosis.learning](diagnosis.message, icon=":material/psychology_alt:")
+spread = network.validation_spread(run.history)
+if spread is not None and spread.jumps:
+    st.warning(network.spread_note(spread, run.config.learning_rate), icon=":material/ssid_chart:")
+components.classifier_results_ui(
+    LESSON, run, folder.class_names, best_epoch=spread.best_epoch if spread is not None and spread.jumps else None
+)
 
 st.header("Classify your own photos")
 first_class, last_class = text.plain(folder.class_names[0]), text.plain(folder.class_names[-1])

@@ -8,7 +8,9 @@ moved into the cache, so a broken download is never mistaken for data.
 from __future__ import annotations
 
 import shutil
+import socket
 import tempfile
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +37,37 @@ def download_course_data(
     return folders[0], folders[1]
 
 
+def cached_course_data(cache_dir: Path | None = None) -> tuple[ImageFolder, ImageFolder] | None:
+    """The course's training and validation photos when an earlier download left both in the cache
+    (checked by a scan, as a download is), else None: the page then opens on them at once."""
+    folders = []
+    for url in (TRAINING_URL, VALIDATION_URL):
+        target = (cache_dir or CACHE_DIR) / Path(url).stem
+        if not target.is_dir():
+            return None
+        try:
+            folders.append(image_folders.scan_folder(image_folders.class_root(target)))
+        except ValueError:
+            return None  # damaged: the download button fetches it again
+    return folders[0], folders[1]
+
+
+def in_plain_words(problem: OSError) -> str:
+    """Why a download failed, in words a learner can act on, without the library's exception text."""
+    reason = getattr(problem, "reason", problem)  # urllib wraps the socket's error
+    if isinstance(problem, urllib.error.HTTPError):
+        return f"the server answered {problem.code} ({problem.reason})"
+    if isinstance(reason, socket.gaierror):
+        return "this computer could not find the server: there seems to be no internet connection"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "the server did not answer in time"
+    if isinstance(reason, ConnectionRefusedError | ConnectionResetError):
+        return "the connection was refused or cut"
+    if isinstance(reason, FileNotFoundError):
+        return "the file is not there"
+    return "the connection failed"
+
+
 def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: float = 30.0) -> ImageFolder:
     """The course's zip, downloaded once: to a temporary file, checked to be a valid zip of class
     folders (unpacked safely), then moved into the cache, where later runs find it."""
@@ -58,10 +91,7 @@ def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: flo
             archive.seek(0)
             data = archive.read()
     except OSError as problem:
-        raise ConnectionError(
-            f"Could not download {url} ({problem}). Without internet, use a local folder, a zip you upload, "
-            "or the synthetic sample."
-        ) from None
+        raise ConnectionError(f"Could not download {url}: {in_plain_words(problem)}.") from None
     with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
         image_folders.extract_zip_safely(data, Path(staging) / name)  # raises on a bad or unsafe archive
         if target.exists():

@@ -9,6 +9,7 @@ RMSprop(learning rate 0.001). Images are decoded once into uint8 arrays (about 7
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 
@@ -278,16 +279,102 @@ def augmented_samples(image: np.ndarray, count: int = 6, seed: int = 0) -> list[
     return [np.clip(np.asarray(sample), 0, 255).astype(np.uint8) for sample in batch]
 
 
-def overfitting_note(history: training.TrainingHistory, gap: float = 0.05) -> str | None:
-    """Names overfitting when training accuracy has pulled clearly ahead of validation accuracy."""
-    if not history.val_accuracy:
+class Learning(enum.Enum):
+    """How far a run has got, read from its last epoch: the four cases a learner must tell apart."""
+
+    NOT_LEARNING = "not learning yet"  # training accuracy still near a guess
+    STILL_LEARNING = "still learning"  # above a guess, but it has not learned its own training photos yet
+    OVERFITTING = "overfitting"  # its training photos learned, photos it has not seen clearly worse
+    GENERALISES = "generalises"  # both high and close
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What the accuracy curves say about a run, in the lesson's words."""
+
+    learning: Learning
+    message: str
+
+
+# A run has learned its training photos from 85% on them; below chance + 15 points it is still guessing.
+LEARNED_TRAINING = 0.85
+NEAR_CHANCE = 0.15
+# Training well ahead of validation by 10 points or more is overfitting (the course's own runs show 15-25).
+OVERFITTING_GAP = 0.10
+
+
+def diagnose(history: training.TrainingHistory, num_classes: int = 2) -> Diagnosis | None:
+    """Reads the last epoch's training and validation accuracy the right way round: a network that
+    has not learned its own training photos is not overfitting, it is not there yet. None without
+    validation photos (the page then says its scores are on the training photos)."""
+    if not history.val_accuracy or not history.accuracy:
         return None
-    difference = history.accuracy[-1] - history.val_accuracy[-1]
-    if difference < gap:
+    chance = 1 / max(num_classes, 2)
+    trained, validated = history.accuracy[-1], history.val_accuracy[-1]
+    scores = f"{trained:.0%} on its training photos, {validated:.0%} on photos it has not seen"
+    if trained < chance + NEAR_CHANCE:
+        return Diagnosis(
+            Learning.NOT_LEARNING,
+            f"Not learning yet: {scores}, and a guess scores {chance:.0%}. Try more epochs, another learning rate "
+            "(0.0003 or 0.0001 when the curves jump, 0.003 when they crawl), or 150×150 photos.",
+        )
+    if trained < LEARNED_TRAINING:
+        return Diagnosis(
+            Learning.STILL_LEARNING,
+            f"Still learning: {scores}. It has not learned even its own training photos yet, so this is not "
+            "overfitting; give it more epochs, or try another learning rate.",
+        )
+    if trained - validated >= OVERFITTING_GAP:
+        return Diagnosis(
+            Learning.OVERFITTING,
+            f"Overfitting: {scores}. The network has learned its training photos and does clearly worse on new "
+            "ones: it memorises details of its examples. Augmentation (the course's next step) helps.",
+        )
+    return Diagnosis(
+        Learning.GENERALISES,
+        f"It generalises: {scores}. What it learned from its training photos holds for photos it has not seen "
+        "(of the same kind: see Classify your own photos below).",
+    )
+
+
+@dataclass(frozen=True)
+class ValidationSpread:
+    """How much the validation accuracy moved over the last epochs, and the best epoch of the run."""
+
+    low: float  # lowest validation accuracy over the last epochs
+    high: float  # highest over the same epochs
+    epochs: int  # how many epochs that is (five, or fewer in a short run)
+    best_epoch: int  # 1-based epoch of the best validation accuracy in the whole run
+    best_accuracy: float
+
+    @property
+    def jumps(self) -> bool:
+        """Five points or more between the last epochs: the last number is partly luck."""
+        return self.high - self.low >= JUMP
+
+
+JUMP = 0.05
+LAST_EPOCHS = 5
+
+
+def validation_spread(history: training.TrainingHistory, last: int = LAST_EPOCHS) -> ValidationSpread | None:
+    """The spread of the last `last` epochs' validation accuracy and the run's best epoch; None
+    with fewer than two epochs of validation."""
+    values = history.val_accuracy
+    if len(values) < 2:
         return None
+    tail = values[-last:]
+    best = int(np.argmax(values))  # the first of equal bests
+    return ValidationSpread(min(tail), max(tail), len(tail), best + 1, values[best])
+
+
+def spread_note(spread: ValidationSpread, learning_rate: float) -> str:
+    """One line on a jumping validation curve: what it did, why, and the course's remedies."""
     return (
-        f"Overfitting: {history.accuracy[-1]:.0%} on the training photos but {history.val_accuracy[-1]:.0%} on photos "
-        "it has not seen. The network is memorising its examples; augmentation (the course's next step) helps."
+        f"The validation accuracy jumped between {spread.low:.0%} and {spread.high:.0%} over the last "
+        f"{spread.epochs} epochs (best: {spread.best_accuracy:.0%} after epoch {spread.best_epoch}, marked on the "
+        f"chart), so the last figure is partly luck. RMSprop at {learning_rate:g} takes big steps on a few hundred "
+        "photos; the course's remedies are augmentation and a lower learning rate."
     )
 
 

@@ -92,3 +92,15 @@ def build_teaching(config: network.RealWorldConfig, teaching: Teaching) -> jobs.
     if teaching.start_weights is not None:
         model.set_weights(teaching.start_weights)
     return jobs.TrainingSetup(model, network.make_trainer(config, model, taught), split.scored_on, config.input_scale)
+
+
+def what_changed(config: network.RealWorldConfig, epochs_run: int) -> str:
+    """What a taught run did, beside a form that still shows the settings for training from scratch."""
+    photos = f"your {config.own_photos} photo{'s' if config.own_photos != 1 else ''}"
+    epochs = f"{epochs_run} epoch{'s' if epochs_run != 1 else ''}"
+    if config.from_run is not None:
+        return (
+            f"This run was fine-tuned from run {config.from_run} with {photos}: {epochs} from its weights, not the "
+            "form's epochs (those are for training from scratch)."
+        )
+    return f"This run was trained from scratch with {photos} among the training photos ({epochs})."

@@ -32,3 +32,21 @@ def test_the_callbacks_epoch_is_marked_on_both_curves():
 def test_a_loss_only_history_draws_one_curve():
     figure = training_charts.training_curves(training.TrainingHistory(3, loss=[1.0, 0.5, 0.25]))
     assert [trace.name for trace in figure.data] == ["training loss"]
+
+
+def test_the_best_validation_epoch_is_starred_on_the_accuracy_curve():
+    history = training.TrainingHistory(
+        4,
+        loss=[0.9, 0.5, 0.4, 0.3],
+        accuracy=[0.6, 0.8, 0.9, 0.95],
+        val_loss=[0.8] * 4,
+        val_accuracy=[0.7, 0.95, 0.8, 0.85],
+    )
+    figure = training_charts.training_curves(history, best_epoch=2)
+    [best] = [trace for trace in figure.data if trace.name == "best validation (epoch 2)"]
+    assert list(best.x) == [2] and list(best.y) == [0.95] and best.xaxis == "x2" and best.marker.symbol == "star"
+    assert list(best.text) == ["best 95%"]
+    unmarked = training_charts.training_curves(history)
+    assert not any(trace.name.startswith("best") for trace in unmarked.data)
+    outside = training_charts.training_curves(history, best_epoch=9)  # not an epoch of this run: nothing drawn
+    assert len(outside.data) == len(unmarked.data)

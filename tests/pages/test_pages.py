@@ -665,4 +665,60 @@ def test_a_learners_own_photos_stay_in_their_session():
     bob_page = " ".join(str(element.proto) for element in bob.get("image")) + captions
     assert "alice" not in bob_page and "Add a classified photo above" in captions
     memory = bob.session_state["rw_memory"][1]  # Bob's yardstick holds only the training photos
-    assert len(memory.indices) == len(memory.labels) and memory.indices.max() < 240
+    assert len(memory.indices) == len(memory.labels) and memory.indices.max() < 300
+
+
+def course_cache(root: Path) -> Path:
+    """A cache that holds both course archives, as an earlier download leaves it."""
+    class_folders(root / "horse-or-human", ("horses", "humans"))
+    class_folders(root / "validation-horse-or-human", ("horses", "humans"))
+    return root
+
+
+def test_real_world_opens_on_the_course_photos_once_they_are_downloaded(tmp_path, monkeypatch):
+    from core.real_world_images import course_download
+
+    monkeypatch.delenv(hosting.COURSE_FOLDER_VARIABLE, raising=False)
+    monkeypatch.setattr(course_download, "CACHE_DIR", course_cache(tmp_path / "cache"))
+    app = open_app("pages/real_world_images.py")
+    assert app.radio(key="rw_source").value == "Download the course's horse-or-human"
+    assert [item.label for item in app.metric] == ["horses", "humans"]
+    assert "rw_download" not in [button.key for button in app.button]  # no press needed
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "separate validation set (2 photos)" in captions
+    assert not any("stand-in" in block.value for block in app.markdown)
+
+
+def test_the_synthetic_sample_says_it_is_a_stand_in_and_the_download_is_one_press(tmp_path, monkeypatch):
+    from core.real_world_images import course_download
+
+    monkeypatch.delenv(hosting.COURSE_FOLDER_VARIABLE, raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(course_download, "CACHE_DIR", cache)
+    app = open_app("pages/real_world_images.py")
+    assert app.radio(key="rw_source").value == "Synthetic sample"  # nothing cached, nothing downloaded yet
+    assert any("This is a stand-in" in block.value for block in app.markdown)
+    assert [item.label for item in app.metric] == ["circles", "squares"]
+    assert [item.value for item in app.metric] == ["150 images", "150 images"]
+
+    def offline(on_progress=None, cache_dir=None):
+        raise ConnectionError(f"Could not download {course_download.TRAINING_URL}: {plain}.")
+
+    plain = "this computer could not find the server: there seems to be no internet connection"
+    monkeypatch.setattr(course_download, "download_course_data", offline)
+    app.button(key="rw_offer_download").click().run()
+    assert not app.exception, app.exception
+    assert app.radio(key="rw_source").value == "Download the course's horse-or-human"
+    [error] = app.error
+    said = shown(error.value)
+    assert plain in said and "use the synthetic sample" in said and "Errno" not in said
+
+    def download(on_progress=None, cache_dir=None):
+        course_cache(cache)
+        on_progress("horse-or-human.zip", 1, 2)
+        return course_download.cached_course_data(cache)
+
+    monkeypatch.setattr(course_download, "download_course_data", download)
+    app.button(key="rw_download").click().run()
+    assert not app.exception, app.exception
+    assert [item.label for item in app.metric] == ["horses", "humans"] and not app.error

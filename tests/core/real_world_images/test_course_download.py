@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import socket
+import urllib.error
 import zipfile
 from pathlib import Path
 
@@ -37,8 +39,38 @@ def test_download_checks_the_archive_and_caches_it(tmp_path):
     with pytest.raises(ValueError):
         course_download.download_archive(broken.as_uri(), cache)
     assert not (cache / "broken").exists()
-    with pytest.raises(ConnectionError, match="synthetic sample"):
+    with pytest.raises(ConnectionError, match="the file is not there") as missing:
         course_download.download_archive((tmp_path / "missing.zip").as_uri(), cache)
+    assert "Errno" not in str(missing.value)  # plain words, not the library's exception text
+
+
+@pytest.mark.parametrize(
+    "problem, words",
+    [
+        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "no internet connection"),
+        (urllib.error.URLError(TimeoutError("timed out")), "did not answer in time"),
+        (urllib.error.HTTPError("https://example.invalid/x.zip", 404, "Not Found", {}, None), "answered 404"),
+        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), "refused"),
+    ],
+)
+def test_download_failures_are_said_in_plain_words(problem, words):
+    said = course_download.in_plain_words(problem)
+    assert words in said and "Errno" not in said and "Name or service" not in said
+
+
+def test_the_cached_course_data_is_found_only_when_both_archives_are_there(tmp_path):
+    cache = tmp_path / "cache"
+    assert course_download.cached_course_data(cache) is None
+    for name, files in (("horse-or-human", ("horses/a.png", "humans/b.png")), ("validation-horse-or-human", ())):
+        for file in files:
+            (cache / name / file).parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (16, 16), "white").save(cache / name / file)
+    assert course_download.cached_course_data(cache) is None  # the validation set is missing (damaged)
+    for file in ("horses/c.png", "humans/d.png"):
+        (cache / "validation-horse-or-human" / file).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (16, 16), "white").save(cache / "validation-horse-or-human" / file)
+    training, validation = course_download.cached_course_data(cache)
+    assert training.counts == {"horses": 1, "humans": 1} and validation.counts == {"horses": 1, "humans": 1}
 
 
 @pytest.mark.parametrize(

@@ -38,19 +38,20 @@ def test_augmentation_comes_first_and_only_when_asked():
     assert augmented.count_params() == plain.count_params()  # augmentation learns nothing
 
 
-def test_the_network_learns_the_synthetic_sample(tmp_path):
-    folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=40, size=150, seed=0)
-    config = network.RealWorldConfig(epochs=6, conv_blocks=3, batch_size=16, validation_split=0.25)
+def test_the_network_learns_the_synthetic_sample_at_the_pages_defaults(tmp_path):
+    """The offline sample is a lesson only if the course's network learns it: the page's defaults
+    (five blocks, RMSprop 0.001, 15 epochs, 20% held out) on the page's own sample (seed 0, as
+    the page draws it) reach at least 90% on the held-out pictures (bench synthetic measures seeds 0-2)."""
+    folder = image_folders.make_synthetic_dataset(tmp_path / "shapes")
+    config = network.RealWorldConfig()
     decoded = photos.load_images(folder, config.image_size)
     images, labels = decoded.images, decoded.labels
-    assert images.shape == (80, 150, 150, 3)
-    model = network.make_model(config)
+    assert images.shape == (300, 150, 150, 3)
     split = network.split_photos(config, images, labels)
-    history = network.make_trainer(config, model, split).run(training.TrainingHistory(config.epochs))
-    assert len(history.val_accuracy) == 6
-    assert history.accuracy[-1] > history.accuracy[0]
-    probabilities = image_classifier.classify(model, images[0], config.input_scale)
-    assert probabilities.shape == (2,) and probabilities.sum() == pytest.approx(1.0, abs=1e-6)
+    history = network.make_trainer(config, network.make_model(config), split).run(training.TrainingHistory(15))
+    assert len(history.val_accuracy) == 15 and history.val_accuracy[0] < 0.7  # it starts as a guess
+    assert history.val_accuracy[-1] >= 0.9, history.val_accuracy
+    assert network.diagnose(history).learning is network.Learning.GENERALISES
 
 
 @pytest.mark.parametrize("settings", [dict(image_size=200), dict(conv_blocks=6), dict(validation_split=0.9)])
@@ -91,12 +92,57 @@ def test_a_trained_network_is_scored_and_augments_its_photos(tiny_trained):
     assert any(not np.array_equal(sample, images[0]) for sample in samples)
 
 
-def test_overfitting_is_named_only_when_the_gap_opens():
-    history = training.TrainingHistory(3, loss=[1, 1, 1], accuracy=[0.7, 0.9, 0.99], val_accuracy=[0.7, 0.8, 0.8])
-    assert "Overfitting" in network.overfitting_note(history)
-    history.val_accuracy[-1] = 0.97
-    assert network.overfitting_note(history) is None
-    assert network.overfitting_note(training.TrainingHistory(1, loss=[1], accuracy=[1.0])) is None  # no validation
+def history_of(accuracy: list[float], val_accuracy: list[float]) -> training.TrainingHistory:
+    """A made-up run: the diagnosis reads only its accuracy curves."""
+    return training.TrainingHistory(
+        len(accuracy), loss=[1.0] * len(accuracy), accuracy=accuracy, val_accuracy=val_accuracy
+    )
+
+
+@pytest.mark.parametrize(
+    "accuracy, val_accuracy, classes, expected",
+    [
+        # The run the issue reported: 71% on its training photos, 42% on new ones, is not overfitting.
+        pytest.param([0.5, 0.6, 0.71], [0.5, 0.4, 0.42], 2, network.Learning.STILL_LEARNING, id="half-learned"),
+        pytest.param([0.5, 0.52, 0.55], [0.5, 0.5, 0.46], 2, network.Learning.NOT_LEARNING, id="near-chance"),
+        pytest.param([0.2, 0.3, 0.35], [0.2, 0.3, 0.3], 4, network.Learning.NOT_LEARNING, id="chance-of-four"),
+        pytest.param([0.3, 0.5, 0.6], [0.3, 0.5, 0.58], 4, network.Learning.STILL_LEARNING, id="above-chance-of-4"),
+        pytest.param([0.7, 0.9, 0.99], [0.7, 0.8, 0.85], 2, network.Learning.OVERFITTING, id="gap"),
+        pytest.param([0.7, 0.9, 0.99], [0.7, 0.8, 0.55], 2, network.Learning.OVERFITTING, id="gap-to-chance"),
+        pytest.param([0.7, 0.9, 0.99], [0.7, 0.8, 0.97], 2, network.Learning.GENERALISES, id="close"),
+        pytest.param([0.7, 0.8, 0.9], [0.7, 0.8, 0.95], 2, network.Learning.GENERALISES, id="validation-higher"),
+    ],
+)
+def test_the_diagnosis_reads_the_curves_the_right_way_round(accuracy, val_accuracy, classes, expected):
+    diagnosis = network.diagnose(history_of(accuracy, val_accuracy), classes)
+    assert diagnosis.learning is expected
+    assert diagnosis.message.startswith(
+        expected.value.capitalize() if expected is not network.Learning.GENERALISES else "It generalises"
+    )
+    assert f"{accuracy[-1]:.0%}" in diagnosis.message and f"{val_accuracy[-1]:.0%}" in diagnosis.message
+    if expected is network.Learning.NOT_LEARNING:  # what to try
+        assert "epochs" in diagnosis.message and "learning rate" in diagnosis.message and "150" in diagnosis.message
+    if expected is not network.Learning.OVERFITTING:
+        assert "memoris" not in diagnosis.message
+
+
+def test_no_diagnosis_without_validation_photos():
+    assert network.diagnose(training.TrainingHistory(1, loss=[1], accuracy=[1.0])) is None
+
+
+def test_a_jumping_validation_curve_is_measured_over_the_last_five_epochs():
+    history = history_of([0.9] * 8, [0.5, 0.6, 0.7, 0.98, 0.85, 0.97, 0.9, 0.88])
+    spread = network.validation_spread(history)
+    assert (spread.low, spread.high, spread.epochs) == (0.85, 0.98, 5)
+    assert (spread.best_epoch, spread.best_accuracy) == (4, 0.98) and spread.jumps
+    note = network.spread_note(spread, 0.001)
+    assert "85%" in note and "98%" in note and "epoch 4" in note
+    assert "augmentation" in note and "lower learning rate" in note and "0.001" in note
+    steady = network.validation_spread(history_of([0.9] * 6, [0.5, 0.9, 0.91, 0.92, 0.9, 0.93]))
+    assert not steady.jumps and steady.best_epoch == 6  # the first epoch is outside the last five
+    short = network.validation_spread(history_of([0.9, 0.9], [0.6, 0.8]))
+    assert short.epochs == 2 and short.jumps
+    assert network.validation_spread(history_of([0.9], [0.6])) is None
 
 
 def test_split_photos_holds_out_each_class_with_its_own_photos():
@@ -141,7 +187,7 @@ def test_no_validation_split_scores_on_the_training_photos():
     trainer = network.make_trainer(config, network.make_model(config), split)
     assert trainer.num_examples == 10
     history = trainer.run(training.TrainingHistory(1))
-    assert history.epochs_run == 1 and history.val_accuracy == [] and network.overfitting_note(history) is None
+    assert history.epochs_run == 1 and history.val_accuracy == [] and network.diagnose(history) is None
 
 
 def test_more_than_two_classes_train_with_softmax():
