@@ -26,8 +26,6 @@ SEEDS = (0, 1, 2)
 
 def measure(photos_for_seed: Callable[[int], tuple[np.ndarray, np.ndarray]], seeds=SEEDS) -> dict:
     """Trains the page's defaults once per seed on `photos_for_seed(seed)` and reports each run."""
-    import tensorflow as tf
-
     runs = []
     for seed in seeds:
         images, labels = photos_for_seed(seed)
@@ -56,7 +54,7 @@ def measure(photos_for_seed: Callable[[int], tuple[np.ndarray, np.ndarray]], see
     finals = [run["val_accuracy"] for run in runs]
     return {
         "images": int(len(labels)),
-        "threads": tf.config.threading.get_intra_op_parallelism_threads(),
+        "threads": int(os.environ.get("TF_NUM_INTRAOP_THREADS", "0")),  # core sets it before TensorFlow starts
         "bfloat16_cpu": native_bfloat16(),
         "seeds": list(seeds),
         "val_accuracy_min": min(finals),

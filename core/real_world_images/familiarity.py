@@ -239,7 +239,7 @@ def why_it_fails(class_names: Sequence[str]) -> str:
             "class its colours and background happen to resemble."
         )
     elif names == SYNTHETIC:
-        source = "The synthetic sample is circles and squares drawn by the app on flat colours with a few lines."
+        source = "The synthetic sample is circles and squares drawn by the app on shaded colours and a few lines."
         learned = (
             "The network learned the edges and corners of flat drawn shapes; a photo has neither flat colours "
             "nor one clean shape, so its answer says which drawing it resembles most, not what is in it."

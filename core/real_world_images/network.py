@@ -301,6 +301,9 @@ LEARNED_TRAINING = 0.85
 NEAR_CHANCE = 0.15
 # Training well ahead of validation by 10 points or more is overfitting (the course's own runs show 15-25).
 OVERFITTING_GAP = 0.10
+# Validation accuracy that moves by five points or more over the last five epochs "jumps".
+JUMP = 0.05
+LAST_EPOCHS = 5
 
 
 def diagnose(history: training.TrainingHistory, num_classes: int = 2) -> Diagnosis | None:
@@ -310,8 +313,13 @@ def diagnose(history: training.TrainingHistory, num_classes: int = 2) -> Diagnos
     if not history.val_accuracy or not history.accuracy:
         return None
     chance = 1 / max(num_classes, 2)
-    trained, validated = history.accuracy[-1], history.val_accuracy[-1]
+    # Validation accuracy can jump between epochs (RMSprop on a few hundred photos): the median of
+    # the last epochs says what the network has learned, not the luck of the last one.
+    recent = history.val_accuracy[-LAST_EPOCHS:]
+    trained, validated, last = history.accuracy[-1], float(np.median(recent)), history.val_accuracy[-1]
     scores = f"{trained:.0%} on its training photos, {validated:.0%} on photos it has not seen"
+    if abs(validated - last) >= JUMP:
+        scores += f" (the median of its last {len(recent)} epochs; the last one scored {last:.0%})"
     if trained < chance + NEAR_CHANCE:
         return Diagnosis(
             Learning.NOT_LEARNING,
@@ -352,9 +360,6 @@ class ValidationSpread:
         """Five points or more between the last epochs: the last number is partly luck."""
         return self.high - self.low >= JUMP
 
-
-JUMP = 0.05
-LAST_EPOCHS = 5
 
 
 def validation_spread(history: training.TrainingHistory, last: int = LAST_EPOCHS) -> ValidationSpread | None:
