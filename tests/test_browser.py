@@ -361,6 +361,46 @@ def test_real_world_trains_briefly_and_classifies_an_upload(browser, app_url, te
     page.close()
 
 
+def test_real_world_offline_default_learns_its_sample_in_the_browser(browser, test_output, tmp_path):
+    """Lesson 4 as a laptop or Community Cloud opens it: no HORSE_OR_HUMAN_DIR, nothing downloaded
+    (an empty home folder). The page opens on the synthetic sample, says it is a stand-in and offers
+    the course's download; Train at the page's defaults reaches at least 90% on the held-out
+    pictures and the diagnosis says the network generalises."""
+    environment = {"HORSE_OR_HUMAN_DIR": "", "HOME": str(tmp_path)}
+    with serve_app(browser, environment) as url:
+        page = open_page(browser, f"{url}/real-world-images")
+        page.get_by_text("The pictures").first.wait_for(timeout=120_000)
+        wait_until_idle(page)
+        assert page.get_by_text("This is a stand-in").count() == 1
+        assert page.get_by_role("button", name="Download the course's photos (about 140 MB, once)").count() == 1
+        clicked = time.monotonic()
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Classify your own photos").wait_for(timeout=300_000)
+        wait_until_idle(page)
+        click_to_results_s = time.monotonic() - clicked
+        assert metric_value(page, "Epochs run") == "15 of 15"
+        validation = float(metric_value(page, "Validation accuracy").rstrip("%")) / 100
+        training_s = float(metric_value(page, "Training time").removesuffix(" s"))
+        assert validation >= 0.9
+        assert page.get_by_text("It generalises").count() == 1
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(test_output / "real-world-offline-sample.png"), full_page=True)
+        (test_output / "real-world-offline-sample.json").write_text(
+            json.dumps(
+                {
+                    "val_accuracy": validation,
+                    "training_s": training_s,
+                    "click_to_results_s": round(click_to_results_s, 1),
+                }
+            )
+        )
+        print(
+            f"offline sample in the browser: validation {validation:.2%}, training {training_s} s, "
+            f"click to results {click_to_results_s:.1f} s"
+        )
+        page.close()
+
+
 def test_computer_vision_trains_on_a_ray_cluster(browser, ray_address, test_output):
     """The same app pointed at a Ray cluster with RAY_ADDRESS: Lesson 2's job runs there, its
     worker loading Fashion-MNIST itself, and the page shows the results as usual."""
