@@ -7,15 +7,16 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.runs import RunRecord
+from core.runs import RunRecord, run_labels
 
 
 def loss_overlay(runs: Sequence[RunRecord], log_scale: bool = True) -> go.Figure:
-    """Every run's loss curve on one chart, so the effect of one setting is visible at a glance."""
+    """Every run's loss curve on one chart, so the effect of one setting is visible at a glance; each
+    run is named by what differs from the others."""
     figure = go.Figure()
-    for run in runs:
+    for run, label in zip(runs, run_labels(runs), strict=True):
         epochs = np.arange(1, len(run.loss) + 1)
-        figure.add_trace(go.Scatter(x=epochs, y=run.loss, mode="lines", name=run.label))
+        figure.add_trace(go.Scatter(x=epochs, y=run.loss, mode="lines", name=label))
     figure.update_layout(
         title="Loss per epoch, all your runs",
         xaxis_title="epoch",
@@ -29,12 +30,13 @@ def loss_overlay(runs: Sequence[RunRecord], log_scale: bool = True) -> go.Figure
 
 
 def accuracy_overlay(runs: Sequence[RunRecord]) -> go.Figure:
-    """Training accuracy per epoch of the runs that measured it, for comparison."""
+    """Training accuracy per epoch of the runs that measured it, for comparison, named as in the
+    loss overlay (by what differs among all the runs)."""
     figure = go.Figure()
-    for run in runs:
+    for run, label in zip(runs, run_labels(runs), strict=True):
         if run.accuracy:
             epochs = np.arange(1, len(run.accuracy) + 1)
-            figure.add_trace(go.Scatter(x=epochs, y=run.accuracy, mode="lines+markers", name=run.label))
+            figure.add_trace(go.Scatter(x=epochs, y=run.accuracy, mode="lines+markers", name=label))
     figure.update_layout(
         title="Training accuracy per epoch, all your runs",
         xaxis_title="epoch",

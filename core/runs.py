@@ -8,6 +8,7 @@ shows them in the same table and overlay chart.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,10 +29,57 @@ class RunRecord:
     accuracy: tuple[float, ...] = ()
     outcome: str = "finished"  # "finished", "stopped at target", "diverged" or "interrupted"
 
-    @property
-    def label(self) -> str:
-        shown = ", ".join(f"{key}={value}" for key, value in list(self.settings.items())[:3])
-        return f"#{self.number} {shown}"
+
+# Lesson 4's "teach it" runs (core.real_world_images.network.RealWorldConfig): the learner's own
+# photos added to the training photos, and the run whose weights it started from.
+OWN_PHOTOS, FROM_RUN = "own_photos", "from_run"
+
+
+def differing_settings(runs: Sequence[RunRecord]) -> list[str]:
+    """The settings whose values are not the same in every run, in the order the runs list them:
+    what a comparison of these runs is about."""
+    names = list(dict.fromkeys(name for run in runs for name in run.settings))
+    return [name for name in names if len({repr(run.settings.get(name)) for run in runs}) > 1]
+
+
+def shared_settings(runs: Sequence[RunRecord]) -> dict[str, object]:
+    """The settings every run has with the same value."""
+    differing = set(differing_settings(runs))
+    return {name: value for name, value in runs[0].settings.items() if name not in differing} if runs else {}
+
+
+def run_labels(runs: Sequence[RunRecord]) -> list[str]:
+    """Each run's label among the runs shown with it: its number and what differs from the others
+    ("#2 epochs=10"), a taught run in words ("#3 fine-tuned from run 1 with your 3 photos"), and a
+    run whose settings repeat an earlier one's as such ("#2 same settings as #1")."""
+    differing = differing_settings(runs)
+    labels = []
+    for index, run in enumerate(runs):
+        parts = [_teaching(run.settings)] if _taught(run.settings) else []
+        parts += [f"{name}={run.settings.get(name, '-')}" for name in differing if name not in (OWN_PHOTOS, FROM_RUN)]
+        parts = [part for part in parts if part]
+        if not differing:
+            earlier = next((other for other in runs[:index] if other.settings == run.settings), None)
+            if earlier is not None:
+                parts.append(f"same settings as #{earlier.number}")
+        labels.append(" ".join([f"#{run.number}", ", ".join(parts)]).strip())
+    return labels
+
+
+def _taught(settings: dict[str, object]) -> bool:
+    return _count(settings.get(OWN_PHOTOS)) > 0 or _count(settings.get(FROM_RUN)) > 0
+
+
+def _teaching(settings: dict[str, object]) -> str:
+    """A taught run in the lesson's words: where it started and how many of the learner's photos."""
+    photos, start = _count(settings.get(OWN_PHOTOS)), _count(settings.get(FROM_RUN))
+    origin = f"fine-tuned from run {start}" if start else "trained from scratch"
+    return f"{origin} with your {photos} photo{'s' if photos != 1 else ''}" if photos else origin
+
+
+def _count(value: object) -> int:
+    """A setting that counts something: its number, or 0 when it is off (None, "off")."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def settings_of(config: Any) -> dict[str, object]:
@@ -56,16 +104,40 @@ def add_run(runs: list[RunRecord], record: RunRecord, limit: int = 50) -> list[R
     return [*runs, record][-limit:]
 
 
-def runs_table(runs: list[RunRecord]) -> pd.DataFrame:
-    """One row per run: number, settings, outcome, results and time."""
+def runs_table(runs: Sequence[RunRecord]) -> pd.DataFrame:
+    """One row per run: its number, the settings that differ between the runs (those every run
+    shares are listed once, by `shared_settings`), how it ended, its results and its time. Each
+    column has one type, so Arrow converts it as it is: a column of counts with runs where the
+    setting is off (Lesson 4's `from_run`) is a nullable integer column, with an empty cell there."""
+    differing = differing_settings(runs)
     rows = []
     for run in runs:
         row: dict[str, object] = {"run": run.number}
-        row.update(run.settings)
+        row.update({name: run.settings.get(name) for name in differing})
         row["outcome"] = run.outcome
         row["epochs run"] = len(run.loss)
         row["final loss"] = run.loss[-1] if run.loss else np.nan
         row.update(run.results)
         row["time (s)"] = round(run.seconds, 3)
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    for name in table.columns:
+        table[name] = _one_type(table[name])
+    return table
+
+
+def _one_type(column: pd.Series) -> pd.Series:
+    """Whole numbers with "off" or missing cells become a nullable integer column; any other mix of
+    types becomes text. Streamlit sends tables as Arrow, which refuses a column of mixed types."""
+    if column.dtype != object:
+        return column
+    values = [value for value in column if value is not None and value != "off"]
+    if values and all(isinstance(value, int) and not isinstance(value, bool) for value in values):
+        return pd.Series([_count_or_missing(value) for value in column], index=column.index, dtype="Int64")
+    if len({type(value) for value in column}) > 1:
+        return column.map(lambda value: "" if value is None else str(value))
+    return column
+
+
+def _count_or_missing(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

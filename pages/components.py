@@ -240,6 +240,10 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.caption("Train to start your run history.")
         return
     st.caption("Every run you train in this session, newest last. Change one setting at a time to see its effect.")
+    shared = run_history.shared_settings(runs)
+    if shared:  # said once rather than as columns, so the table fits a laptop's width
+        settings = ", ".join(f"{name}={value}" for name, value in shared.items())
+        st.caption(text.plain(f"{'Same in every run' if len(runs) > 1 else 'Settings'}: {settings}."))
     st.dataframe(run_history.runs_table(runs), hide_index=True)
     if len(runs) > 1:  # one run's curve is already in its results
         st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale))

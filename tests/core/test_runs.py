@@ -19,13 +19,14 @@ def record(number: int, loss=(1.0, 0.5)) -> runs.RunRecord:
     )
 
 
-def test_runs_table_has_one_row_per_run_with_settings_and_results():
+def test_runs_table_has_one_row_per_run_with_its_outcome_and_results():
     history = runs.add_run(runs.add_run([], record(1)), record(2, loss=(2.0, 1.0, 0.1)))
     table = runs.runs_table(history)
     assert list(table["run"]) == [1, 2]
     assert list(table["final loss"]) == [0.5, 0.1]
     assert list(table["epochs run"]) == [2, 3]
-    assert {"optimizer", "learning_rate", "prediction at x=7", "time (s)", "outcome"} <= set(table.columns)
+    assert {"prediction at x=7", "time (s)", "outcome"} <= set(table.columns)
+    assert "optimizer" not in table.columns  # the same in both runs: said once, above the table
 
 
 def test_run_history_keeps_the_newest_runs_only():
@@ -52,12 +53,85 @@ def test_settings_of_reads_tuples_stopping_rules_and_none_as_the_table_shows_the
     assert runs.settings_of(ExampleConfig())["stop"] == "off"
 
 
-def test_settings_of_a_lesson_config_labels_the_run():
+def test_settings_of_a_lesson_config_gives_every_field():
     from core.computer_vision import dense_network
 
     config = dense_network.DenseNetConfig(hidden_units=(128, 32), stop=training.StopAtTarget(target=0.85))
     settings = runs.settings_of(config)
     assert list(settings) == [field.name for field in dataclasses.fields(config)]
     assert settings["stop"] == "accuracy ≥ 0.85"
-    labelled = runs.RunRecord("computer_vision", 3, settings, loss=(0.5,), seconds=1.0)
-    assert labelled.label == "#3 hidden_units=128×32, activation=relu, optimizer=adam"
+
+
+def run_with(number: int, **changed) -> runs.RunRecord:
+    """A Lesson 4 run at the page's defaults, with some settings changed."""
+    settings = {
+        "image_size": 150,
+        "conv_blocks": 5,
+        "learning_rate": 0.001,
+        "epochs": 15,
+        "seed": 0,
+        "own_photos": 0,
+        "from_run": "off",
+    }
+    return runs.RunRecord("real_world_images", number, {**settings, **changed}, loss=(0.7, 0.5), seconds=2.0)
+
+
+def test_labels_name_what_differs_from_the_runs_beside_them():
+    shown = [run_with(1), run_with(2, epochs=5), run_with(3, epochs=5, learning_rate=0.0003)]
+    assert runs.run_labels(shown) == [
+        "#1 learning_rate=0.001, epochs=15",
+        "#2 learning_rate=0.001, epochs=5",
+        "#3 learning_rate=0.0003, epochs=5",
+    ]
+    # Runs that differ only in epochs (the walk's Lesson 2 case) are told apart by their epochs.
+    assert runs.run_labels(shown[:2]) == ["#1 epochs=15", "#2 epochs=5"]
+    assert len(set(runs.run_labels(shown))) == 3
+
+
+def test_a_run_taught_the_learners_photos_says_so_in_words():
+    taught = run_with(2, epochs=3, own_photos=3, from_run=1)
+    from_scratch = run_with(3, own_photos=1)
+    assert runs.run_labels([run_with(1), taught, from_scratch]) == [
+        "#1 epochs=15",
+        "#2 fine-tuned from run 1 with your 3 photos, epochs=3",
+        "#3 trained from scratch with your 1 photo, epochs=15",
+    ]
+
+
+def test_repeated_settings_are_named_as_a_repeat_not_as_identical_labels():
+    assert runs.run_labels([run_with(1), run_with(2)]) == ["#1", "#2 same settings as #1"]
+    assert runs.run_labels([run_with(4)]) == ["#4"]
+    assert runs.run_labels([]) == []
+
+
+def test_the_table_lists_only_the_settings_that_differ_and_the_shared_ones_once():
+    shown = [run_with(1), run_with(2, epochs=5)]
+    table = runs.runs_table(shown)
+    assert list(table.columns[:2]) == ["run", "epochs"] and "image_size" not in table.columns
+    assert runs.shared_settings(shown) == {
+        "image_size": 150,
+        "conv_blocks": 5,
+        "learning_rate": 0.001,
+        "seed": 0,
+        "own_photos": 0,
+        "from_run": "off",
+    }
+    assert runs.differing_settings(shown) == ["epochs"]
+
+
+def test_a_taught_runs_from_run_column_converts_to_arrow_as_nullable_integers():
+    import pyarrow as pa
+
+    table = runs.runs_table([run_with(1), run_with(2, epochs=3, own_photos=3, from_run=1)])
+    assert str(table["from_run"].dtype) == "Int64"
+    assert table["from_run"].isna().tolist() == [True, False] and table["from_run"][1] == 1
+    arrow = pa.Table.from_pandas(table)  # what st.dataframe sends; mixed "off" and 1 raised here
+    assert arrow.schema.field("from_run").type == pa.int64()
+
+
+def test_a_column_of_mixed_values_converts_to_text():
+    import pyarrow as pa
+
+    table = runs.runs_table([run_with(1, seed="random"), run_with(2, seed=3)])
+    assert table["seed"].tolist() == ["random", "3"]
+    pa.Table.from_pandas(table)

@@ -250,3 +250,43 @@ def test_page_reruns_no_longer_clear_the_state_of_jobs_training_in_other_threads
     script_runner._clean_problem_modules()  # what Streamlit runs after each script run
     after = keras.layers.Dense(1).name
     assert before != after  # the layer counter went on: nothing was cleared
+
+
+def two_settings_script():
+    """A page whose learner chooses the epochs, trains, and compares the runs."""
+    import streamlit as st
+
+    from core import course, jobs
+    from pages import components
+    from tests.pages import test_components as here
+
+    lesson = course.COMPUTER_VISION
+    epochs = st.number_input("Epochs", 1, 5, 1, key="epochs")
+    if st.button("Train", key="train"):
+        job = jobs.TrainingJob(
+            lesson.key, here.TinySettings(epochs), here.tiny_build, here.tiny_model, here.tiny_data()
+        )
+        components.start_training(lesson, job)
+    components.training_ui(lesson)
+    components.runs_ui(lesson, log_scale=False)
+
+
+def test_the_runs_table_says_shared_settings_once_and_shows_what_differs(runner):
+    """Every column readable at a laptop's width: the settings every run shares are said once above
+    the table, which keeps the ones that differ, the outcome and the results; the overlay names each
+    run by what differs."""
+    app = run_script(two_settings_script)
+    app.button(key="train").click().run()
+    wait_until(app, job_ended)
+    captions = [caption.value.replace("\\", "") for caption in app.caption]
+    assert any(caption.startswith("Settings: epochs=1, stop=off, input_scale=") for caption in captions), captions
+    app.number_input(key="epochs").set_value(2)
+    app.button(key="train").click().run()
+    wait_until(app, job_ended)
+    captions = [caption.value.replace("\\", "") for caption in app.caption]
+    assert any(caption.startswith("Same in every run: stop=off, input_scale=") for caption in captions), captions
+    table = app.dataframe[0].value
+    assert list(table.columns[:3]) == ["run", "epochs", "outcome"] and "stop" not in table.columns
+    assert list(table["epochs"]) == [1, 2] and "validation accuracy" in table.columns
+    overlay = app.get("plotly_chart")[-1].proto.spec
+    assert '"#1 epochs=1"' in overlay and '"#2 epochs=2"' in overlay
