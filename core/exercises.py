@@ -171,7 +171,9 @@ def scaled_pixels_check(scaled: bool) -> Check:
 def stopped_early_check(history: training.TrainingHistory, epochs: int) -> Check:
     """The callback fired before the last epoch: training ended early, by the callback."""
     fired = history.stopped_at_target is not None and history.epochs_run < epochs
-    measured = f"stopped after epoch {history.epochs_run}" if fired else f"ran {history.epochs_run} of {epochs}"
+    # Measured against the attempt's own epochs: a 10-epoch attempt that ran them all "ran 10 of 10".
+    ran = f"ran {history.epochs_run} of {history.epochs_planned}"
+    measured = f"stopped after epoch {history.epochs_run}" if fired else ran
     return Check(
         f"callback ended training before epoch {epochs}",
         fired,

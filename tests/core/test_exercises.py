@@ -59,6 +59,15 @@ def test_callback_checks_mark_each_value_and_hint_without_the_answer():
     assert "compare" in checks[0].hint and ">=" not in checks[0].hint
 
 
+def test_an_attempt_that_ran_its_epochs_is_measured_against_its_own_epochs():
+    """A 10-epoch attempt at week 4 (whose task sets 15) ran 10 of 10, not "10 of 15"."""
+    ran_all = training.TrainingHistory(epochs_planned=10, loss=[0.5] * 10, accuracy=[0.9] * 10)
+    check = exercises.stopped_early_check(ran_all, epochs=15)
+    assert not check.passed and check.measured == "ran 10 of 10"
+    stopped = training.TrainingHistory(epochs_planned=15, loss=[0.5] * 7, accuracy=[1.0] * 7, stopped_at_target=7)
+    assert exercises.stopped_early_check(stopped, epochs=15).measured == "stopped after epoch 7"
+
+
 def test_week_1_passes_with_the_course_settings_and_fails_in_dollars_or_with_adam():
     good = week1.grade_house_prices(week1.train(week1.HousePricesConfig()))
     assert good.passed, failed(good)
