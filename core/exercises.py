@@ -56,6 +56,7 @@ class Grade:
     checks: tuple[Check, ...]
     settings: dict[str, object] = field(default_factory=dict)
     graded_at: str = ""  # ISO date and time
+    data: str = ""  # what it was trained and graded on, e.g. "MNIST"; empty where a week has one data set
 
     @property
     def passed(self) -> bool:
@@ -66,9 +67,9 @@ class Grade:
         return {check.name: check.measured for check in self.checks}
 
 
-def grade(exercise: Exercise, checks: Iterable[Check], settings: dict[str, object]) -> Grade:
+def grade(exercise: Exercise, checks: Iterable[Check], settings: dict[str, object], data: str = "") -> Grade:
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    return Grade(exercise, tuple(checks), dict(settings), now.isoformat())
+    return Grade(exercise, tuple(checks), dict(settings), now.isoformat(), data)
 
 
 COMPARISONS = (">=", ">")
@@ -229,6 +230,7 @@ def certificate_json(grades: Sequence[Grade], learner: str = "") -> bytes:
                 "criterion": grade.exercise.criterion,
                 "passed": grade.passed,
                 "date": grade.graded_at,
+                **({"data": grade.data} if grade.data else {}),
                 "settings": {key: _plain(value) for key, value in grade.settings.items()},
                 "measured": grade.measured,
             }
@@ -257,6 +259,8 @@ def certificate_png(grades: Sequence[Grade], learner: str = "") -> bytes:
         )
         measured = "; ".join(f"{name}: {value}" for name, value in list(grade.measured.items())[-2:])
         draw.text((60, top + 30), f"{grade.graded_at[:10]} · {measured}"[:110], fill=(80, 80, 80), font_size=16)
+        if grade.data:
+            draw.text((60, top + 50), f"trained on {grade.data}"[:110], fill=(80, 80, 80), font_size=14)
     if not rows:
         draw.text((40, 120), "No exercise passed yet.", fill=(80, 80, 80), font_size=22)
     buffer = io.BytesIO()

@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import math
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -106,27 +106,12 @@ def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
         key=f"{key}_digits",
     )
     if choice == "stand_in":
-        digits = stand_in_digits()
+        digits: fashion_mnist.FashionMNIST | None = stand_in_digits()
         st.info(f"**This is a stand-in, not MNIST.** {stand_in_note}", icon=":material/info:")
     else:
-        try:
-            digits = mnist_data()
-        except mnist.MnistUnavailable as missing:
-            if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=f"{key}_download"):
-                _mnist_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info)
-                return None
-            try:
-                with st.spinner("Keras is downloading MNIST..."):
-                    digits = mnist.load_mnist()
-            except mnist.MnistUnavailable as failed:
-                _mnist_unavailable_ui(failed, "MNIST could not be downloaded.", st.error)
-                return None
-            except fashion_mnist.DatasetError as problem:
-                st.error(text.plain(str(problem)), icon=":material/error:")
-                return None
-        except fashion_mnist.DatasetError as problem:
-            st.error(text.plain(str(problem)), icon=":material/error:")
-            return None
+        digits = _real_mnist_ui(key)
+    if digits is None:
+        return None
     st.caption(
         f"Data: {text.plain(digits.source)}. {len(digits.train_labels):,} training and "
         f"{len(digits.test_labels):,} test images."
@@ -134,7 +119,28 @@ def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
     return digits
 
 
-def _mnist_unavailable_ui(problem: mnist.MnistUnavailable, headline: str, show) -> None:
+def _real_mnist_ui(key: str) -> fashion_mnist.FashionMNIST | None:
+    """MNIST from this machine, or from Keras's download once the learner presses for it."""
+    try:
+        return mnist_data()
+    except fashion_mnist.DatasetError as problem:  # a damaged file, named so that it gets fixed
+        st.error(text.plain(str(problem)), icon=":material/error:")
+        return None
+    except mnist.MnistUnavailable as missing:
+        if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=f"{key}_download"):
+            _mnist_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info)
+            return None
+    try:
+        with st.spinner("Keras is downloading MNIST..."):
+            return mnist.load_mnist()
+    except mnist.MnistUnavailable as failed:
+        _mnist_unavailable_ui(failed, "MNIST could not be downloaded.", st.error)
+    except fashion_mnist.DatasetError as problem:
+        st.error(text.plain(str(problem)), icon=":material/error:")
+    return None
+
+
+def _mnist_unavailable_ui(problem: mnist.MnistUnavailable, headline: str, show: Callable[..., object]) -> None:
     """Why real MNIST is missing: the ways to get it, then what was tried, each its own list."""
     lines = [f"**{headline}** Either of these gets it:", ""]
     lines += [f"- {text.plain(way)}" for way in problem.ways]

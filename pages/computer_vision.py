@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import course, fashion_mnist, mnist
+from core import course, fashion_mnist
 from core.computer_vision import charts, dense_network, exercise, pixels
 from pages import components, exercise_record, training_jobs
 
@@ -73,7 +73,7 @@ def pixel_histogram(_data: fashion_mnist.FashionMNIST) -> go.Figure:
 def exercise_ui() -> None:
     """Week 2's graded exercise: a dense network on MNIST, stopped by the callback at 98%."""
     with components.exercise_panel(LESSON, exercise.EXERCISE, key="cv_exercise") as opened:
-        digits = components.mnist_ui() if opened else None
+        digits = components.mnist_ui("cvx", exercise.STAND_IN_NOTE) if opened else None
         if digits is not None:
             with st.form("cv_exercise_settings"):
                 model_column, training_column = st.columns(2)
@@ -95,19 +95,14 @@ def exercise_ui() -> None:
                     scale_pixels=scale,
                     stop=callback.stop_rule,
                 )
-                job = fashion_mnist.training_job(
-                    LESSON.key,
-                    config,
-                    dense_network.build_training,
-                    dense_network.make_model,
-                    digits,
-                    mnist.load_mnist_once,
+                components.start_mnist_exercise(
+                    LESSON, config, dense_network.build_training, dense_network.make_model, digits, callback
                 )
-                components.start_exercise(LESSON, job, callback)
             attempt = components.exercise_attempt_ui(LESSON)
             if attempt is not None:
                 run, callback = attempt
-                exercise_record.grade_ui(exercise.grade_stop_at_98(run.config, callback, run.history))
+                trained_on = components.trained_on(LESSON, run)
+                exercise_record.grade_ui(exercise.grade_stop_at_98(run.config, callback, run.history, trained_on))
 
 
 st.title(LESSON.heading)

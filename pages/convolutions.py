@@ -118,7 +118,7 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
 def exercise_ui() -> None:
     """Week 3's graded exercise: a CNN on MNIST, stopped by the callback at 99.5%."""
     with components.exercise_panel(LESSON, exercise.EXERCISE, key="cnn_exercise") as opened:
-        digits = components.mnist_ui() if opened else None
+        digits = components.mnist_ui("cnnx", exercise.STAND_IN_NOTE) if opened else None
         if digits is not None:
             with st.form("cnn_exercise_settings"):
                 model_column, training_column = st.columns(2)
@@ -148,7 +148,8 @@ def exercise_ui() -> None:
             attempt = components.exercise_attempt_ui(LESSON)
             if attempt is not None:
                 run, callback = attempt
-                exercise_record.grade_ui(exercise.grade_convolutions(run.config, callback, run.history))
+                trained_on = components.trained_on(LESSON, run)
+                exercise_record.grade_ui(exercise.grade_convolutions(run.config, callback, run.history, trained_on))
 
 
 st.title(LESSON.heading)

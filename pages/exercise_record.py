@@ -16,9 +16,10 @@ def record() -> dict[str, exercises.Grade]:
 
 
 def keep(grade: exercises.Grade) -> None:
-    """A pass stays a pass; the first pass with given settings keeps its date."""
+    """A pass stays a pass; the first pass with given settings on given data keeps its date."""
     kept = record().get(grade.exercise.key)
-    if kept is not None and kept.passed and (not grade.passed or kept.settings == grade.settings):
+    same = kept is not None and (kept.settings, kept.data) == (grade.settings, grade.data)
+    if kept is not None and kept.passed and (not grade.passed or same):
         return
     record()[grade.exercise.key] = grade
 
@@ -55,6 +56,8 @@ def grade_ui(grade: exercises.Grade) -> None:
     else:
         failed = sum(not check.passed for check in grade.checks)
         st.error(f"Not passed yet: {failed} of {len(grade.checks)} checks failed.", icon=":material/cancel:")
+    if grade.data:
+        st.caption(f"Trained and graded on {text.plain(grade.data)}.")
     lines = []
     for check in grade.checks:
         mark = ":green[:material/check_circle:]" if check.passed else ":red[:material/cancel:]"

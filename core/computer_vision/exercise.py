@@ -26,11 +26,24 @@ EPOCHS = 10
 TARGET = 0.98
 STOPS_AT = (0.98, 0.981, 0.99)
 KEEPS_GOING_AT = (0.5, 0.97, 0.979)
+# Offline, the exercise trains on `mnist.load_stand_in_digits()`. Measured there with the
+# exercise's seed (tests/core/test_exercises.py keeps the pass and the fail true).
+STAND_IN_NOTE = (
+    "On the stand-in digits 0.98 is harder to reach than on MNIST: its 1,438 training digits make an epoch of "
+    "45 steps of 32 digits, where MNIST's 60,000 make 1,875, so ten epochs here train on about 40 times fewer "
+    "batches. Measured with this exercise's seed: the course's network (128 hidden units, adam at 0.001) reaches "
+    "0.974 after 10 epochs and does not pass here; 512 hidden units reach 0.98 at epoch 8. The target stays 0.98."
+)
 
 
 def grade_stop_at_98(
-    config: dense_network.DenseNetConfig, callback: exercises.CallbackRule, history: training.TrainingHistory
+    config: dense_network.DenseNetConfig,
+    callback: exercises.CallbackRule,
+    history: training.TrainingHistory,
+    data: str = "",
 ) -> exercises.Grade:
+    """The grader's checks on the model the settings build and on the training; `data` names what
+    it was trained on (MNIST or the stand-in), for the record."""
     model = dense_network.make_model(config)  # the model the app built from these settings
     checks = [
         exercises.input_shape_check(model, (28, 28)),
@@ -41,7 +54,7 @@ def grade_stop_at_98(
         exercises.stopped_early_check(history, EPOCHS),
         exercises.accuracy_check(history, TARGET),
     ]
-    return exercises.grade(EXERCISE, checks, _settings(config, callback))
+    return exercises.grade(EXERCISE, checks, _settings(config, callback), data)
 
 
 def _settings(config, callback: exercises.CallbackRule) -> dict[str, object]:

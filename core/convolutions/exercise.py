@@ -26,11 +26,22 @@ EPOCHS = 10
 TARGET = 0.995
 STOPS_AT = (0.995, 0.996, 0.999)
 KEEPS_GOING_AT = (0.99, 0.994)
+# Offline, the exercise trains on `mnist.load_stand_in_digits()`. Measured there with the
+# exercise's seed (tests/core/test_exercises.py keeps the pass and the fail true).
+STAND_IN_NOTE = (
+    "On the stand-in digits 0.995 is harder to reach than on MNIST: its 1,438 training digits make an epoch of "
+    "45 steps of 32 digits, where MNIST's 60,000 make 1,875, so ten epochs here train on about 40 times fewer "
+    "batches. Measured with this exercise's seed: the course's network (one block of 32 filters, adam at 0.001) "
+    "reaches 0.983 after 10 epochs and does not pass here; 64 filters with a learning rate of 0.01 reach 0.995 at "
+    "epoch 9. The target stays 0.995."
+)
 
 
 def grade_convolutions(
-    config: cnn.CnnConfig, callback: exercises.CallbackRule, history: training.TrainingHistory
+    config: cnn.CnnConfig, callback: exercises.CallbackRule, history: training.TrainingHistory, data: str = ""
 ) -> exercises.Grade:
+    """The grader's checks on the model the settings build and on the training; `data` names what
+    it was trained on (MNIST or the stand-in), for the record."""
     model = cnn.make_model(config)  # the model the app built from these settings
     checks = [
         exercises.input_shape_check(model, (28, 28, 1)),
@@ -49,4 +60,4 @@ def grade_convolutions(
         for name in ("conv_blocks", "filters", "kernel_size", "pooling", "dense_units", "optimizer", "learning_rate")
     }
     settings.update(epochs=config.epochs, scale_pixels=config.scale_pixels, callback=str(callback))
-    return exercises.grade(EXERCISE, checks, settings)
+    return exercises.grade(EXERCISE, checks, settings, data)

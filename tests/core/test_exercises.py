@@ -6,6 +6,7 @@ the faces the app draws."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import exercises, fashion_mnist, training
+from core import exercises, fashion_mnist, mnist, training
 from core.computer_vision import dense_network
 from core.computer_vision import exercise as week2
 from core.convolutions import cnn
@@ -127,6 +128,41 @@ def test_week_3_passes_with_max_pooling_and_fails_with_average_pooling(digits):
 
 
 @pytest.fixture(scope="module")
+def stand_in() -> fashion_mnist.FashionMNIST:
+    return mnist.load_stand_in_digits()
+
+
+def test_on_the_stand_in_the_courses_dense_network_misses_98_and_a_wider_one_passes_as_the_page_says(stand_in):
+    """What `week2.STAND_IN_NOTE` tells the learner, at the exercise's seed: the grader is unchanged."""
+    callback = exercises.CallbackRule("accuracy", ">=", week2.TARGET)
+    course = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
+    history = train_job(dense_network.build_training, course, stand_in)
+    grade = week2.grade_stop_at_98(course, callback, history, mnist.data_name(stand_in))
+    assert failed(grade) == ["callback ended training before epoch 10", "final training accuracy ≥ 0.98"]
+    assert f"reaches {history.accuracy[-1]:.3f} after 10 epochs" in week2.STAND_IN_NOTE
+    wider = dense_network.DenseNetConfig(hidden_units=(512,), epochs=10, stop=callback.stop_rule)
+    history = train_job(dense_network.build_training, wider, stand_in)
+    grade = week2.grade_stop_at_98(wider, callback, history, mnist.data_name(stand_in))
+    assert grade.passed, failed(grade)
+    assert f"512 hidden units reach 0.98 at epoch {history.epochs_run}" in week2.STAND_IN_NOTE
+    assert grade.data == mnist.STAND_IN_NAME
+
+
+def test_on_the_stand_in_the_courses_cnn_misses_99_5_and_64_filters_at_0_01_pass_as_the_page_says(stand_in):
+    callback = exercises.CallbackRule("accuracy", ">=", week3.TARGET)
+    course = cnn.CnnConfig(conv_blocks=1, filters=32, epochs=10, stop=callback.stop_rule)
+    history = train_job(cnn.build_training, course, stand_in)
+    grade = week3.grade_convolutions(course, callback, history)
+    assert failed(grade) == ["callback ended training before epoch 10", "final training accuracy ≥ 0.995"]
+    assert f"reaches {history.accuracy[-1]:.3f} after 10 epochs" in week3.STAND_IN_NOTE
+    faster = cnn.CnnConfig(conv_blocks=1, filters=64, learning_rate=0.01, epochs=10, stop=callback.stop_rule)
+    history = train_job(cnn.build_training, faster, stand_in)
+    grade = week3.grade_convolutions(faster, callback, history)
+    assert grade.passed, failed(grade)
+    assert f"reach 0.995 at epoch {history.epochs_run}." in week3.STAND_IN_NOTE
+
+
+@pytest.fixture(scope="module")
 def faces(tmp_path_factory) -> photos.DecodedPhotos:
     folder = week4.draw_faces(tmp_path_factory.mktemp("faces"))
     assert folder.class_names == ("happy", "sad") and folder.counts == {"happy": 40, "sad": 40}
@@ -158,7 +194,23 @@ def test_the_certificate_lists_each_passed_exercise_with_settings_measures_and_d
     [entry] = record["exercises"]
     assert record["learner"] == "Ada" and entry["week"] == 1 and entry["passed"] is True
     assert entry["settings"]["optimizer"] == "sgd" and entry["date"] == grade.graded_at
-    assert entry["measured"] == grade.measured
+    assert entry["measured"] == grade.measured and "data" not in entry  # week 1 has one data set
     picture = Image.open(io.BytesIO(exercises.certificate_png([grade])))
     assert picture.format == "PNG" and picture.width == 900
     assert np.asarray(picture.convert("L")).min() < 50  # something is written on it
+
+
+def test_the_certificate_says_which_digits_an_mnist_exercise_was_graded_on():
+    callback = exercises.CallbackRule("accuracy", ">=", week2.TARGET)
+    config = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
+    on_stand_in = week2.grade_stop_at_98(config, callback, training.TrainingHistory(10), mnist.STAND_IN_NAME)
+    on_mnist = week2.grade_stop_at_98(config, callback, training.TrainingHistory(10), "MNIST")
+    record = json.loads(exercises.certificate_json([on_stand_in]))
+    assert record["exercises"][0]["data"] == mnist.STAND_IN_NAME
+    assert json.loads(exercises.certificate_json([on_mnist]))["exercises"][0]["data"] == "MNIST"
+    drawn, unsaid = (
+        np.asarray(Image.open(io.BytesIO(exercises.certificate_png([grade]))).convert("L"))
+        for grade in (on_stand_in, dataclasses.replace(on_stand_in, data=""))
+    )
+    changed_rows = np.flatnonzero((drawn != unsaid).any(axis=1))
+    assert changed_rows.size and changed_rows.min() >= 120 + 45  # a line of its own, under the date and measures

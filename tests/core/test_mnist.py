@@ -1,10 +1,14 @@
-"""MNIST for the exercises: MNIST_DIR's IDX files, Keras's cached mnist.npz, and a clear message
-when neither is there (no download is tried here)."""
+"""MNIST for the exercises: MNIST_DIR's IDX files, Keras's cached mnist.npz, a clear message
+when neither is there (no download reaches the network here), and the offline stand-in."""
 
 from __future__ import annotations
 
+import socket
+import urllib.error
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from core import fashion_mnist, mnist
 from tests.core.digits import draw_digits, write_digit_idx
@@ -54,3 +58,114 @@ def test_without_any_source_the_message_says_how_to_get_it(no_sources, monkeypat
         mnist.load_mnist(allow_download=False)
     message = str(problem.value)
     assert "set MNIST_DIR" in message and "the folder does not exist" in message and "mnist.npz" in message
+
+
+def offline_keras_download(monkeypatch, cache_dir):
+    """Keras's MNIST download as it fails without internet: Keras's own `get_file` (into a test
+    folder, never ~/.keras), whose urllib call finds no name server."""
+    import keras
+    from keras.src.utils import file_utils
+
+    def no_name_server(*args, **kwargs):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    def load_data():
+        file_utils.get_file("mnist.npz", origin="https://storage.googleapis.com/x/mnist.npz", cache_dir=cache_dir)
+
+    monkeypatch.setattr(file_utils, "urlretrieve", no_name_server)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", load_data)
+
+
+def test_a_failed_download_is_told_in_plain_words_and_what_was_tried_is_a_list_of_its_own(
+    no_sources, monkeypatch, tmp_path
+):
+    offline_keras_download(monkeypatch, str(tmp_path / "download"))
+    with pytest.raises(mnist.MnistUnavailable) as problem:
+        mnist.load_mnist()
+    assert problem.value.tried == (
+        "MNIST_DIR: not set",
+        f"Keras's cache ({tmp_path / 'keras' / 'datasets' / 'mnist.npz'}): no mnist.npz there yet",
+        "Keras's download: no internet connection (this computer could not find the download server)",
+    )
+    message = str(problem.value)
+    for exception_text in ("URL fetch failure", "Errno", "Name or service not known", "Exception"):
+        assert exception_text not in message
+    ways, tried = message.split("\n\nWhat was tried:\n")  # a paragraph of its own, not more ways to get it
+    assert ways.count("\n- ") == len(problem.value.ways) == 2 and tried.count("- ") == 3
+
+
+def test_without_asking_for_it_nothing_is_downloaded(no_sources, monkeypatch):
+    import keras
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("downloaded unasked"))
+    assert not mnist.available_locally()
+    with pytest.raises(mnist.MnistUnavailable) as problem:
+        mnist.load_mnist(allow_download=False)
+    assert problem.value.tried[-1] == "Keras's download: not tried (MNIST is downloaded only when asked for)"
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (urllib.error.HTTPError("https://x", 403, "Forbidden", {}, None), "refused it (HTTP status 403)"),
+        (urllib.error.URLError(TimeoutError("timed out")), "timed out"),
+        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), "could not be reached"),
+        (OSError(28, "No space left on device"), "the disk is full"),
+        (ValueError("Incomplete or corrupted file detected"), "did not complete"),
+    ],
+)
+def test_each_download_failure_is_named_without_its_exception_text(error, words):
+    try:
+        try:
+            raise error
+        except Exception as inner:  # wrapped in a bare Exception, as Keras wraps urllib's errors
+            raise Exception(f"URL fetch failure on https://x: None -- {inner}") from None
+    except Exception as wrapped:
+        said = mnist.why_download_failed(wrapped)
+    assert words in said and str(error) not in said
+
+
+def test_local_sources_are_found_before_any_download(no_sources, monkeypatch, tmp_path):
+    cache = tmp_path / "keras" / "datasets"
+    cache.mkdir(parents=True)
+    assert not mnist.available_locally()
+    (cache / "mnist.npz").write_bytes(b"")
+    assert mnist.available_locally()
+    (cache / "mnist.npz").unlink()
+    monkeypatch.setenv(mnist.VARIABLE, str(write_digit_idx(tmp_path / "digits", train=10, test=10)))
+    assert mnist.available_locally()
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> fashion_mnist.FashionMNIST:
+    return mnist.load_stand_in_digits()
+
+
+def test_the_stand_in_is_sklearns_1797_digits_as_mnist_shaped_bytes_split_the_same_way_each_time(stand_in):
+    from sklearn import datasets
+
+    bundled = datasets.load_digits()
+    assert stand_in.train_images.shape == (1438, 28, 28) and stand_in.test_images.shape == (359, 28, 28)
+    assert stand_in.train_images.dtype == stand_in.test_images.dtype == np.uint8
+    labels = np.concatenate([stand_in.train_labels, stand_in.test_labels])
+    np.testing.assert_array_equal(np.bincount(labels, minlength=10), np.bincount(bundled.target))
+    assert set(stand_in.test_labels) == set(range(10))  # every digit is tested
+    again = mnist.load_stand_in_digits()
+    np.testing.assert_array_equal(again.train_images, stand_in.train_images)
+    np.testing.assert_array_equal(again.test_labels, stand_in.test_labels)
+    assert mnist.is_stand_in(stand_in) and "not MNIST" in stand_in.source
+    assert mnist.data_name(stand_in) == mnist.STAND_IN_NAME and "not MNIST" in mnist.STAND_IN_NAME
+
+
+def test_a_stand_in_digit_sits_in_mnists_centred_20_by_20_box_and_shrinks_back_to_the_original(stand_in):
+    from sklearn import datasets
+
+    bundled = datasets.load_digits()
+    digit = mnist.as_mnist_digit(bundled.images[0], value_max=16)
+    assert digit[:4].max() == digit[-4:].max() == digit[:, :4].max() == digit[:, -4:].max() == 0
+    box = Image.fromarray(digit[4:24, 4:24].astype(np.float32)).resize((8, 8), Image.Resampling.BOX)
+    original = bundled.images[0] * 255 / 16
+    assert np.corrcoef(np.asarray(box).ravel(), original.ravel())[0, 1] > 0.95
+    full = mnist.as_mnist_digit(np.full((8, 8), 16.0), value_max=16)  # full ink is 255, as in MNIST
+    assert full[4:24, 4:24].min() == 255 and full.sum() == 255 * 400
+    assert stand_in.train_images.max() == 255

@@ -4,13 +4,11 @@ and a pass joins the learner's record. MNIST comes from small IDX files the test
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.core.digits import write_digit_idx
-from tests.pages.test_pages import open_app, wait_for_training
+from tests.pages.test_pages import open_app, shown, wait_for_training
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -102,6 +100,7 @@ def test_the_mnist_exercises_pass_with_good_settings_and_name_the_failed_check(p
     submit(app, form)
     wait_for_training(app, app_lesson_key(page) + "_exercise")
     assert failed_checks(app) == [], grade_table(app)
+    assert "Trained and graded on MNIST." in [caption.value for caption in app.caption]
     for key, value in bad.items():
         widget = app.selectbox(key=key) if "callback" in key else app.radio(key=key)
         widget.set_value(value)
@@ -128,22 +127,72 @@ def test_week_4_happy_or_sad_on_the_drawn_faces_passes_and_fails_with_too_few_ep
     assert "week4_happy_or_sad" in app.session_state["exercises/record"]
 
 
-def test_without_mnist_the_exercise_says_how_to_get_it_and_the_lesson_goes_on(monkeypatch, tmp_path):
-    from core import mnist
+@pytest.fixture
+def no_mnist(monkeypatch, tmp_path):
+    """No MNIST on this machine (no MNIST_DIR, an empty Keras cache) and no download unless the
+    test allows one: the server's cached MNIST is cleared before and after."""
+    import keras
+
     from pages import components
 
     monkeypatch.delenv("MNIST_DIR")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    offline = functools.partial(mnist.load_mnist, allow_download=False)  # no source, and no internet
-    monkeypatch.setattr(mnist, "load_mnist", lambda: offline())
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: pytest.fail("MNIST downloaded unasked"))
     components.mnist_data.clear()
-    try:
-        app = open_exercise("pages/computer_vision.py", "cv_exercise")
-        [message] = [item.value for item in app.info if "MNIST could not be found" in item.value]
-        assert "set MNIST_DIR" in message
-        assert not app.exception and app.subheader  # the lesson itself goes on
-    finally:
-        components.mnist_data.clear()
+    yield
+    components.mnist_data.clear()
+
+
+@pytest.mark.parametrize(
+    ("page", "panel", "form", "good"),
+    [
+        ("pages/computer_vision.py", "cv_exercise", "cv_exercise_settings", {"cvx_units": 512}),
+        ("pages/convolutions.py", "cnn_exercise", "cnn_exercise_settings", {"cnnx_filters": 64, "cnnx_lr": 0.01}),
+    ],
+    ids=["week2", "week3"],
+)
+def test_without_mnist_the_exercise_trains_and_grades_on_the_stand_in_and_says_so(no_mnist, page, panel, form, good):
+    from core import mnist
+
+    app = open_exercise(page, panel)
+    prefix = form.split("_")[0] + "x"
+    assert app.radio(key=f"{prefix}_digits").value == "stand_in"  # offline, nothing is downloaded
+    said = " ".join(item.value for item in app.info)
+    assert "This is a stand-in, not MNIST" in said and "does not pass here" in said
+    assert any("stand-in digits, not MNIST" in shown(caption.value) for caption in app.caption)
+    assert [button.label for button in app.button if button.key.startswith(f"FormSubmitter:{form}")] == [
+        "Train and grade"
+    ]
+    for key, value in good.items():
+        app.select_slider(key=key).set_value(value)
+    submit(app, form)
+    wait_for_training(app, app_lesson_key(page) + "_exercise")
+    assert failed_checks(app) == [], grade_table(app)
+    assert f"Trained and graded on {mnist.STAND_IN_NAME}." in [shown(caption.value) for caption in app.caption]
+    grade = next(grade for grade in app.session_state["exercises/record"].values() if grade.exercise.week > 1)
+    assert grade.passed and grade.data == mnist.STAND_IN_NAME
+
+
+def test_real_mnist_is_one_press_away_and_a_failed_download_lists_what_was_tried_in_plain_words(
+    no_mnist, monkeypatch, tmp_path
+):
+    from tests.core.test_mnist import offline_keras_download
+
+    app = open_exercise("pages/computer_vision.py", "cv_exercise")
+    app.radio(key="cvx_digits").set_value("mnist").run()
+    assert not app.exception, app.exception
+    [waiting] = [shown(item.value) for item in app.info if "Real MNIST is not on this machine yet" in item.value]
+    assert "\n\nWhat was tried:\n\n- MNIST_DIR: not set\n- Keras's cache" in waiting
+    assert "not tried (MNIST is downloaded only when asked for)" in waiting
+    assert not [button for button in app.button if button.key.startswith("FormSubmitter:cv_exercise")]
+    offline_keras_download(monkeypatch, str(tmp_path / "download"))
+    app.button(key="cvx_download").click().run()
+    assert not app.exception, app.exception
+    [failed] = [shown(item.value) for item in app.error]
+    assert failed.startswith("**MNIST could not be downloaded.**")
+    assert "- Keras's download: no internet connection (this computer could not find the download server)" in failed
+    assert "Errno" not in failed and "URL fetch failure" not in failed and "stand-in digits" in failed
+    assert app.subheader  # the lesson itself goes on
 
 
 def test_week_4_on_the_courses_downloaded_archive(monkeypatch, tmp_path):
