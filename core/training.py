@@ -163,6 +163,28 @@ class Progress:
         done = self.epoch * self.steps_per_epoch + self.step_in_epoch
         return min(1.0, done / max(1, self.epochs * self.steps_per_epoch))
 
+    @property
+    def status_line(self) -> str:
+        """The progress bar's words: the epoch and batch under way and the time left, or, once
+        training has ended, how it ended (never "batch 0 of the epoch after the last")."""
+        elapsed = f"{self.elapsed_s:.0f} s"
+        history = self.history
+        if not (history.finished or self.epoch >= self.epochs):
+            return (
+                f"Epoch {self.epoch + 1}/{self.epochs}, batch {self.step_in_epoch}/{self.steps_per_epoch} · "
+                f"{elapsed} elapsed, about {self.seconds_left:.0f} s left"
+            )
+        after = f"after epoch {self.epoch} of {self.epochs} · {elapsed}"
+        if history.diverged_at is not None:
+            return f"Stopped: the loss diverged at epoch {history.diverged_at} of {self.epochs} · {elapsed}"
+        if history.stopped_at_target is not None:
+            return f"Stopped at the target {after}"
+        if history.timed_out:
+            return f"Stopped at the server's time limit {after}"
+        if history.cancelled:
+            return f"Stopped {after}"
+        return f"Epoch {self.epoch}/{self.epochs} done · {elapsed}"
+
 
 ProgressCallback = Callable[[Progress], None]
 

@@ -507,14 +507,7 @@ def _progress_ui(lesson: course.Lesson, status: jobs.JobStatus) -> None:
         st.progress(0.0, text="Starting: building the network and compiling the training step...")
     else:
         progress = status.progress
-        st.progress(
-            progress.fraction,
-            text=(
-                f"Epoch {min(progress.epoch + 1, progress.epochs)}/{progress.epochs}, "
-                f"batch {progress.step_in_epoch}/{progress.steps_per_epoch} · "
-                f"{progress.elapsed_s:.0f} s elapsed, about {progress.seconds_left:.0f} s left"
-            ),
-        )
+        st.progress(progress.fraction, text=progress.status_line)
         if progress.history.epochs_run:
             st.plotly_chart(_live_curves(status.job_id, progress.history), key=f"live/{lesson.key}")
     st.caption(f"Training on {training_jobs.job_runner().where}.")

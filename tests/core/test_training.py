@@ -123,6 +123,49 @@ def test_an_interrupted_run_keeps_every_completed_epoch():
     assert history.epochs_run == 50
 
 
+def last_progress(epochs: int, stop: training.StopAtTarget | None = None) -> training.Progress:
+    """The last progress report of a tiny run, as the page's progress bar shows it at the end."""
+    x, y = tiny_classification()
+    trainer = training.Trainer(
+        tiny_model(),
+        keras.optimizers.SGD(0.05),
+        "sparse_categorical_crossentropy",
+        x,
+        y,
+        batch_size=8,
+        accuracy="sparse_categorical",
+        stop=stop,
+    )
+    reports: list[training.Progress] = []
+    trainer.run(training.TrainingHistory(epochs_planned=epochs), on_progress=reports.append, report_every_s=60)
+    return reports[-1]
+
+
+def test_the_progress_line_at_the_end_says_how_training_ended_not_batch_0_of_a_next_epoch():
+    finished = last_progress(epochs=3)
+    assert finished.epoch == 3 and finished.step_in_epoch == 0  # what the page once showed as "batch 0/5"
+    assert finished.status_line.startswith("Epoch 3/3 done · ") and "batch" not in finished.status_line
+    stopped = last_progress(epochs=200, stop=training.StopAtTarget(metric="accuracy", target=0.9))
+    epoch = stopped.history.stopped_at_target
+    assert stopped.status_line.startswith(f"Stopped at the target after epoch {epoch} of 200 · ")
+
+
+def test_the_progress_line_during_training_names_the_epoch_under_way_and_the_time_left():
+    during = training.Progress(
+        epoch=1,
+        epochs=5,
+        step_in_epoch=120,
+        steps_per_epoch=375,
+        elapsed_s=4.2,
+        seconds_left=16.4,
+        history=training.TrainingHistory(epochs_planned=5, loss=[0.5]),
+    )
+    assert during.status_line == "Epoch 2/5, batch 120/375 · 4 s elapsed, about 16 s left"
+    cancelled = training.TrainingHistory(epochs_planned=5, loss=[0.5, 0.4], cancelled=True)
+    stopped = training.Progress(2, 5, 0, 375, 9.0, 0.0, cancelled)
+    assert stopped.status_line == "Stopped after epoch 2 of 5 · 9 s"
+
+
 def test_make_optimizer_rejects_unknown_names_and_bad_rates():
     assert isinstance(training.make_optimizer("rmsprop", 0.001), keras.optimizers.RMSprop)
     with pytest.raises(ValueError, match="Unknown optimizer"):
