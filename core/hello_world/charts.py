@@ -68,11 +68,7 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
         data=[data_points, line_at(last), query_at(last)],
         frames=[go.Frame(data=[data_points, line_at(e), query_at(e)], name=str(e)) for e in epochs],
     )
-    finite_ys = np.concatenate([np.array(fit.points.ys), weights[epochs] * query_x + biases[epochs]])
-    finite_ys = finite_ys[np.isfinite(finite_ys)]
-    spread = max(1.0, float(np.ptp(fit.points.ys)))
-    y_low = max(float(finite_ys.min()), min(fit.points.ys) - 3 * spread) - 0.5
-    y_high = min(float(finite_ys.max()), max(fit.points.ys) + 3 * spread) + 0.5
+    y_low, y_high = _y_range(fit, line_x)
     figure.update_layout(
         title="The data and the line the neuron learned (press Play to watch training)",
         xaxis=dict(title="x", range=[x_low, x_high]),
@@ -122,6 +118,20 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
         ],
     )
     return figure
+
+
+def _y_range(fit: LineFit, line_x: np.ndarray) -> tuple[float, float]:
+    """The data and the learned line across the chart, with a small margin. The early epochs'
+    lines may leave it while the animation plays: fitting them in squeezed the data into a strip.
+    A line that diverged, or wandered far off, is cut at three spreads of the data."""
+    data = np.asarray(fit.points.ys, dtype=float)
+    spread = max(1.0, float(np.ptp(data)))
+    line = fit.weight * line_x + fit.bias
+    line = np.clip(line[np.isfinite(line)], data.min() - 3 * spread, data.max() + 3 * spread)
+    values = np.concatenate([data, line])
+    low, high = float(values.min()), float(values.max())
+    margin = max(0.25, 0.08 * (high - low))
+    return low - margin, high + margin
 
 
 def loss_landscape(fit: LineFit) -> go.Figure:

@@ -21,6 +21,27 @@ def test_fitted_line_animation_ends_on_the_learned_line():
     assert figure.data[2].y[0] == fit.predict(7.0)
 
 
+def test_fitted_line_y_axis_fits_the_data_and_the_learned_line_with_a_small_margin():
+    """The course's points lie between 1 and 3.5 and the learned line runs from about 0.5 to 4.5
+    across the chart (x from 0 to 8); the axis once went down to -6 for the first epochs' lines."""
+    fit = neuron.fit_line(POINTS, neuron.NeuronConfig())
+    figure = charts.fitted_line(fit, 7.0)
+    low, high = figure.layout.yaxis.range
+    line = figure.data[1]
+    shown = [*POINTS.ys, *line.y, figure.data[2].y[0]]
+    assert low < min(shown) and max(shown) < high  # everything drawn at the end is inside
+    assert min(shown) - low < 0.5 and high - max(shown) < 0.5  # with a small margin
+    assert low > -0.5 and high < 5.5
+
+
+def test_fitted_line_y_axis_of_a_diverged_run_still_shows_the_points():
+    fit = neuron.fit_line(POINTS, neuron.NeuronConfig(learning_rate=1.0, epochs=200))
+    assert fit.diverged_at is not None
+    low, high = charts.fitted_line(fit, 7.0).layout.yaxis.range
+    assert np.isfinite([low, high]).all() and low < min(POINTS.ys) and max(POINTS.ys) < high
+    assert high - low < 10 * np.ptp(POINTS.ys)
+
+
 def test_loss_curve_marks_divergence_and_landscape_draws_the_path():
     fit = neuron.fit_line(POINTS, neuron.NeuronConfig(learning_rate=1.0, epochs=200))
     figure = charts.loss_curve(fit)
