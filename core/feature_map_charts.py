@@ -9,6 +9,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+# A chart's width on a laptop (a lesson's page at full width, 1280 px screen). Plotly cannot size a
+# figure's height to its width, so each grid's height is chosen to fit its pictures at this width:
+# a fixed height left large empty bands above and below a wide mosaic.
+TYPICAL_WIDTH_PX = 800
+MOSAIC_MARGIN = dict(t=50, b=10, l=10, r=10)
+
 
 def _image_cell(figure: go.Figure, image: np.ndarray, row: int, column: int, colorscale: str = "Inferno") -> None:
     """One picture: black for no response, bright for a strong one (each scaled to its own maximum)."""
@@ -41,9 +47,11 @@ def feature_map_grid(
         for column, layer_maps in enumerate(maps, start=2):
             _image_cell(figure, layer_maps[row - 1, :, :, filter_index], row, column)
     _picture_axes(figure)
+    columns = len(maps) + 1
+    tile = (TYPICAL_WIDTH_PX - 20) * (1 - 0.02 * (columns - 1)) / columns  # square pictures at that width
     figure.update_layout(
         title=f"Filter {filter_index}: what each layer outputs (bright = strong response)",
-        height=170 * len(images) + 90,
+        height=round(110 + 10 + len(images) * tile * 1.03),
         margin=dict(t=110, b=10, l=10, r=10),
     )
     return figure
@@ -72,7 +80,7 @@ def all_filters_grid(layer_maps: np.ndarray, layer_name: str, columns: int = 16)
     figure = go.Figure(go.Heatmap(z=mosaic(tiles, columns), colorscale="Inferno", showscale=False, hoverinfo="skip"))
     _picture_axes(figure)
     figure.update_yaxes(scaleanchor="x")
-    figure.update_layout(title=f"All {len(tiles)} filters of {layer_name}", margin=dict(t=50, b=10, l=10, r=10))
+    figure.update_layout(title=f"All {len(tiles)} filters of {layer_name}", **_mosaic_size(figure))
     return figure
 
 
@@ -92,10 +100,17 @@ def kernel_grid(kernels: np.ndarray, columns: int = 16) -> go.Figure:
     _picture_axes(figure)
     figure.update_yaxes(scaleanchor="x")
     figure.update_layout(
-        title="The first layer's learned filters (red: positive weight, blue: negative)",
-        margin=dict(t=50, b=10, l=10, r=10),
+        title="The first layer's learned filters (red: positive weight, blue: negative)", **_mosaic_size(figure)
     )
     return figure
+
+
+def _mosaic_size(figure: go.Figure) -> dict:
+    """A mosaic's height for its shape at the typical width, so it fills the figure instead of
+    floating in a band of white."""
+    rows, columns = np.shape(figure.data[0].z)
+    drawn = (TYPICAL_WIDTH_PX - MOSAIC_MARGIN["l"] - MOSAIC_MARGIN["r"]) * rows / columns
+    return dict(height=round(drawn + MOSAIC_MARGIN["t"] + MOSAIC_MARGIN["b"]), margin=MOSAIC_MARGIN)
 
 
 def _picture_axes(figure: go.Figure) -> None:

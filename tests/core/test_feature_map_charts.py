@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core import feature_map_charts
 
@@ -51,3 +52,32 @@ def test_kernel_grid_keeps_the_sign_and_centres_the_colours_on_zero():
     assert (figure.data[0].zmin, figure.data[0].zmax) == (-2.0, 2.0)
     blank = feature_map_charts.kernel_grid(np.zeros((2, 3, 3)))
     assert (blank.data[0].zmin, blank.data[0].zmax) == (-1.0, 1.0)  # all-zero filters still get a colour range
+
+
+def drawn_height_at_typical_width(figure) -> float:
+    """The height the figure leaves for its pictures at the typical width."""
+    margin = figure.layout.margin
+    return figure.layout.height - margin.t - margin.b
+
+
+def test_mosaics_are_as_tall_as_their_pictures_at_a_laptops_width():
+    """A fixed 450 px figure drew the 64 filters of a layer (a 4 × 16 mosaic) in a 200 px band
+    between large empty gaps."""
+    width = feature_map_charts.TYPICAL_WIDTH_PX - 20
+    sixty_four = feature_map_charts.all_filters_grid(np.random.default_rng(3).random((26, 26, 64)), "conv2d")
+    rows, columns = np.shape(sixty_four.data[0].z)
+    assert drawn_height_at_typical_width(sixty_four) == pytest.approx(width * rows / columns, abs=1)
+    assert sixty_four.layout.height < 300
+    kernels = feature_map_charts.kernel_grid(np.random.default_rng(4).normal(size=(64, 3, 3)))
+    rows, columns = np.shape(kernels.data[0].z)
+    assert drawn_height_at_typical_width(kernels) == pytest.approx(width * rows / columns, abs=1)
+
+
+def test_feature_map_grid_rows_are_as_tall_as_its_square_pictures():
+    maps = [np.zeros((1, 148, 148, 4)), np.zeros((1, 74, 74, 4))] * 5  # Lesson 4: ten layers, one photo
+    one_photo = feature_map_charts.feature_map_grid(np.zeros((1, 150, 150)), maps, ["layer"] * 10, 0)
+    course_maps = [np.zeros((3, 26, 26, 4)), np.zeros((3, 13, 13, 4))] * 2  # Lesson 3: four layers, three images
+    three = feature_map_charts.feature_map_grid(np.zeros((3, 28, 28)), course_maps, ["layer"] * 4, 0)
+    tile_of_eleven = (feature_map_charts.TYPICAL_WIDTH_PX - 20) * (1 - 0.2) / 11
+    assert drawn_height_at_typical_width(one_photo) == pytest.approx(tile_of_eleven, rel=0.05)
+    assert drawn_height_at_typical_width(three) / 3 > drawn_height_at_typical_width(one_photo)  # wider tiles
