@@ -12,40 +12,108 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import socket
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# Ray clusters since 2.59 ask every client for a token (from RAY_AUTH_TOKEN or ~/.ray/auth_token);
-# Ray reads the mode when it is imported. A cluster without authentication sets RAY_AUTH_MODE=disabled.
+# Ray clusters since 2.59 ask every client for a token (RAY_AUTH_TOKEN, else the file named by
+# RAY_AUTH_TOKEN_PATH, else ~/.ray/auth_token). Ray 2.60 reads the mode when it is imported, and
+# the token when it first connects (keeping it for the life of the process). A cluster without
+# authentication sets RAY_AUTH_MODE=disabled.
 os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import ray  # noqa: E402 - after the authentication mode
 
-from core import job_board, jobs, training  # noqa: E402
+from core import cluster, job_board, jobs, training  # noqa: E402
 
 CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"  # CPUs each training asks the cluster for
 REFRESH_S = 2.0  # how often the runner looks at its jobs even when no page is polling
 STORED_DATA_SETS = 4  # decoded photo sets kept in the object store at once
+ANSWER_TIMEOUT_S = 3.0  # how long the cluster's address has to answer at all before Ray is asked to join
+# Ray's own join keeps trying an address that does not answer for minutes (measured: over 280 s
+# with Ray 2.60), so connect() first checks that something listens there, and a page waits seconds.
 
 
 def connect(address: str | None = None, num_cpus: int | None = None) -> None:
     """Joins the cluster (`address`, else RAY_ADDRESS; with neither, starts one on this machine
     with `num_cpus`) and ships the `core` package to its workers, so a worker anywhere imports
-    the same lesson code as the server."""
+    the same lesson code as the server. Raises `cluster.ClusterUnavailable`, saying which setting
+    to look at, when nothing answers at the address or the cluster refuses this server's token."""
     if ray.is_initialized():
         return
     core_folder = str(Path(jobs.__file__).resolve().parent)
-    address = address or os.environ.get("RAY_ADDRESS")
-    ray.init(
-        address=address,
-        num_cpus=None if address else num_cpus,
-        include_dashboard=False if not address else None,
-        runtime_env={"py_modules": [core_folder], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
-        log_to_driver=False,
+    address = address or os.environ.get(cluster.ADDRESS_VARIABLE)
+    if address:
+        _check_answers(address)
+    try:
+        ray.init(
+            address=address,
+            num_cpus=None if address else num_cpus,
+            include_dashboard=False if not address else None,
+            runtime_env={"py_modules": [core_folder], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"}},
+            log_to_driver=False,
+        )
+    except ray.exceptions.AuthenticationError as problem:  # no token at all: raised before connecting
+        raise cluster.ClusterUnavailable(
+            f"this server has no token for the Ray cluster at `{address}` ({cluster.ADDRESS_VARIABLE}), "
+            "which asks every client for one",
+            f"set {cluster.TOKEN_VARIABLE} to the cluster's token (`ray get-auth-token` on its head node "
+            "prints it) and restart the app",
+        ) from problem
+    except (ConnectionError, RuntimeError) as problem:
+        if _token_refused(problem):
+            raise cluster.ClusterUnavailable(
+                f"the Ray cluster at `{address}` ({cluster.ADDRESS_VARIABLE}) refused this server's token",
+                f"set {cluster.TOKEN_VARIABLE} to the token the cluster was started with (`ray get-auth-token` "
+                "on its head node prints it) and restart the app",
+            ) from problem
+        raise cluster.ClusterUnavailable(
+            f"this server could not join the Ray cluster at `{address}` ({cluster.ADDRESS_VARIABLE}): "
+            f"{_first_line(problem)}",
+            f"check that the cluster runs Ray {ray.__version__}, as this server does, and that "
+            f"{cluster.TOKEN_VARIABLE} is its token; then restart the app",
+        ) from problem
+
+
+def _check_answers(address: str) -> None:
+    """Raises `ClusterUnavailable` when nothing listens at the address (the cluster is down, not
+    up yet, or the address is wrong); addresses that name no port ("auto") are left to Ray."""
+    location = address.split("://", 1)[-1]
+    host, _, port = location.rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=ANSWER_TIMEOUT_S):
+            pass
+    except OSError as problem:
+        raise cluster.ClusterUnavailable(
+            f"nothing answers at `{address}` ({cluster.ADDRESS_VARIABLE}): the Ray cluster is down or "
+            f"the address is wrong ({problem.strerror or type(problem).__name__})",
+            f"start the cluster (the app tries again every {cluster.RETRY_S:.0f} s), or correct "
+            f"{cluster.ADDRESS_VARIABLE} and restart the app",
+            may_recover=True,
+        ) from problem
+
+
+def _token_refused(problem: BaseException) -> bool:
+    """Whether Ray's failure to join came from the cluster turning this server's token down: Ray
+    2.60 raises a ConnectionError whose cause's text holds the AuthenticationError of its last try."""
+    chain: list[BaseException] = []
+    link: BaseException | None = problem
+    while link is not None and link not in chain:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    return any(
+        isinstance(link, ray.exceptions.AuthenticationError) or "InvalidAuthToken" in str(link) for link in chain
     )
+
+
+def _first_line(problem: BaseException) -> str:
+    text = str(problem).strip()
+    return text.splitlines()[0][:300] if text else type(problem).__name__
 
 
 def _train(job_id: str, job: jobs.TrainingJob, data: Any, board: Any) -> jobs.JobResult:

@@ -12,20 +12,34 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import course, jobs, session_files
+from core import cluster, course, jobs, session_files
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 
 
-@st.cache_resource(show_spinner=False)
 def job_runner() -> jobs.JobRunner:
     """One runner for the whole server, shared by every visitor: the embedded training slots, or
-    the Ray cluster at RAY_ADDRESS when one is set."""
-    if os.environ.get("RAY_ADDRESS"):
-        from core import ray_jobs
+    the Ray cluster at RAY_ADDRESS when one is set. While that cluster cannot be joined, a
+    stand-in whose trainings fail at once with the reason (the page shows it); the server never
+    trains in its place."""
+    address = os.environ.get(cluster.ADDRESS_VARIABLE)
+    if not address:
+        return _embedded_runner()
+    connection = _cluster_connection(address)
+    if connection.attempt_due:
+        with st.spinner("Joining the Ray cluster that trains the models..."):
+            return connection.runner()
+    return connection.runner()
 
-        return ray_jobs.RayJobRunner(connected=tab_open)
+
+@st.cache_resource(show_spinner=False)
+def _embedded_runner() -> jobs.JobRunner:
     return jobs.LocalJobRunner(connected=tab_open)
+
+
+@st.cache_resource(show_spinner=False)
+def _cluster_connection(address: str) -> cluster.ClusterConnection:
+    return cluster.ClusterConnection(lambda: cluster.ray_runner(address, connected=tab_open))
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,9 +65,13 @@ def tab_open(learner: str) -> bool:
 
 
 def jobs_indicator_ui() -> None:
-    """In the sidebar of every page: this learner's trainings in any lesson, with their progress and
-    a link back. It polls only while there is something to show."""
-    if job_runner().jobs_of(learner_id()):
+    """Under the title of every page, why nothing can train when the cluster is unavailable; in
+    the sidebar, this learner's trainings in any lesson, with their progress and a link back. It
+    polls only while there is something to show."""
+    runner = job_runner()
+    if isinstance(runner, cluster.UnavailableRunner):
+        st.warning(str(runner.problem), icon=":material/cloud_off:")
+    if runner.jobs_of(learner_id()):
         with st.sidebar:
             _jobs_indicator()
 

@@ -1,19 +1,32 @@
-"""The same runner tests against Ray: slots, a fair queue, Stop, failures and abandoned sessions.
+"""The same runner tests against Ray: slots, a fair queue, Stop, failures and abandoned sessions;
+then joining a cluster without its token, with a wrong one, or where nothing answers; and the
+whole file as on a machine that never ran Ray.
 
 CI starts a local Ray head (`ray start --head`, see .ci/run) and points RAY_TEST_ADDRESS at it;
-without one, the `ray_address` fixture starts a two-CPU head. The jobs run on that cluster's
-worker processes, which receive `core` the way any cluster does (`runtime_env`).
+without one, the `ray_address` fixture starts a two-CPU head. Either gets a token of its own in
+RAY_AUTH_TOKEN. The jobs run on that cluster's worker processes, which receive `core` the way any
+cluster does (`runtime_env`).
 """
 
 from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
 
 import pytest
 import ray
 from ray import cloudpickle
 
 from core import jobs, ray_jobs, training
+from tests.conftest import REPOSITORY
 from tests.core import tiny_jobs
 from tests.core.tiny_jobs import Gate, gated_job, started, wait_for
+
+FRESH_MACHINE_RUN = "TF_FIRST_STEPS_FRESH_MACHINE_RUN"  # set in the inner run of the fresh-machine test
 
 # Ray's workers cannot import the tests package; the tiny jobs travel by value instead.
 cloudpickle.register_pickle_by_value(tiny_jobs)
@@ -111,3 +124,88 @@ def test_an_abandoned_session_loses_its_jobs(cluster, tmp_path):
     wait_for(lambda: runner.status(gone_id) is None)  # stopped, and dropped: nobody will collect it
     staying.open()
     assert runner.wait(staying_id, 120).state is jobs.JobState.FINISHED
+
+
+def join_in_a_new_process(address: str, home, **variables: str | None) -> dict:
+    """What `ray_jobs.connect` raises in a process of its own (Ray keeps the first token a process
+    loads, so another token needs another process), with these environment variables changed
+    (None removes one) and `home` as the home folder."""
+    environment = {**os.environ, "HOME": str(home)}
+    for name, value in variables.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    check = (
+        "import json, sys\n"
+        "from core import cluster, ray_jobs\n"
+        "try:\n"
+        "    ray_jobs.connect(sys.argv[1])\n"
+        "except cluster.ClusterUnavailable as problem:\n"
+        "    print(json.dumps({'message': str(problem), 'may_recover': problem.may_recover}))\n"
+        "else:\n"
+        "    print(json.dumps({'joined': True}))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", check, address],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(os.environ.get("RAY_AUTH_MODE") == "disabled", reason="the test cluster takes no token")
+def test_joining_with_a_wrong_token_says_to_set_the_clusters_token(ray_address, tmp_path):
+    # Ray tries a refused token 20 times, a second apart; two tries show the same refusal.
+    outcome = join_in_a_new_process(
+        ray_address, tmp_path, RAY_AUTH_TOKEN="not-the-clusters-token", RAY_NUM_REDIS_GET_RETRIES="2"
+    )
+    assert "joined" not in outcome, "the cluster took a wrong token"
+    message = outcome["message"]
+    assert message.startswith(f"Training is unavailable: the Ray cluster at `{ray_address}` (RAY_ADDRESS) refused")
+    assert "set RAY_AUTH_TOKEN to the token the cluster was started with" in message
+    assert "your runs so far are kept" in message and not outcome["may_recover"]
+
+
+@pytest.mark.skipif(os.environ.get("RAY_AUTH_MODE") == "disabled", reason="the test cluster takes no token")
+def test_joining_without_any_token_says_which_variable_to_set(ray_address, tmp_path):
+    outcome = join_in_a_new_process(ray_address, tmp_path, RAY_AUTH_TOKEN=None, RAY_AUTH_TOKEN_PATH=None)
+    assert "this server has no token for the Ray cluster" in outcome["message"]
+    assert "set RAY_AUTH_TOKEN to the cluster's token" in outcome["message"] and not outcome["may_recover"]
+    assert not (tmp_path / ".ray").exists()  # a client never makes a token of its own
+
+
+def test_an_address_where_nothing_answers_is_reported_at_once_and_may_recover(tmp_path):
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{closed.getsockname()[1]}"
+    outcome = join_in_a_new_process(address, tmp_path, RAY_AUTH_TOKEN="any")
+    assert outcome["message"].startswith(f"Training is unavailable: nothing answers at `{address}` (RAY_ADDRESS)")
+    assert "start the cluster" in outcome["message"] and outcome["may_recover"]
+
+
+def test_the_ray_tests_pass_on_a_machine_that_never_ran_ray(tmp_path):
+    """As on a fresh CI machine: no RAY_* variables and an empty home folder. The run starts its
+    own head with a token of its own, and writes nothing into the home folder."""
+    if os.environ.get(FRESH_MACHINE_RUN):
+        pytest.skip("this is the inner run")
+    home = tmp_path / "home"
+    home.mkdir()
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("RAY_")}
+    environment.update(HOME=str(home), **{FRESH_MACHINE_RUN: "1"})
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/core/test_ray_jobs.py", "-q", "-p", "no:cacheprovider"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert re.search(r"\d+ passed", summary) and "1 skipped" in summary, summary
+    assert not (home / ".ray").exists()
