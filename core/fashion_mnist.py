@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import functools
 import gzip
+import logging
 import os
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ from typing import Any
 import keras
 import numpy as np
 
-from core import image_classifier, jobs, training
+from core import downloads, image_classifier, jobs, training
+
+LOG = logging.getLogger(__name__)
 
 CLASS_NAMES: tuple[str, ...] = (
     "T-shirt/top",
@@ -62,7 +65,19 @@ class DatasetError(ValueError):
 
 
 class DataUnavailable(RuntimeError):
-    """No source had the data; the message says how to get it and why each source failed."""
+    """No source had the data: the ways to get it and what was tried, each a list of plain
+    sentences (no exception text), so a page can show them as lists of their own."""
+
+    def __init__(self, dataset: str, ways: Sequence[str], tried: Sequence[str]) -> None:
+        self.dataset = dataset
+        self.ways = tuple(ways)
+        self.tried = tuple(tried)
+        super().__init__(
+            f"{dataset} could not be found. Any one of these gets it:\n"
+            + "".join(f"- {way}\n" for way in self.ways)
+            + "\nWhat was tried:\n"
+            + "".join(f"- {attempt}\n" for attempt in self.tried)
+        )
 
 
 @dataclass(frozen=True)
@@ -269,16 +284,19 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
         except DatasetError:
             raise
         except Exception as error:  # Any failure to download (no network, proxy, full disk) is a reason to report.
-            attempts.append(f"Keras download: {type(error).__name__}: {error}")
+            LOG.warning("Keras could not download Fashion-MNIST", exc_info=error)  # the details, for the server's log
+            attempts.append(f"Keras's download: {downloads.why_download_failed(error, keras_home())}")
     else:
-        attempts.append("Keras download: not tried (downloading was switched off)")
+        attempts.append("Keras's download: not tried (downloading was switched off)")
     raise DataUnavailable(
-        "Fashion-MNIST could not be found. Any one of these gets it:\n"
-        "  - connect to the internet: Keras downloads it (about 30 MB) on first use;\n"
-        "  - on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist;\n"
-        "  - set FASHION_MNIST_DIR to a folder holding the four IDX files "
-        f"({', '.join(FILE_NAMES.values())}, each gzipped or plain).\n"
-        "Sources tried:\n" + "\n".join(f"  - {attempt}" for attempt in attempts)
+        "Fashion-MNIST",
+        [
+            "connect to the internet: Keras downloads it (about 30 MB) on first use;",
+            "on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist;",
+            "set FASHION_MNIST_DIR to a folder holding the four IDX files "
+            f"({', '.join(FILE_NAMES.values())}, each gzipped or plain).",
+        ],
+        attempts,
     )
 
 

@@ -14,20 +14,16 @@ wherever it is shown.
 
 from __future__ import annotations
 
-import errno
 import functools
 import logging
 import os
-import socket
-import ssl
-import urllib.error
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from core import fashion_mnist
+from core import downloads, fashion_mnist
 
 DIGITS = tuple(str(digit) for digit in range(10))
 VARIABLE = "MNIST_DIR"
@@ -45,18 +41,10 @@ LOG = logging.getLogger(__name__)
 
 
 class MnistUnavailable(fashion_mnist.DataUnavailable):
-    """No source had MNIST: the ways to get it and what was tried, each a list of plain sentences
-    (no exception text), so a page can show them as lists of their own."""
+    """No source had MNIST: the ways to get it and what was tried (see `DataUnavailable`)."""
 
     def __init__(self, ways: Sequence[str], tried: Sequence[str]) -> None:
-        self.ways = tuple(ways)
-        self.tried = tuple(tried)
-        super().__init__(
-            "MNIST could not be found. Either of these gets it:\n"
-            + "".join(f"- {way}\n" for way in self.ways)
-            + "\nWhat was tried:\n"
-            + "".join(f"- {attempt}\n" for attempt in self.tried)
-        )
+        super().__init__("MNIST", ways, tried)
 
 
 def sources_to_try() -> list[tuple[str, Path]]:
@@ -122,7 +110,7 @@ def load_mnist(allow_download: bool = True) -> fashion_mnist.FashionMNIST:
             raise
         except Exception as error:  # no network, a proxy, a full disk: a reason to report
             LOG.warning("Keras could not download MNIST", exc_info=error)  # the details, for whoever runs the server
-            tried.append(f"Keras's download: {why_download_failed(error)}")
+            tried.append(f"Keras's download: {downloads.why_download_failed(error, fashion_mnist.keras_home())}")
     else:
         tried.append("Keras's download: not tried (MNIST is downloaded only when asked for)")
     raise MnistUnavailable(
@@ -133,43 +121,6 @@ def load_mnist(allow_download: bool = True) -> fashion_mnist.FashionMNIST:
         ],
         tried,
     )
-
-
-def why_download_failed(error: BaseException) -> str:
-    """Why Keras's download failed, in plain words. Keras wraps urllib's error in a bare
-    `Exception` whose text is an address and an error number ("URL fetch failure on ...:
-    None -- [Errno -2] Name or service not known"), so the cause is read from the chain."""
-    for cause in _causes(error):
-        if isinstance(cause, urllib.error.HTTPError):
-            return f"the download server refused it (HTTP status {cause.code})"
-        if isinstance(cause, urllib.error.URLError):
-            reason = cause.reason
-            if isinstance(reason, socket.gaierror):
-                return "no internet connection (this computer could not find the download server)"
-            if isinstance(reason, TimeoutError):
-                return "the connection timed out"
-            if isinstance(reason, ssl.SSLError):
-                return "the secure connection could not be checked (a proxy in between?)"
-            return "the download server could not be reached"
-        if isinstance(cause, TimeoutError):
-            return "the connection timed out"
-        if isinstance(cause, ConnectionError):
-            return "the connection was refused or broken off"
-        if isinstance(cause, PermissionError):
-            return f"Keras's cache folder ({fashion_mnist.keras_home()}) cannot be written to"
-        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
-            return "the disk is full"
-    return "the download did not complete"
-
-
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """The error and the ones it was raised from or during, outermost first."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
 
 
 @functools.lru_cache(maxsize=1)

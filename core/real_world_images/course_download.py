@@ -8,14 +8,12 @@ moved into the cache, so a broken download is never mistaken for data.
 from __future__ import annotations
 
 import shutil
-import socket
 import tempfile
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from core import image_folders
+from core import downloads, image_folders
 from core.image_folders import ImageFolder
 
 TRAINING_URL = "https://storage.googleapis.com/learning-datasets/horse-or-human.zip"
@@ -52,22 +50,6 @@ def cached_course_data(cache_dir: Path | None = None) -> tuple[ImageFolder, Imag
     return folders[0], folders[1]
 
 
-def in_plain_words(problem: OSError) -> str:
-    """Why a download failed, in words a learner can act on, without the library's exception text."""
-    reason = getattr(problem, "reason", problem)  # urllib wraps the socket's error
-    if isinstance(problem, urllib.error.HTTPError):
-        return f"the server answered {problem.code} ({problem.reason})"
-    if isinstance(reason, socket.gaierror):
-        return "this computer could not find the server: there seems to be no internet connection"
-    if isinstance(reason, TimeoutError | socket.timeout):
-        return "the server did not answer in time"
-    if isinstance(reason, ConnectionRefusedError | ConnectionResetError):
-        return "the connection was refused or cut"
-    if isinstance(reason, FileNotFoundError):
-        return "the file is not there"
-    return "the connection failed"
-
-
 def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: float = 30.0) -> ImageFolder:
     """The course's zip, downloaded once: to a temporary file, checked to be a valid zip of class
     folders (unpacked safely), then moved into the cache, where later runs find it."""
@@ -91,7 +73,9 @@ def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: flo
             archive.seek(0)
             data = archive.read()
     except OSError as problem:
-        raise ConnectionError(f"Could not download {url}: {in_plain_words(problem)}.") from None
+        raise ConnectionError(
+            f"Could not download {url}: {downloads.why_download_failed(problem, cache_dir)}."
+        ) from None
     with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
         image_folders.extract_zip_safely(data, Path(staging) / name)  # raises on a bad or unsafe archive
         if target.exists():

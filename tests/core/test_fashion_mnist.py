@@ -292,7 +292,9 @@ def test_nothing_found_explains_how_to_get_the_data(places, monkeypatch):
     assert f"FASHION_MNIST_DIR ({places['custom']}): the folder does not exist" in message
     assert f"Keras cache ({places['keras_cache']}): missing t10k-images-idx3-ubyte" in message
     assert f"Debian package ({places['debian']}): the folder does not exist" in message
-    assert "Keras download: not tried" in message
+    assert "Keras's download: not tried" in message
+    ways, tried = message.split("\n\nWhat was tried:\n")  # a list of its own, not more ways to get it
+    assert ways.count("\n- ") == len(error.value.ways) == 3 and tried.count("- ") == len(error.value.tried) == 4
 
 
 def test_keras_download_is_the_last_resort(places, monkeypatch):
@@ -316,7 +318,8 @@ def test_a_failed_download_is_listed_as_a_reason(places, monkeypatch):
     monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
     with pytest.raises(fashion_mnist.DataUnavailable) as error:
         fashion_mnist.load_fashion_mnist()
-    assert "Keras download: OSError: Temporary failure in name resolution" in str(error.value)
+    assert error.value.tried[-1] == "Keras's download: the download did not complete"
+    assert "OSError" not in str(error.value) and "Temporary failure" not in str(error.value)
 
 
 def test_a_download_with_bad_labels_is_reported(places, monkeypatch):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
-import urllib.error
 import zipfile
 from pathlib import Path
 
@@ -42,20 +40,6 @@ def test_download_checks_the_archive_and_caches_it(tmp_path):
     with pytest.raises(ConnectionError, match="the file is not there") as missing:
         course_download.download_archive((tmp_path / "missing.zip").as_uri(), cache)
     assert "Errno" not in str(missing.value)  # plain words, not the library's exception text
-
-
-@pytest.mark.parametrize(
-    "problem, words",
-    [
-        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "no internet connection"),
-        (urllib.error.URLError(TimeoutError("timed out")), "did not answer in time"),
-        (urllib.error.HTTPError("https://example.invalid/x.zip", 404, "Not Found", {}, None), "answered 404"),
-        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), "refused"),
-    ],
-)
-def test_download_failures_are_said_in_plain_words(problem, words):
-    said = course_download.in_plain_words(problem)
-    assert words in said and "Errno" not in said and "Name or service" not in said
 
 
 def test_the_cached_course_data_is_found_only_when_both_archives_are_there(tmp_path):
