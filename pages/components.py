@@ -27,6 +27,7 @@ from core import (
     fashion_mnist,
     hosting,
     image_classifier,
+    image_folders,
     jobs,
     limits,
     mnist,
@@ -35,6 +36,7 @@ from core import (
     text,
     training,
     training_charts,
+    uploads,
 )
 from core import runs as run_history
 from pages import exercise_record, training_jobs
@@ -349,23 +351,20 @@ def data_editor(data: pd.DataFrame, key: str, max_rows: int, **options) -> pd.Da
     return st.data_editor(data, key=key, **options)
 
 
-MEDIA_TYPES = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "webp": "image/webp",
-    "gif": "image/gif",
-    "bmp": "image/bmp",
-    "zip": "application/zip",
-}
+def upload_limit_mb(types: Sequence[str]) -> int:
+    """The most one file of these types may weigh, in Streamlit's megabytes (MiB): 10 for a photo
+    (the guarded decoder's limit), 150 for a zip of class folders (`ZipLimits`)."""
+    most = image_folders.ZipLimits().max_zip_bytes if "zip" in types else uploads.MAX_UPLOAD_BYTES
+    return math.ceil(most / 2**20)
 
 
 def file_uploader(label: str, key: str, types: Sequence[str], **options):
-    """`st.file_uploader` for untrusted files. The browser's picker offers `types`, but Streamlit
-    does not refuse other names itself: for a file a script sends past the picker it raised its
-    own error before the page ran. With media types in the list it leaves the check to the
-    browser, and the app's guarded decoders check every file's content and answer in words."""
-    return st.file_uploader(label, key=key, type=[*types, *sorted({MEDIA_TYPES[kind] for kind in types})], **options)
+    """`st.file_uploader` for untrusted files, whose own line reads the real limit for `types`
+    ("10MB per file"; the browser refuses a bigger file before sending it). The label names the
+    types in words; the widget is given none, because Streamlit shows a type list as typed ("image/jpeg,
+    JPG") and, given only extensions, raises its own error for a file a script sends past the picker.
+    The app's guarded decoders check every file's content and answer in words."""
+    return st.file_uploader(label, key=key, max_upload_size=upload_limit_mb(types), **options)
 
 
 def camera_ui(label: str, key: str):

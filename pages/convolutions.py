@@ -18,10 +18,8 @@ PRESETS = playground.KERNEL_PRESETS
 def photo_ui() -> np.ndarray | None:
     """The photo to filter: the offline sample, or the learner's own, uploaded or taken with the
     camera (both checked by the same guarded decoder)."""
-    source = st.radio(
-        "Photo", ["Camera photo (ships with scikit-image)", "My own photo"], horizontal=True, key="cp_src"
-    )
-    if source.startswith("Camera"):
+    source = st.radio("Photo", [playground.SAMPLE_PHOTO, "My own photo"], horizontal=True, key="cp_src")
+    if source == playground.SAMPLE_PHOTO:
         return playground.sample_photo()
     upload = components.file_uploader(
         "A photo (PNG, JPEG, WebP, GIF or BMP)", key="cp_upload", types=["png", "jpg", "jpeg", "webp", "gif", "bmp"]

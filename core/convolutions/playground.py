@@ -29,8 +29,13 @@ KERNEL_PRESETS: dict[str, tuple[tuple[float, float, float], ...]] = {
 PRESET_WEIGHTS: dict[str, float] = {name: 1 / 9 if name == "blur" else 1.0 for name in KERNEL_PRESETS}
 
 
+# The sample is scikit-image's `camera.png`: a photographer with his camera. Named after what it
+# shows, since the page also offers the learner's own camera as a source.
+SAMPLE_PHOTO = "Photographer (scikit-image's sample photo)"
+
+
 def sample_photo() -> np.ndarray:
-    """The 512×512 grey camera photo that scikit-image ships, so the lesson works offline.
+    """The 512×512 grey photo of a photographer that scikit-image ships, so the lesson works offline.
 
     The file is found without importing scikit-image, which is not needed for anything else.
     """

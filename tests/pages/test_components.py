@@ -290,3 +290,22 @@ def test_the_runs_table_says_shared_settings_once_and_shows_what_differs(runner)
     assert list(table["epochs"]) == [1, 2] and "validation accuracy" in table.columns
     overlay = app.get("plotly_chart")[-1].proto.spec
     assert '"#1 epochs=1"' in overlay and '"#2 epochs=2"' in overlay
+
+
+def uploaders_script():
+    from pages import components
+
+    components.file_uploader("Photos (JPEG, PNG or WebP)", key="photos", types=["jpg", "jpeg", "png", "webp"])
+    components.file_uploader("A zip of class folders", key="classes", types=["zip"])
+
+
+def test_uploaders_state_the_limits_the_app_enforces_and_no_type_list():
+    """Streamlit's line under an uploader said "150MB per file • image/jpeg, image/png, image/webp,
+    JPG, PNG, WEBP" for photos the decoder refuses above 10 MB."""
+    from core import image_folders, uploads
+
+    app = run_script(uploaders_script)
+    photos, classes = app.get("file_uploader")
+    assert photos.proto.max_upload_size_mb * 2**20 == uploads.MAX_UPLOAD_BYTES
+    assert classes.proto.max_upload_size_mb * 2**20 == image_folders.ZipLimits().max_zip_bytes
+    assert list(photos.proto.type) == list(classes.proto.type) == []

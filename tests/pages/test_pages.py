@@ -254,6 +254,21 @@ def test_convolutions_playground_filters_the_offline_photo():
     assert "blur" in blurred and blurred != text
 
 
+def test_convolutions_names_the_sample_as_the_photo_it_is_and_the_real_upload_limit():
+    """The sample (scikit-image's `camera`) sat as "Camera photo" beside the "Use the camera"
+    toggle; the uploader said "150MB per file • image/jpeg, ..., JPG" for photos limited to 10 MB."""
+    app = open_app("pages/convolutions.py")
+    source = app.radio(key="cp_src")
+    assert source.options == ["Photographer (scikit-image's sample photo)", "My own photo"]
+    assert not any("camera" in option.lower() for option in source.options)
+    source.set_value("My own photo").run()
+    [uploader] = app.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 10  # Streamlit's line under it: "10MB per file"
+    assert list(uploader.proto.type) == []  # no "image/jpeg, image/png, ..., JPG, PNG" after it
+    assert uploader.proto.label == "A photo (PNG, JPEG, WebP, GIF or BMP)"  # the types, once, in words
+    assert app.toggle(key="cp_camera/on").label == "Use the camera"
+
+
 def test_convolutions_summary_tables_and_training_views():
     app = open_app("pages/convolutions.py")
     summaries = [table.value for table in app.dataframe if "parameters" in table.value.columns]
