@@ -424,6 +424,12 @@ def _submit(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
     st.session_state[f"job/{lesson.key}"] = _LessonJob(job_id, job)
 
 
+def training_active(lesson: course.Lesson) -> bool:
+    """Whether this lesson has a training queued or under way (its progress is on the page), so a
+    page asks the learner to press Train only when there is nothing to wait for."""
+    return _active_job(lesson) is not None
+
+
 def _active_job(lesson: course.Lesson) -> jobs.JobStatus | None:
     current = st.session_state.get(f"job/{lesson.key}")
     status = training_jobs.job_runner().status(current.job_id) if current else None

@@ -148,7 +148,8 @@ if submitted:
     )
 run = components.training_ui(LESSON)
 if run is None:
-    st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
+    if not components.training_active(LESSON):
+        st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
     st.stop()
 
 components.classifier_results_ui(LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION)

@@ -201,7 +201,8 @@ if submitted:
     )
 run = components.training_ui(LESSON)
 if run is None:
-    st.info("Press **Train** to train the CNN, then look inside it.")
+    if not components.training_active(LESSON):
+        st.info("Press **Train** to train the CNN, then look inside it.")
     st.stop()
 
 components.classifier_results_ui(LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION)

@@ -629,10 +629,11 @@ if submitted:
     components.start_training(LESSON, job)
 run = components.training_ui(LESSON)
 if run is None:
-    st.info(
-        f"Press **Train**: the network trains on these {len(labels):,} photos in the background (with "
-        f"{config.validation_split:.0%} held out to validate), and you can look around the lesson while it does."
-    )
+    if not components.training_active(LESSON):
+        st.info(
+            f"Press **Train**: the network trains on these {len(labels):,} photos in the background (with "
+            f"{config.validation_split:.0%} held out to validate), and you can look around the lesson while it does."
+        )
     st.stop()
 
 if run.config.own_photos:

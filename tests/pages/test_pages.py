@@ -269,6 +269,41 @@ def test_convolutions_names_the_sample_as_the_photo_it_is_and_the_real_upload_li
     assert app.toggle(key="cp_camera/on").label == "Use the camera"
 
 
+@pytest.mark.parametrize(
+    "page, form, hint",
+    [
+        ("pages/computer_vision.py", "cv_settings", "press **Train**"),
+        ("pages/convolutions.py", "cnn_settings", "Press **Train**"),
+        ("pages/real_world_images.py", "rw_settings", "Press **Train**"),
+    ],
+)
+def test_the_train_hint_is_gone_while_a_training_waits_or_runs(monkeypatch, page, form, hint):
+    """ "Press Train..." stayed under the Stop button while the first run trained. One slot, taken by
+    another learner's job: the page's job waits in the queue, and the page shows that instead."""
+    from core import jobs
+    from pages import training_jobs
+    from tests.pages import test_components as tiny
+
+    runner = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
+    monkeypatch.setattr(training_jobs, "job_runner", lambda: runner)
+    blocker = runner.submit(
+        "another learner",
+        jobs.TrainingJob("x", tiny.TinySettings(100_000), tiny.tiny_build, tiny.tiny_model, tiny.tiny_data()),
+    )  # 100,000 epochs: it holds the slot until cancelled
+    app = open_app(page)
+    if page.endswith("real_world_images.py"):
+        app.radio(key="rw_source").set_value("Synthetic sample").run()
+    assert any(hint in info.value for info in app.info)  # nothing trained, nothing waiting
+    app.button(key=f"FormSubmitter:{form}-Train").click().run()
+    assert not app.exception, app.exception
+    shown = [info.value for info in app.info]
+    assert any("number 1 in the queue" in value for value in shown), shown
+    assert not any(hint in value for value in shown), shown
+    for status in runner.jobs_of(app.session_state["learner"]):
+        runner.cancel(status.job_id)
+    runner.cancel(blocker)
+
+
 def test_convolutions_summary_tables_and_training_views():
     app = open_app("pages/convolutions.py")
     summaries = [table.value for table in app.dataframe if "parameters" in table.value.columns]
