@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
+import json
 import math
-import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,6 +32,7 @@ from core import (
     image_folders,
     jobs,
     limits,
+    links,
     mnist,
     run_charts,
     table_edits,
@@ -67,8 +70,12 @@ def fashion_mnist_ui() -> fashion_mnist.FashionMNIST:
     """The data set, or a message that says how to get it (and the page stops there)."""
     try:
         return fashion_mnist_data()
-    except (fashion_mnist.DataUnavailable, fashion_mnist.DatasetError) as problem:
-        st.error(str(problem), icon=":material/cloud_off:")
+    except fashion_mnist.DataUnavailable as missing:
+        data_unavailable_ui(missing, "Fashion-MNIST could not be found.", st.error)
+        st.stop()
+        raise  # st.stop() ends the script run; this line only tells type checkers so
+    except fashion_mnist.DatasetError as problem:  # a damaged file, named so that it gets fixed
+        st.error(text.plain(str(problem)), icon=":material/error:")
         st.stop()
         raise  # st.stop() ends the script run; this line only tells type checkers so
 
@@ -130,26 +137,32 @@ def _real_mnist_ui(key: str) -> fashion_mnist.FashionMNIST | None:
         return None
     except mnist.MnistUnavailable as missing:
         if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=f"{key}_download"):
-            _mnist_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info)
+            data_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info, STAND_IN_WORKS)
             return None
     try:
         with st.spinner("Keras is downloading MNIST..."):
             return mnist.load_mnist()
     except mnist.MnistUnavailable as failed:
-        _mnist_unavailable_ui(failed, "MNIST could not be downloaded.", st.error)
+        data_unavailable_ui(failed, "MNIST could not be downloaded.", st.error, STAND_IN_WORKS)
     except fashion_mnist.DatasetError as problem:
         st.error(text.plain(str(problem)), icon=":material/error:")
     return None
 
 
-def _mnist_unavailable_ui(problem: mnist.MnistUnavailable, headline: str, show: Callable[..., object]) -> None:
-    """Why real MNIST is missing: the ways to get it, then what was tried, each its own list."""
-    lines = [f"**{headline}** Either of these gets it:", ""]
+def data_unavailable_ui(
+    problem: fashion_mnist.DataUnavailable, headline: str, show: Callable[..., object], after: str = ""
+) -> None:
+    """Why a data set is missing: the ways to get it, then what was tried, each its own list."""
+    lines = [f"**{headline}** Any one of these gets it:", ""]
     lines += [f"- {text.plain(way)}" for way in problem.ways]
     lines += ["", "What was tried:", ""]
     lines += [f"- {text.plain(attempt)}" for attempt in problem.tried]
-    lines += ["", "The stand-in digits (the other choice above) work without internet."]
+    if after:
+        lines += ["", after]
     show("\n".join(lines), icon=":material/cloud_off:")
+
+
+STAND_IN_WORKS = "The stand-in digits (the other choice above) work without internet."
 
 
 @contextlib.contextmanager
@@ -285,40 +298,37 @@ def show_code_ui(script: str, file_name: str) -> None:
 
 
 def experiment_link_ui(lesson: course.Lesson) -> None:
-    """ "Copy link to this experiment": the page's address with every setting in it (the settings
-    widgets are bound to the URL's query parameters), so the link opens the same experiment with
-    the same seed. Parameters this page does not know, or values its widgets refused (out of
-    range, not a number), were ignored: a short note says which."""
-    arrived = st.session_state.get(f"arrival/{lesson.url_path}", {})  # noted by streamlit_app.py
-    known = {key for key in st.session_state if isinstance(key, str)}
-    ignored = sorted(key for key in arrived if key not in known)
-    ignored += sorted(key for key in arrived if key in known and not _same(arrived[key], st.session_state[key]))
-    settings = st.query_params.to_dict()
-    if ignored and not st.session_state.get(f"link_note/{lesson.key}"):
+    """ "Copy link to this experiment": the page's address with every setting on screen in it (the
+    settings widgets are bound to the URL's query parameters), so the link opens the same
+    experiment with the same seed. It is read in the browser (pages/experiment_link.html): settings
+    sit in forms, whose changes reach the server only with Train, yet are in the address at once.
+    What a visitor's link brought that the page did not use is said once, in a note."""
+    reading, dropped = _link_reading(lesson)
+    if reading.note and not st.session_state.get(f"link_note/{lesson.key}"):
         st.session_state[f"link_note/{lesson.key}"] = True  # once per visit
-        st.caption(
-            "From the link, these settings were not used (unknown or out of range): "
-            + ", ".join(text.plain(name[:40]) for name in ignored[:8])
-        )
-    address = st.context.url or ""
-    query = urllib.parse.urlencode(
-        {key: value for key, value in settings.items() if key in known and key not in ignored}
-    )
+        st.warning(text.plain(reading.note), icon=":material/link_off:")
     with st.popover("Copy link to this experiment", icon=":material/link:"):
-        st.caption("This address opens the same settings and seed; its copy button is at the right.")
-        st.code(f"{address}?{query}" if query else address, language=None, wrap_lines=True)
+        st.caption("This address opens the settings on screen, trained or not, with the same seed.")
+        box = _EXPERIMENT_LINK.replace("__DROPPED__", html.escape(json.dumps(dropped), quote=True))
+        st.html(box, unsafe_allow_javascript=True)
 
 
-def _same(sent: str, value: object) -> bool:
-    """Whether a widget took the value a link sent (numbers compared as numbers)."""
-    if isinstance(value, bool):
-        return sent.lower() == str(value).lower()
-    if isinstance(value, int | float):
-        try:
-            return math.isclose(float(sent), float(value), rel_tol=1e-9, abs_tol=1e-12)
-        except ValueError:
-            return False
-    return sent == str(value)
+_EXPERIMENT_LINK = (Path(__file__).parent / "experiment_link.html").read_text()
+
+
+def _link_reading(lesson: course.Lesson) -> tuple[links.LinkReading, list[str]]:
+    """What the page did with the settings its address brought, and the parameters a copied link
+    leaves out: those no widget took that are still in the address (Streamlit removes a refused
+    value of its own widgets, and leaves unknown names). Read once per visit, on the first run,
+    while the widgets still hold what the link sent."""
+    key = f"link_reading/{lesson.key}"
+    if key not in st.session_state:
+        arrived = st.session_state.get(f"arrival/{lesson.url_path}", {})  # noted by streamlit_app.py
+        values = {name: st.session_state[name] for name in st.session_state if isinstance(name, str)}
+        reading = links.read_link(arrived, values)
+        in_address = set(st.query_params.to_dict())
+        st.session_state[key] = (reading, [name for name in reading.unused if name in in_address])
+    return st.session_state[key]
 
 
 def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarget | None:
