@@ -579,17 +579,59 @@ def test_a_link_reproduces_an_experiment_and_notes_what_it_could_not_use(browser
         wait_until_idle(page)
         predictions.append(float(metric_value(page, "Prediction for x = 7")))
         assert "300 epochs" in page.locator("[data-testid='stMetric']", has_text="Final loss").inner_text()
-        assert page.get_by_text("not used (unknown or out of range)").count() == 1
-        note = page.get_by_text("not used (unknown or out of range)").inner_text()
-        assert "bogus" in note and "hw_points" in note
+        note = page.locator("[data-testid='stAlertContentWarning']", has_text="in the link were not used")
+        assert note.count() == 1
+        assert "2 settings in the link were not used" in note.inner_text()
+        assert "bogus" in note.inner_text() and "hw_points" in note.inner_text()
         if visit == 0:
             page.get_by_text("Copy link to this experiment").click()
-            shared = page.locator("[data-testid='stCode']").last.inner_text()
+            shared = page.locator(".experiment-link-address").inner_text()
             assert "hw_epochs=300" in shared and "hw_seed=3" in shared and "bogus" not in shared
             page.screenshot(path=str(test_output / "hello-world-from-a-link.png"), full_page=True)
         page.close()
     assert predictions[0] == predictions[1] == pytest.approx(expected, abs=5e-4)
     assert abs(predictions[0] - 4.0) > 1e-3  # not the course's default run
+
+
+def test_the_copied_link_is_the_settings_on_screen_before_train_is_pressed(browser, app_url, test_output):
+    """Lesson 2's settings sit in a form, so the server hears of a change only with Train, while
+    the address bar shows it at once. A learner who changes settings and shares the link before
+    training shares those settings, and the link opens them."""
+    page = open_page(browser, f"{app_url}/computer-vision")
+    page.get_by_text("The ten classes").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    set_slider(page, "Epochs", "ArrowRight", 6)  # 7 epochs
+    seed = page.get_by_label("Random seed")
+    seed.fill("42")
+    seed.press("Tab")
+    page.wait_for_timeout(500)
+    page.get_by_text("Copy link to this experiment").click()
+    address = page.locator(".experiment-link-address")
+    address.wait_for(timeout=30_000)
+    shared = address.inner_text()
+    assert "cv_epochs=7" in shared and "cv_seed=42" in shared, shared
+    assert shared == page.url  # what the address bar shows
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link", exact=True).click()
+    page.get_by_text("Copied").wait_for(timeout=10_000)
+    assert page.evaluate("navigator.clipboard.readText()") == shared
+    page.screenshot(path=str(test_output / "computer-vision-copy-link-before-train.png"), full_page=True)
+    # Changed again while the popover is open: the link follows.
+    page.keyboard.press("Escape")
+    set_slider(page, "Epochs", "ArrowRight", 8)  # 9 epochs
+    page.get_by_text("Copy link to this experiment").click()
+    page.wait_for_timeout(800)
+    assert "cv_epochs=9" in page.locator(".experiment-link-address").inner_text()
+    page.close()
+
+    opened = open_page(browser, shared)  # another learner opens the shared link
+    opened.get_by_text("The ten classes").wait_for(timeout=120_000)
+    wait_until_idle(opened)
+    epochs = opened.locator("[data-testid='stSlider']", has_text="Epochs").locator("[data-testid='stSliderThumbValue']")
+    assert epochs.inner_text() == "7"
+    assert opened.get_by_label("Random seed").input_value() == "42"
+    assert opened.locator("[data-testid='stAlertContentWarning']").count() == 0  # every setting was used
+    opened.close()
 
 
 @pytest.mark.parametrize("width", [390, 1400])

@@ -3,6 +3,7 @@ control changes what the learner sees."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -135,6 +136,30 @@ def test_hello_world_exploding_loss_is_a_lesson_not_a_crash():
     assert not app.exception
     assert "The loss exploded" in app.error[0].value and "smaller" in app.error[0].value
     assert app.session_state["runs/hello_world"][-1].outcome == "diverged"
+
+
+def test_a_tampered_link_gets_a_visible_note_that_counts_what_was_not_used_and_what_was_rounded():
+    """The walk's link: 13 settings the page could not use, of which the note named 8 in a small
+    caption, and a fraction of epochs called "not used" although the page trained that many."""
+    app = AppTest.from_file(str(REPOSITORY / "streamlit_app.py"), default_timeout=TIMEOUT_S)
+    sent = {"hw_epochs": "2.5", "hw_points": "999", "hw_seed": "3"} | {f"extra{n:02d}": "1" for n in range(12)}
+    for name, value in sent.items():
+        app.query_params[name] = value
+    app.run()
+    app.switch_page("pages/hello_world.py").run()
+    assert not app.exception, app.exception
+    [note] = [shown(warning.value) for warning in app.warning]
+    assert note.startswith("13 settings in the link were not used")
+    assert "extra00, extra01" in note and "and 3 more." in note
+    assert "hw_epochs=2.5 was used as 2 (a whole number)." in note
+    assert next(item for item in app.metric if item.label == "Final loss").proto.delta == "2 epochs"
+    # The copied link leaves out what is still in the address but no widget took (the extras);
+    # Streamlit itself took hw_points=999 out of the address.
+    [link] = [block.proto.body for block in app.get("html") if "experiment-link" in block.proto.body]
+    dropped = json.loads(html.unescape(re.search(r'data-dropped="([^"]*)"', link).group(1)))
+    assert dropped == [f"extra{n:02d}" for n in range(12)]
+    app.run()  # the note is said once per visit
+    assert not app.warning
 
 
 def test_hello_world_log_scale_toggle_changes_the_loss_chart():
