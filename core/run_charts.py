@@ -9,6 +9,10 @@ import plotly.graph_objects as go
 
 from core.runs import RunRecord, run_labels
 
+# Under the chart, one run a line: a run's label names every setting that differs between the
+# runs, which beside the chart took most of its width.
+LEGEND_BELOW = dict(title="run", orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0)
+
 
 def loss_overlay(runs: Sequence[RunRecord], log_scale: bool = True) -> go.Figure:
     """Every run's loss curve on one chart, so the effect of one setting is visible at a glance; each
@@ -21,7 +25,7 @@ def loss_overlay(runs: Sequence[RunRecord], log_scale: bool = True) -> go.Figure
         title="Loss per epoch, all your runs",
         xaxis_title="epoch",
         yaxis_title="loss (log scale)" if log_scale else "loss",
-        legend_title="run",
+        legend=LEGEND_BELOW,
         margin=dict(t=50, b=40),
     )
     if log_scale:
@@ -41,6 +45,6 @@ def accuracy_overlay(runs: Sequence[RunRecord]) -> go.Figure:
         title="Training accuracy per epoch, all your runs",
         xaxis_title="epoch",
         yaxis=dict(title="accuracy", tickformat=".0%"),
-        legend_title="run",
+        legend=LEGEND_BELOW,
     )
     return figure

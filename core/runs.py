@@ -104,40 +104,42 @@ def add_run(runs: list[RunRecord], record: RunRecord, limit: int = 50) -> list[R
     return [*runs, record][-limit:]
 
 
+def shared_results(runs: Sequence[RunRecord]) -> dict[str, object]:
+    """Results every one of several runs has with the same value, such as the network's size when
+    only the training changed."""
+    if len(runs) < 2:
+        return {}
+    first = runs[0].results
+    return {name: value for name, value in first.items() if all(run.results.get(name) == value for run in runs)}
+
+
 def runs_table(runs: Sequence[RunRecord]) -> pd.DataFrame:
-    """One row per run: its number, the settings that differ between the runs (those every run
-    shares are listed once, by `shared_settings`), how it ended, its results and its time. Each
-    column has one type, so Arrow converts it as it is: a column of counts with runs where the
-    setting is off (Lesson 4's `from_run`) is a nullable integer column, with an empty cell there."""
-    differing = differing_settings(runs)
+    """One row per run: its number, what differs between the runs (worded as the runs' labels), how
+    it ended and after how many epochs, its results and its time. The settings every run shares,
+    and results that are the same in every run, are said once above the table (`shared_settings`,
+    `shared_results`), so that it stays as wide as a laptop's screen. Each column has one type, so
+    Arrow converts it as it is."""
+    same = shared_results(runs)
     rows = []
-    for run in runs:
+    for run, label in zip(runs, run_labels(runs), strict=True):
         row: dict[str, object] = {"run": run.number}
-        row.update({name: run.settings.get(name) for name in differing})
-        row["outcome"] = run.outcome
-        row["epochs run"] = len(run.loss)
+        row["settings"] = label.removeprefix(f"#{run.number}").strip()
+        row["outcome"] = f"{run.outcome}, {len(run.loss)} epoch{'' if len(run.loss) == 1 else 's'}"
         row["final loss"] = run.loss[-1] if run.loss else np.nan
-        row.update(run.results)
+        row.update({name: value for name, value in run.results.items() if name not in same})
         row["time (s)"] = round(run.seconds, 3)
         rows.append(row)
     table = pd.DataFrame(rows)
+    if "settings" in table.columns and not table["settings"].astype(bool).any():
+        table = table.drop(columns="settings")  # one run, or repeats of one: nothing differs
     for name in table.columns:
         table[name] = _one_type(table[name])
     return table
 
 
 def _one_type(column: pd.Series) -> pd.Series:
-    """Whole numbers with "off" or missing cells become a nullable integer column; any other mix of
-    types becomes text. Streamlit sends tables as Arrow, which refuses a column of mixed types."""
-    if column.dtype != object:
-        return column
-    values = [value for value in column if value is not None and value != "off"]
-    if values and all(isinstance(value, int) and not isinstance(value, bool) for value in values):
-        return pd.Series([_count_or_missing(value) for value in column], index=column.index, dtype="Int64")
-    if len({type(value) for value in column}) > 1:
+    """A column whose cells mix types (a count and "off", a number and a word) becomes text:
+    Streamlit sends tables as Arrow, which refuses a column of mixed types."""
+    if column.dtype == object and len({type(value) for value in column if value is not None}) > 1:
         return column.map(lambda value: "" if value is None else str(value))
     return column
-
-
-def _count_or_missing(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

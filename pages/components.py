@@ -261,11 +261,12 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.caption("Train to start your run history.")
         return
     st.caption("Every run you train in this session, newest last. Change one setting at a time to see its effect.")
-    shared = run_history.shared_settings(runs)
+    shared = run_history.shared_settings(runs) | run_history.shared_results(runs)
     if shared:  # said once rather than as columns, so the table fits a laptop's width
         settings = ", ".join(f"{name}={value}" for name, value in shared.items())
         st.caption(text.plain(f"{'Same in every run' if len(runs) > 1 else 'Settings'}: {settings}."))
-    st.dataframe(run_history.runs_table(runs), hide_index=True)
+    table = run_history.runs_table(runs)
+    st.dataframe(table, hide_index=True, **_runs_table_layout(table))
     if len(runs) > 1:  # one run's curve is already in its results
         st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale))
     else:
@@ -273,6 +274,36 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
     if st.button("Clear run history", key=f"clear/{lesson.key}"):
         st.session_state[f"runs/{lesson.key}"] = []
         st.rerun()
+
+
+RUNS_TABLE_PX = 800  # a lesson's width on a 1280 px laptop screen with the sidebar open
+CHARACTER_PX = 7.5  # one character of the table's font, a little generously
+CELL_PADDING_PX = 18
+OUTCOME_PX = 130  # "stopped at target, 12 epochs" takes two lines
+
+
+def _runs_table_layout(table: pd.DataFrame) -> dict:
+    """The runs table's "settings" and "outcome" columns wrap in what the other columns leave of a
+    laptop's width, its rows as tall as the longest text, so no column is cut off at the right."""
+    wrapped = {"settings", "outcome"} & set(table.columns)
+
+    def fitted(name: str) -> float:  # the width the grid gives a column: its header or longest cell
+        cells = [f"{value:.4f}".rstrip("0") if isinstance(value, float) else str(value) for value in table[name]]
+        return CELL_PADDING_PX + CHARACTER_PX * max(len(name), *(len(cell) for cell in cells))
+
+    widths = {"outcome": OUTCOME_PX}
+    others = sum(fitted(name) for name in table.columns if name not in wrapped)
+    if "settings" in wrapped:
+        widths["settings"] = int(max(180, RUNS_TABLE_PX - others - OUTCOME_PX))
+
+    def lines(name: str) -> int:
+        longest = max(len(str(cell)) for cell in table[name])
+        return math.ceil(longest * CHARACTER_PX / (widths[name] - CELL_PADDING_PX))
+
+    return dict(
+        column_config={name: st.column_config.TextColumn(name, width=widths[name]) for name in wrapped},
+        row_height=max(35, 14 + 20 * max(lines(name) for name in wrapped)),
+    )
 
 
 def accuracy_overlay_ui(lesson: course.Lesson) -> None:

@@ -27,6 +27,7 @@ def test_loss_overlay_draws_every_run_named_by_what_differs():
         "#3 learning_rate=0.01",
     ]
     assert figure.layout.yaxis.type == "log"
+    assert figure.layout.legend.orientation == "h"  # long labels under the chart, not beside it
 
 
 def test_loss_overlay_draws_each_runs_own_losses_on_a_linear_axis_when_asked():

@@ -24,8 +24,17 @@ def test_runs_table_has_one_row_per_run_with_its_outcome_and_results():
     table = runs.runs_table(history)
     assert list(table["run"]) == [1, 2]
     assert list(table["final loss"]) == [0.5, 0.1]
-    assert list(table["epochs run"]) == [2, 3]
-    assert {"prediction at x=7", "time (s)", "outcome"} <= set(table.columns)
+    assert list(table["outcome"]) == ["finished, 2 epochs", "finished, 3 epochs"]
+    assert {"time (s)", "outcome"} <= set(table.columns)
+    assert "prediction at x=7" not in table.columns  # 4.0 in both runs: said once, above the table
+    assert runs.shared_results(history) == {"prediction at x=7": 4.0}
+    assert list(runs.runs_table(history[:1]).columns) == [
+        "run",
+        "outcome",
+        "final loss",
+        "prediction at x=7",
+        "time (s)",
+    ]
     assert "optimizer" not in table.columns  # the same in both runs: said once, above the table
 
 
@@ -104,10 +113,11 @@ def test_repeated_settings_are_named_as_a_repeat_not_as_identical_labels():
     assert runs.run_labels([]) == []
 
 
-def test_the_table_lists_only_the_settings_that_differ_and_the_shared_ones_once():
+def test_the_table_says_what_differs_in_one_column_and_the_shared_settings_once():
     shown = [run_with(1), run_with(2, epochs=5)]
     table = runs.runs_table(shown)
-    assert list(table.columns[:2]) == ["run", "epochs"] and "image_size" not in table.columns
+    assert list(table.columns[:3]) == ["run", "settings", "outcome"] and "image_size" not in table.columns
+    assert list(table["settings"]) == ["epochs=15", "epochs=5"]
     assert runs.shared_settings(shown) == {
         "image_size": 150,
         "conv_blocks": 5,
@@ -117,21 +127,29 @@ def test_the_table_lists_only_the_settings_that_differ_and_the_shared_ones_once(
         "from_run": "off",
     }
     assert runs.differing_settings(shown) == ["epochs"]
+    assert "settings" not in runs.runs_table([run_with(1)]).columns  # one run: nothing differs
 
 
-def test_a_taught_runs_from_run_column_converts_to_arrow_as_nullable_integers():
+def test_many_differing_settings_and_a_taught_run_read_as_their_labels_and_convert_to_arrow():
+    """A session's runs soon differ in many settings, and a column each made the table wider than
+    a laptop's screen; a taught run's from_run, "off" beside 1, was a column Arrow refused."""
     import pyarrow as pa
 
-    table = runs.runs_table([run_with(1), run_with(2, epochs=3, own_photos=3, from_run=1)])
-    assert str(table["from_run"].dtype) == "Int64"
-    assert table["from_run"].isna().tolist() == [True, False] and table["from_run"][1] == 1
-    arrow = pa.Table.from_pandas(table)  # what st.dataframe sends; mixed "off" and 1 raised here
-    assert arrow.schema.field("from_run").type == pa.int64()
+    shown = [run_with(1), run_with(2, epochs=5, seed=3, learning_rate=0.01, own_photos=2, from_run=1)]
+    table = runs.runs_table(shown)
+    assert list(table["settings"]) == [
+        "learning_rate=0.001, epochs=15, seed=0",
+        "fine-tuned from run 1 with your 2 photos, learning_rate=0.01, epochs=5, seed=3",
+    ]
+    assert "from_run" not in table.columns and "epochs" not in table.columns
+    pa.Table.from_pandas(table)  # what st.dataframe sends
 
 
 def test_a_column_of_mixed_values_converts_to_text():
     import pyarrow as pa
 
-    table = runs.runs_table([run_with(1, seed="random"), run_with(2, seed=3)])
-    assert table["seed"].tolist() == ["random", "3"]
+    first = dataclasses.replace(run_with(1), results={"note": "none"})
+    second = dataclasses.replace(run_with(2, epochs=3), results={"note": 3.5})
+    table = runs.runs_table([first, second])
+    assert table["note"].tolist() == ["none", "3.5"]
     pa.Table.from_pandas(table)

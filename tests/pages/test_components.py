@@ -286,8 +286,10 @@ def test_the_runs_table_says_shared_settings_once_and_shows_what_differs(runner)
     captions = [caption.value.replace("\\", "") for caption in app.caption]
     assert any(caption.startswith("Same in every run: stop=off, input_scale=") for caption in captions), captions
     table = app.dataframe[0].value
-    assert list(table.columns[:3]) == ["run", "epochs", "outcome"] and "stop" not in table.columns
-    assert list(table["epochs"]) == [1, 2] and "validation accuracy" in table.columns
+    assert list(table.columns[:3]) == ["run", "settings", "outcome"] and "stop" not in table.columns
+    assert list(table["settings"]) == ["epochs=1", "epochs=2"] and "validation accuracy" in table.columns
+    assert "parameters" not in table.columns  # the same network in both runs: said once, above
+    assert any("parameters=130" in caption for caption in captions), captions
     overlay = app.get("plotly_chart")[-1].proto.spec
     assert '"#1 epochs=1"' in overlay and '"#2 epochs=2"' in overlay
 
