@@ -162,6 +162,19 @@ def test_a_tampered_link_gets_a_visible_note_that_counts_what_was_not_used_and_w
     assert not app.warning
 
 
+def test_a_hostile_parameter_name_stays_text_in_the_note_and_the_link_box():
+    app = AppTest.from_file(str(REPOSITORY / "streamlit_app.py"), default_timeout=TIMEOUT_S)
+    hostile = '"><img src=x onerror=alert(1)>'
+    app.query_params[hostile] = "1"
+    app.run()
+    app.switch_page("pages/hello_world.py").run()
+    assert not app.exception, app.exception
+    [note] = [shown(warning.value) for warning in app.warning]
+    assert note.endswith(f"{hostile}.")  # escaped for Markdown, read back as typed
+    [link] = [block.proto.body for block in app.get("html") if "experiment-link" in block.proto.body]
+    assert "<img" not in link and "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in link
+
+
 def test_hello_world_log_scale_toggle_changes_the_loss_chart():
     app = open_app("pages/hello_world.py")
     loss_chart = "Loss (mean squared error) per epoch"
