@@ -1,6 +1,6 @@
 """Lesson 4's offline sample: does the course's network learn it at the page's defaults?
 
-Draws the synthetic sample as the page does (150 circles and 150 squares, PNGs decoded through
+Draws the synthetic sample as the page does (120 circles and 120 squares, PNGs decoded through
 the same guarded decoder) with seeds 0, 1 and 2, a new sample for each, and trains the page's
 defaults on each (150×150, five blocks, RMSprop 0.001, 15 epochs, batch 32, 20% held out, the
 same seed). The target is a final validation accuracy of at least 0.90 in at most 20 s of

@@ -349,7 +349,7 @@ def _remove_contents(folder: Path, remove_folder: bool) -> None:
         folder.rmdir()
 
 
-SYNTHETIC_PER_CLASS = 150  # pictures per class of the offline sample (measured: see make_synthetic_dataset)
+SYNTHETIC_PER_CLASS = 120  # pictures per class of the offline sample (measured: see make_synthetic_dataset)
 
 
 def make_synthetic_dataset(

@@ -754,7 +754,7 @@ def test_a_learners_own_photos_stay_in_their_session():
     bob_page = " ".join(str(element.proto) for element in bob.get("image")) + captions
     assert "alice" not in bob_page and "Add a classified photo above" in captions
     memory = bob.session_state["rw_memory"][1]  # Bob's yardstick holds only the training photos
-    assert len(memory.indices) == len(memory.labels) and memory.indices.max() < 300
+    assert len(memory.indices) == len(memory.labels) and memory.indices.max() < 240
 
 
 def course_cache(root: Path) -> Path:
@@ -788,7 +788,7 @@ def test_the_synthetic_sample_says_it_is_a_stand_in_and_the_download_is_one_pres
     assert app.radio(key="rw_source").value == "Synthetic sample"  # nothing cached, nothing downloaded yet
     assert any("This is a stand-in" in block.value for block in app.markdown)
     assert [item.label for item in app.metric] == ["circles", "squares"]
-    assert [item.value for item in app.metric] == ["150 images", "150 images"]
+    assert [item.value for item in app.metric] == ["120 images", "120 images"]
 
     def offline(on_progress=None, cache_dir=None):
         raise ConnectionError(f"Could not download {course_download.TRAINING_URL}: {plain}.")

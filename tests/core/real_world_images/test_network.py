@@ -46,7 +46,7 @@ def test_the_network_learns_the_synthetic_sample_at_the_pages_defaults(tmp_path)
     config = network.RealWorldConfig()
     decoded = photos.load_images(folder, config.image_size)
     images, labels = decoded.images, decoded.labels
-    assert images.shape == (300, 150, 150, 3)
+    assert images.shape == (240, 150, 150, 3)
     split = network.split_photos(config, images, labels)
     history = network.make_trainer(config, network.make_model(config), split).run(training.TrainingHistory(15))
     assert len(history.val_accuracy) == 15 and history.val_accuracy[0] < 0.7  # it starts as a guess
