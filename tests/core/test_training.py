@@ -59,9 +59,10 @@ def test_minibatch_training_matches_stock_fit_from_the_same_weights(jit_compile)
         np.testing.assert_allclose(ours_weight, stock_weight, atol=1e-5)
 
 
-def test_stop_at_target_stops_at_the_first_epoch_that_reaches_it():
+def tiny_trainer(stop: training.StopAtTarget | None = None) -> training.Trainer:
+    """The shared trainer on the tiny classification task, with a stop rule or none."""
     x, y = tiny_classification()
-    trainer = training.Trainer(
+    return training.Trainer(
         tiny_model(),
         keras.optimizers.SGD(0.05),
         "sparse_categorical_crossentropy",
@@ -69,8 +70,12 @@ def test_stop_at_target_stops_at_the_first_epoch_that_reaches_it():
         y,
         batch_size=8,
         accuracy="sparse_categorical",
-        stop=training.StopAtTarget(metric="accuracy", target=0.9),
+        stop=stop,
     )
+
+
+def test_stop_at_target_stops_at_the_first_epoch_that_reaches_it():
+    trainer = tiny_trainer(training.StopAtTarget(metric="accuracy", target=0.9))
     history = trainer.run(training.TrainingHistory(epochs_planned=200))
 
     assert history.stopped_at_target is not None
@@ -125,17 +130,7 @@ def test_an_interrupted_run_keeps_every_completed_epoch():
 
 def last_progress(epochs: int, stop: training.StopAtTarget | None = None) -> training.Progress:
     """The last progress report of a tiny run, as the page's progress bar shows it at the end."""
-    x, y = tiny_classification()
-    trainer = training.Trainer(
-        tiny_model(),
-        keras.optimizers.SGD(0.05),
-        "sparse_categorical_crossentropy",
-        x,
-        y,
-        batch_size=8,
-        accuracy="sparse_categorical",
-        stop=stop,
-    )
+    trainer = tiny_trainer(stop)
     reports: list[training.Progress] = []
     trainer.run(training.TrainingHistory(epochs_planned=epochs), on_progress=reports.append, report_every_s=60)
     return reports[-1]
