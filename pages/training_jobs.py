@@ -5,16 +5,21 @@ lesson pages' training pieces are in `components`."""
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import uuid
+from dataclasses import dataclass, field
 
 import streamlit as st
 from streamlit.runtime import Runtime
+from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import cluster, course, jobs, session_files
+from core import cluster, course, hosting, jobs, session_files
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
+LOG = logging.getLogger(__name__)
 
 
 def job_runner() -> jobs.JobRunner:
@@ -32,20 +37,68 @@ def job_runner() -> jobs.JobRunner:
     return connection.runner()
 
 
-@st.cache_resource(show_spinner=False)
+@dataclass
+class ServerState:
+    """What the server keeps for every visitor for as long as its process lives: the training
+    slots with their queue and jobs, the way to the cluster, the unpacked uploads. It is made once
+    and never sits in a Streamlit cache: any visitor's client can send Streamlit's `clear_cache`
+    message, and a runner in `st.cache_resource` was replaced by an empty one, which lost every
+    learner's training while the old one's threads went on using the CPU."""
+
+    embedded_runner: jobs.LocalJobRunner | None = None
+    clusters: dict[str, cluster.ClusterConnection] = field(default_factory=dict)  # by RAY_ADDRESS
+    folders: session_files.SessionFolders | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)  # two first visitors make one of each
+
+
+_SERVER = ServerState()
+
+
+def _refuse_clear_cache_from_visitors() -> None:
+    """Streamlit honours a `clear_cache` message from any client (the viewer's toolbar only hides
+    the menu item), and it empties the caches every visitor shares. On a learner's own server it
+    still does; on a shared one it is refused, so that a stranger cannot make the server decode
+    the data sets and photos again (holding both copies while sessions use the old ones)."""
+    clear_for_everyone = AppSession._handle_clear_cache_request
+
+    def clear_on_own_server_only(session: AppSession) -> None:
+        if hosting.any_folder_allowed(st.get_option("server.address")):
+            clear_for_everyone(session)
+        else:
+            LOG.warning("A client asked to clear the caches every visitor shares; refused on a shared server.")
+
+    if getattr(clear_for_everyone, "__name__", "") != clear_on_own_server_only.__name__:  # once per process
+        AppSession._handle_clear_cache_request = clear_on_own_server_only  # type: ignore[method-assign]
+
+
+_refuse_clear_cache_from_visitors()
+
+
 def _embedded_runner() -> jobs.JobRunner:
-    return jobs.LocalJobRunner(connected=tab_open)
+    with _SERVER.lock:
+        if _SERVER.embedded_runner is None:
+            _SERVER.embedded_runner = jobs.LocalJobRunner(connected=tab_open)
+        return _SERVER.embedded_runner
 
 
-@st.cache_resource(show_spinner=False)
 def _cluster_connection(address: str) -> cluster.ClusterConnection:
-    return cluster.ClusterConnection(lambda: cluster.ray_runner(address, connected=tab_open))
+    """Made here, joined on first use (`ClusterConnection.runner`, which can take seconds)."""
+    with _SERVER.lock:
+        if address not in _SERVER.clusters:
+            _SERVER.clusters[address] = cluster.ClusterConnection(
+                lambda: cluster.ray_runner(address, connected=tab_open)
+            )
+        return _SERVER.clusters[address]
 
 
-@st.cache_resource(show_spinner=False)
 def session_folders() -> session_files.SessionFolders:
     """The server's space for what sessions unpack: a folder each, deleted once its tab has gone."""
-    return session_files.SessionFolders(alive=lambda learner: tab_open(learner))  # looked up when called
+    with _SERVER.lock:
+        if _SERVER.folders is None:
+            _SERVER.folders = session_files.SessionFolders(
+                alive=lambda learner: tab_open(learner)
+            )  # looked up when called
+        return _SERVER.folders
 
 
 def learner_id() -> str:
