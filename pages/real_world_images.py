@@ -135,9 +135,9 @@ def course_download_ui(
         and not asked
         and not st.button("Download (about 140 MB, once)", key="rw_download", type="primary")
     ):
+        kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
         st.caption(
-            f"From {course_download.TRAINING_URL} and its validation set, checked and kept in "
-            f"{course_download.CACHE_DIR} for later runs."
+            f"From {course_download.TRAINING_URL} and its validation set, checked and kept {kept} for later runs."
         )
         return None
     if cached is None:
@@ -156,10 +156,8 @@ def course_download_ui(
         bar.empty()
     st.session_state["rw_downloaded"] = True
     training_folder, st.session_state["rw_validation_folder"] = cached
-    st.caption(
-        f"The course's horse-or-human photos, kept in {course_download.CACHE_DIR}; validated on its separate "
-        "validation set."
-    )
+    kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
+    st.caption(f"The course's horse-or-human photos, kept {kept}; validated on its separate validation set.")
     return training_folder
 
 
@@ -509,7 +507,8 @@ def faces_ui() -> image_folders.ImageFolder | None:
     if source.startswith("Drawn"):
         return drawn_faces()
     if not st.button("Download", key="rwx_download") and "rwx_faces" not in st.session_state:
-        st.caption(f"From {exercise.URL}, checked and kept in {course_download.CACHE_DIR}.")
+        kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
+        st.caption(f"From {exercise.URL}, checked and kept {kept}.")
         return None
     try:
         folder = course_download.download_archive(exercise.URL, course_download.CACHE_DIR)

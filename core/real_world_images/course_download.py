@@ -23,6 +23,12 @@ CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
 DownloadProgress = Callable[[str, int, int], None]  # (archive name, bytes received, bytes in all or 0)
 
 
+def kept_where(own_computer: bool) -> str:
+    """Where the downloads are kept, as a caption says it: the folder on a learner's own computer,
+    and only "on this server" on a shared one, whose paths are no visitor's business."""
+    return f"in {CACHE_DIR}" if own_computer else "on this server"
+
+
 def download_course_data(
     on_progress: DownloadProgress | None = None, cache_dir: Path = CACHE_DIR
 ) -> tuple[ImageFolder, ImageFolder]:

@@ -813,6 +813,39 @@ def test_the_synthetic_sample_says_it_is_a_stand_in_and_the_download_is_one_pres
     assert [item.label for item in app.metric] == ["horses", "humans"] and not app.error
 
 
+@pytest.mark.parametrize("own_computer", [False, True], ids=["shared server", "own computer"])
+def test_the_download_captions_name_the_servers_cache_folder_only_on_a_learners_own_computer(
+    tmp_path, monkeypatch, own_computer
+):
+    """Lesson 4's download and week 4's said "kept in /root/.cache/tf-first-steps" to every visitor."""
+    from core.real_world_images import course_download
+    from core.real_world_images import exercise as week4
+
+    monkeypatch.delenv(hosting.COURSE_FOLDER_VARIABLE, raising=False)
+    monkeypatch.setenv(hosting.ANY_FOLDER_VARIABLE, "1" if own_computer else "0")
+    cache = tmp_path / "server-cache"
+    monkeypatch.setattr(course_download, "CACHE_DIR", cache)
+
+    def said(app: AppTest) -> tuple[str, str]:
+        """The captions, and every text the page sent (where a path could hide)."""
+        return " ".join(caption.value for caption in app.caption), " ".join(str(item.proto) for item in app.main)
+
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Download the course's horse-or-human").run()  # not yet downloaded
+    app.session_state["rw_exercise"] = True  # week 4's panel, with its download offered
+    app.run()
+    app.radio(key="rwx_source").set_value(app.radio(key="rwx_source").options[1]).run()
+    assert not app.exception, app.exception
+    before = said(app)
+    course_cache(cache)  # downloaded
+    after = said(open_app("pages/real_world_images.py"))
+    where = f"in {cache}" if own_computer else "on this server"
+    assert f"and its validation set, checked and kept {where} for later runs" in before[0]
+    assert f"From {week4.URL}, checked and kept {where}." in before[0]
+    assert f"The course's horse-or-human photos, kept {where}; validated" in after[0]
+    assert (str(cache) in before[1] + after[1]) is own_computer
+
+
 def test_without_fashion_mnist_the_lesson_lists_the_ways_and_what_was_tried_apart(monkeypatch):
     from core import fashion_mnist
     from pages import components
