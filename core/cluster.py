@@ -51,7 +51,8 @@ class UnavailableRunner:
     def where(self) -> str:
         return "no cluster (it is unavailable)"
 
-    def submit(self, owner: str, job: jobs.TrainingJob) -> str:
+    def submit(self, owner: str, job: jobs.TrainingJob, client: str | None = None) -> str:
+        """Nothing queues here, so no share of the queue to count: the job fails with the reason."""
         with self._lock:
             job_id = f"unavailable-{next(self._ids)}"
             self._failed[job_id] = jobs.JobStatus(

@@ -1,24 +1,20 @@
 """The notice board a Ray cluster's training jobs share with the Streamlit server.
 
-One small actor per server: each job pins up that it has started and its latest progress, and
-reads whether a learner pressed Stop; the server reads the board when a page polls. It stores
-progress as the bytes the job sent and never opens them, so this module imports only the
-standard library and the actor starts in a moment, without TensorFlow.
+One small actor per server: each job pins up its latest progress, and reads whether a learner
+pressed Stop; the server reads the board when a page polls. It stores progress as the bytes the
+job sent and never opens them, so this module imports only the standard library and the actor
+starts in a moment, without TensorFlow.
 """
 
 from __future__ import annotations
 
 
 class JobBoard:
-    """Started jobs, their latest progress (opaque bytes) and the Stop requests, by job id."""
+    """Jobs' latest progress (opaque bytes) and the Stop requests, by job id."""
 
     def __init__(self) -> None:
-        self._started: set[str] = set()
         self._progress: dict[str, bytes] = {}
         self._stop_requested: set[str] = set()
-
-    def mark_started(self, job_id: str) -> None:
-        self._started.add(job_id)
 
     def publish(self, job_id: str, progress: bytes) -> None:
         self._progress[job_id] = progress
@@ -29,11 +25,10 @@ class JobBoard:
     def stop_requested(self, job_id: str) -> bool:
         return job_id in self._stop_requested
 
-    def read(self, job_ids: list[str]) -> dict[str, tuple[bool, bytes | None]]:
-        """For each job: whether it has started, and its latest progress."""
-        return {job_id: (job_id in self._started, self._progress.get(job_id)) for job_id in job_ids}
+    def read(self, job_ids: list[str]) -> dict[str, bytes | None]:
+        """Each job's latest progress, None before its first."""
+        return {job_id: self._progress.get(job_id) for job_id in job_ids}
 
     def forget(self, job_id: str) -> None:
-        self._started.discard(job_id)
         self._progress.pop(job_id, None)
         self._stop_requested.discard(job_id)

@@ -4,9 +4,9 @@ A training must outlive the page's script run (a Streamlit rerun interrupts it) 
 thirty must share a server fairly. So every lesson hands the same kind of job to a runner: what
 to train (the lesson's frozen config, the lesson's `build` function and its data), whose it is,
 and, while it runs, its progress. The runner here is embedded in the Streamlit server: a fixed
-number of training slots and a first-come, first-served queue. `core.ray_jobs` runs the very
-same jobs on a Ray cluster. The one `Trainer` still does the training; a job wraps it and asks
-between compiled chunks whether a learner pressed Stop.
+number of training slots and a queue shared fairly between visitors (`core.fair_queue`), with a
+cap. `core.ray_jobs` runs the very same jobs on a Ray cluster. The one `Trainer` still does the
+training; a job wraps it and asks between compiled chunks whether a learner pressed Stop.
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ import os
 import statistics
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+from core import fair_queue
 
 if TYPE_CHECKING:  # TensorFlow loads only when a job runs: the home page and the sidebar stay light
     import keras
@@ -165,7 +168,7 @@ def failure_message(problem: BaseException) -> str:
 class JobRunner(Protocol):
     """What a page needs from a runner, embedded or on Ray."""
 
-    def submit(self, owner: str, job: TrainingJob) -> str: ...
+    def submit(self, owner: str, job: TrainingJob, client: str | None = None) -> str: ...
     def status(self, job_id: str) -> JobStatus | None: ...
     def cancel(self, job_id: str) -> None: ...
     def heartbeat(self, owner: str) -> None: ...
@@ -180,7 +183,8 @@ class JobRecord:
     """A runner's own record of a job; only touched under the runner's lock."""
 
     job_id: str
-    owner: str
+    owner: str  # the browser session: only it sees the job, and its closed tab ends the job
+    client: str  # whose share of the slots it counts against: an account or an address (`fair_queue`)
     spec: TrainingJob
     submitted: float
     state: JobState = JobState.QUEUED
@@ -210,8 +214,9 @@ def default_abandon_after_s() -> float:
 
 class JobBook:
     """The bookkeeping every runner shares: job records, owners and their last poll, abandoned
-    sessions, snapshots with a place in the queue and a wait estimate. A runner adds where jobs
-    run: `_launch` a new job, `_stop_running` one, and `_refresh` what it knows of running jobs.
+    sessions, the queue (fair between clients, and capped: `core.fair_queue`), snapshots with a
+    place in the queue and a wait estimate. A runner adds where jobs run: `_launch` a job given a
+    slot, `_stop_running` one, and `_refresh` what it knows of running jobs.
 
     An owner is gone, and its jobs are cancelled, when it has not polled for `abandon_after_s`, or
     when `connected(owner)` (the web server's word on whether that browser tab is still open) has
@@ -223,11 +228,13 @@ class JobBook:
         abandon_after_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         connected: Callable[[str], bool] | None = None,
+        limits: fair_queue.QueueLimits | None = None,
     ) -> None:
         if slots < 1:
             raise ValueError("A runner needs at least one training slot.")
         self.slots = slots
         self.abandon_after_s = abandon_after_s if abandon_after_s is not None else default_abandon_after_s()
+        self.limits = limits if limits is not None else fair_queue.QueueLimits.from_environment()
         self._clock = clock
         self._connected = connected
         self._disconnected_since: dict[str, float] = {}
@@ -235,16 +242,23 @@ class JobBook:
         self._jobs: dict[str, JobRecord] = {}
         self._last_seen: dict[str, float] = {}
         self._durations: list[float] = []  # of recently finished jobs, for the wait estimate
+        self._last_started: dict[str, float] = {}  # by client, while it has jobs waiting or running
         self._ids = itertools.count(1)
 
-    def submit(self, owner: str, job: TrainingJob) -> str:
+    def submit(self, owner: str, job: TrainingJob, client: str | None = None) -> str:
+        """Queues a job of this owner (a browser session); `client` is whose share of the slots
+        it counts against (the owner itself when not given). Raises `fair_queue.ServerBusy` when
+        the client already has its share of waiting jobs or the queue is full."""
+        client = client or owner
         with self._lock:
             self._reap_abandoned()
+            places = self._plan()
+            clients = {place.job_id: self._jobs[place.job_id].client for place in places}
+            fair_queue.check_room(client, places, clients, self.slots, self.limits)
             job_id = f"job-{next(self._ids)}"
-            record = JobRecord(job_id, owner, job, submitted=self._clock())
-            self._jobs[job_id] = record
+            self._jobs[job_id] = JobRecord(job_id, owner, client, job, submitted=self._clock())
             self._last_seen[owner] = self._clock()
-            self._launch(record)
+            self._start_waiting()
             return job_id
 
     def status(self, job_id: str) -> JobStatus | None:
@@ -267,7 +281,10 @@ class JobBook:
             if record is None or not record.state.active:
                 return
             record.cancel_requested.set()
-            self._stop_running(record)
+            if record.state is JobState.QUEUED:
+                self._mark_ended(record)
+            else:
+                self._stop_running(record)
 
     def heartbeat(self, owner: str) -> None:
         with self._lock:
@@ -297,18 +314,36 @@ class JobBook:
             return sum(record.state is JobState.RUNNING for record in self._jobs.values())
 
     def _launch(self, record: JobRecord) -> None:
+        """Starts a job that has just been given a slot."""
         raise NotImplementedError
 
     def _stop_running(self, record: JobRecord) -> None:
+        """Asks a running job to stop after its current chunk, keeping what it trained."""
         raise NotImplementedError
 
     def _refresh(self) -> None:
         """Brings the records up to date; the embedded runner's threads keep them current."""
 
-    def _queued(self) -> list[JobRecord]:
-        """Jobs waiting for a slot, first come first."""
-        waiting = [record for record in self._jobs.values() if record.state is JobState.QUEUED]
-        return sorted(waiting, key=lambda record: record.submitted)
+    def _start_waiting(self) -> None:
+        """Gives every free slot to the next job in fair order (`fair_queue.next_job`)."""
+        while self.running < self.slots:
+            waiting = [
+                fair_queue.Waiting(record.job_id, record.client, record.submitted)
+                for record in self._jobs.values()
+                if record.state is JobState.QUEUED
+            ]
+            running = Counter(record.client for record in self._jobs.values() if record.state is JobState.RUNNING)
+            chosen = fair_queue.next_job(waiting, running, self._last_started)
+            if chosen is None:
+                return
+            record = self._jobs[chosen.job_id]
+            self._mark_started(record)
+            self._last_started[record.client] = self._clock()
+            try:
+                self._launch(record)
+            except Exception as problem:  # the job could not even start; the others still may
+                LOG.exception("Training job %s of %s could not start", record.job_id, record.spec.lesson)
+                self._mark_ended(record, error=failure_message(problem))
 
     def _mark_started(self, record: JobRecord) -> None:
         record.state, record.started = JobState.RUNNING, self._clock()
@@ -326,6 +361,8 @@ class JobBook:
         record.ended = self._clock()
         if record.owner not in self._last_seen:
             self._jobs.pop(record.job_id, None)
+        if not any(other.client == record.client and other.state.active for other in self._jobs.values()):
+            self._last_started.pop(record.client, None)  # a client with nothing waiting or running starts afresh
 
     def _reap_abandoned(self) -> None:
         now = self._clock()
@@ -355,8 +392,8 @@ class JobBook:
     def _snapshot(self, record: JobRecord) -> JobStatus:
         position = wait = None
         if record.state is JobState.QUEUED:
-            position = [queued.job_id for queued in self._queued()].index(record.job_id) + 1
-            wait = self._estimated_wait(position)
+            place = next(place for place in self._plan() if place.job_id == record.job_id)
+            position, wait = place.position, place.wait_s
         progress = record.progress
         if progress is not None:  # a copy the page can draw while the worker keeps training
             progress = dataclasses.replace(progress, history=progress.history.copy())
@@ -373,33 +410,30 @@ class JobBook:
             error=record.error,
         )
 
-    def _estimated_wait(self, position: int) -> float:
-        """When a slot frees for the job at `position`: the running jobs' time left, then the
-        jobs ahead of it, each guessed from recent jobs' length, shared over the slots."""
+    def _plan(self) -> list[fair_queue.Place]:
+        """The waiting jobs in the order they will start, each with its wait: the running jobs'
+        time left, then the jobs ahead of it, each guessed from recent jobs' length, shared over
+        the slots (`fair_queue.plan`)."""
         typical = statistics.median(self._durations) if self._durations else DEFAULT_JOB_S
         now = self._clock()
-        left = []
+        waiting, running = [], []
         for record in self._jobs.values():
-            if record.state is JobState.RUNNING:
+            if record.state is JobState.QUEUED:
+                waiting.append(fair_queue.Waiting(record.job_id, record.client, record.submitted))
+            elif record.state is JobState.RUNNING:
                 if record.progress is not None and record.progress.elapsed_s > 0:
-                    left.append(record.progress.seconds_left)
+                    left = record.progress.seconds_left
                 else:
-                    left.append(max(0.0, typical - (now - (record.started or now))))
-        ahead = sorted(left) + [typical] * (position - 1)
-        if len(ahead) < self.slots:
-            return 0.0
-        finish_times = [0.0] * self.slots  # the slots work through the earlier jobs in parallel
-        for seconds in ahead:
-            slot = finish_times.index(min(finish_times))
-            finish_times[slot] += seconds
-        return min(finish_times)
+                    left = max(0.0, typical - (now - (record.started or now)))
+                running.append(fair_queue.Running(record.client, left))
+        return fair_queue.plan(waiting, running, self._last_started, self.slots, typical, now)
 
 
 class LocalJobRunner(JobBook):
     """Jobs inside this process, the embedded default: `slots` trainings at a time in worker
-    threads, the rest waiting first come, first served. A closed tab, or a session that stops
-    polling for `abandon_after_s`, loses its jobs and frees its slot. Ended jobs are kept until
-    their owner takes the result."""
+    threads, the rest waiting their fair turn. A closed tab, or a session that stops polling for
+    `abandon_after_s`, loses its jobs and frees its slot. Ended jobs are kept until their owner
+    takes the result."""
 
     def __init__(
         self,
@@ -407,28 +441,21 @@ class LocalJobRunner(JobBook):
         abandon_after_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         connected: Callable[[str], bool] | None = None,
+        limits: fair_queue.QueueLimits | None = None,
     ) -> None:
-        super().__init__(slots if slots is not None else default_slots(), abandon_after_s, clock, connected)
+        slots = slots if slots is not None else default_slots()
+        super().__init__(slots, abandon_after_s, clock, connected, limits)
 
     @property
     def where(self) -> str:
         return f"this server ({self.slots} training slot{'s' if self.slots != 1 else ''})"
 
     def _launch(self, record: JobRecord) -> None:
-        self._start_queued()
+        record.handle = threading.Thread(target=self._work, args=(record,), name=record.job_id, daemon=True)
+        record.handle.start()
 
     def _stop_running(self, record: JobRecord) -> None:
-        if record.state is JobState.QUEUED:  # a running job sees the flag between its chunks
-            self._mark_ended(record)
-
-    def _start_queued(self) -> None:
-        self._reap_abandoned()
-        for record in self._queued():
-            if self.running >= self.slots:
-                break
-            self._mark_started(record)
-            record.handle = threading.Thread(target=self._work, args=(record,), name=record.job_id, daemon=True)
-            record.handle.start()
+        """Nothing to do: the job sees its flag between its chunks."""
 
     def _work(self, record: JobRecord) -> None:
         def publish(progress: training.Progress) -> None:
@@ -449,4 +476,5 @@ class LocalJobRunner(JobBook):
             LOG.exception("Training job %s of %s failed", record.job_id, record.spec.lesson)
         with self._lock:
             self._mark_ended(record, result, error)
-            self._start_queued()
+            self._reap_abandoned()
+            self._start_waiting()

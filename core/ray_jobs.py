@@ -1,10 +1,13 @@
 """Training jobs on a Ray cluster, for a class bigger than one server.
 
 When RAY_ADDRESS is set, the pages hand the very same `TrainingJob`s to this runner instead of the
-embedded one. Each job becomes a Ray task that asks for its CPUs, so Ray's scheduler does the
-queueing across the cluster's machines. Progress and Stop travel through one small actor, the
-job board. Lessons 2 and 3 send no data: their workers load Fashion-MNIST themselves. Lesson 4's
-decoded photos go into Ray's object store once and every job of the same photos shares them.
+embedded one. Each job becomes a Ray task that asks for its CPUs, and Ray's scheduler places it
+on the cluster's machines. The queue stays here, shared fairly between visitors like the embedded
+runner's (`core.fair_queue`): Ray would start its tasks in the order they came, so a job is handed
+to Ray only when the cluster has the CPUs for it. Progress and Stop travel through one small
+actor, the job board. Lessons 2 and 3 send no data: their workers load Fashion-MNIST themselves.
+Lesson 4's decoded photos go into Ray's object store once and every job of the same photos shares
+them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import ray  # noqa: E402 - after the authentication mode
 
-from core import cluster, job_board, jobs, training  # noqa: E402
+from core import cluster, fair_queue, job_board, jobs, training  # noqa: E402
 
 CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"  # CPUs each training asks the cluster for
 REFRESH_S = 2.0  # how often the runner looks at its jobs even when no page is polling
@@ -119,7 +122,6 @@ def _first_line(problem: BaseException) -> str:
 def _train(job_id: str, job: jobs.TrainingJob, data: Any, board: Any) -> jobs.JobResult:
     """One job on a Ray worker: the same `run_training` as the embedded runner, with progress
     pinned to the board and Stop read from it between chunks."""
-    board.mark_started.remote(job_id)
 
     def publish(progress: training.Progress) -> None:
         board.publish.remote(job_id, pickle.dumps(progress))
@@ -131,7 +133,9 @@ def _train(job_id: str, job: jobs.TrainingJob, data: Any, board: Any) -> jobs.Jo
 
 
 class RayJobRunner(jobs.JobBook):
-    """The same bookkeeping as the embedded runner; the jobs run as Ray tasks."""
+    """The same bookkeeping and fair queue as the embedded runner; a job given a slot runs as a
+    Ray task. The slots are the cluster's CPUs over each job's, counted again every `REFRESH_S`,
+    so nodes that join the cluster take jobs from the queue."""
 
     def __init__(
         self,
@@ -140,11 +144,11 @@ class RayJobRunner(jobs.JobBook):
         abandon_after_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         connected: Callable[[str], bool] | None = None,
+        limits: fair_queue.QueueLimits | None = None,
     ) -> None:
         connect(address)
         self.cpus_per_job = cpus_per_job or float(os.environ.get(CPUS_VARIABLE, "1"))
-        cluster_cpus = float(ray.cluster_resources().get("CPU", 1))
-        super().__init__(max(1, int(cluster_cpus // self.cpus_per_job)), abandon_after_s, clock, connected)
+        super().__init__(self._cluster_slots(), abandon_after_s, clock, connected, limits)
         self._board: Any = ray.remote(num_cpus=0)(job_board.JobBoard).remote()  # an actor handle
         self._task = ray.remote(_train).options(num_cpus=self.cpus_per_job, max_retries=0)
         self._stored: list[tuple[Any, Any]] = []  # (data, its object reference), newest last
@@ -153,6 +157,9 @@ class RayJobRunner(jobs.JobBook):
     @property
     def where(self) -> str:
         return f"the Ray cluster ({self.slots} training slot{'s' if self.slots != 1 else ''})"
+
+    def _cluster_slots(self) -> int:
+        return max(1, int(float(ray.cluster_resources().get("CPU", 1)) // self.cpus_per_job))
 
     def _launch(self, record: jobs.JobRecord) -> None:
         spec = record.spec
@@ -169,28 +176,21 @@ class RayJobRunner(jobs.JobBook):
         return reference
 
     def _stop_running(self, record: jobs.JobRecord) -> None:
-        if record.state is jobs.JobState.QUEUED:
-            ray.cancel(record.handle)  # never started: Ray drops it from its queue
-            self._mark_ended(record)
-        else:
-            self._board.request_stop.remote(record.job_id)
+        self._board.request_stop.remote(record.job_id)
 
     def _refresh(self) -> None:
-        active = [record for record in self._jobs.values() if record.state.active]
-        if not active:
-            return
-        board: dict[str, tuple[bool, bytes | None]] = ray.get(
-            self._board.read.remote([record.job_id for record in active])
-        )
-        ready, _ = ray.wait([record.handle for record in active], num_returns=len(active), timeout=0)
-        for record in active:
-            started, progress = board[record.job_id]
-            if started and record.state is jobs.JobState.QUEUED:
-                self._mark_started(record)
-            if progress is not None:
-                record.progress = pickle.loads(progress)  # our own job's bytes, from our own board
-            if record.handle in ready:
-                self._collect(record)
+        """Progress and ends of the jobs handed to Ray; their freed slots go to the queue."""
+        running = [record for record in self._jobs.values() if record.state is jobs.JobState.RUNNING]
+        if running:
+            board: dict[str, bytes | None] = ray.get(self._board.read.remote([record.job_id for record in running]))
+            ready, _ = ray.wait([record.handle for record in running], num_returns=len(running), timeout=0)
+            for record in running:
+                progress = board[record.job_id]
+                if progress is not None:
+                    record.progress = pickle.loads(progress)  # our own job's bytes, from our own board
+                if record.handle in ready:
+                    self._collect(record)
+        self._start_waiting()
 
     def _collect(self, record: jobs.JobRecord) -> None:
         try:
@@ -211,7 +211,9 @@ class RayJobRunner(jobs.JobBook):
         while True:
             time.sleep(REFRESH_S)
             try:
+                slots = self._cluster_slots()
                 with self._lock:
+                    self.slots = slots
                     self._refresh()
                     self._reap_abandoned()
             except Exception:  # the cluster went away; the next poll reports what it finds

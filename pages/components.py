@@ -26,6 +26,7 @@ from core import (
     classifier_charts,
     course,
     exercises,
+    fair_queue,
     fashion_mnist,
     hosting,
     image_classifier,
@@ -461,7 +462,14 @@ def training_ui(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
 
 
 def _submit(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
-    job_id = training_jobs.job_runner().submit(training_jobs.learner_id(), job)
+    """Queues the job, or, when the server's queue has no room for it, says so and when to try
+    again (shown on the page's next run, which every caller starts)."""
+    runner = training_jobs.job_runner()
+    try:
+        job_id = runner.submit(training_jobs.learner_id(), job, client=training_jobs.client_key())
+    except fair_queue.ServerBusy as busy:
+        _notice(lesson, "warning", str(busy), ":material/hourglass_disabled:")
+        return
     st.session_state[f"job/{lesson.key}"] = _LessonJob(job_id, job)
 
 

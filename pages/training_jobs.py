@@ -16,7 +16,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import cluster, course, hosting, jobs, session_files
+from core import cluster, course, fair_queue, hosting, jobs, session_files
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 LOG = logging.getLogger(__name__)
@@ -115,6 +115,22 @@ def tab_open(learner: str) -> bool:
     session for a while in case it reconnects, but not as an active one; outside a running server
     (tests that run pages directly) every learner counts as connected."""
     return Runtime.instance().is_active_session(learner) if Runtime.exists() else True
+
+
+def client_key() -> str:
+    """Whose share of the training slots this session's jobs count against (`fair_queue`): the
+    signed-in account when there is one (`st.login`), else the visitor's network address, read
+    from X-Forwarded-For only behind the reverse proxies the operator names in TRUSTED_PROXY."""
+    account = None
+    if st.user.get("is_logged_in"):  # the key exists only when sign-in is set up
+        account = f"{st.user.get('iss', '')} {st.user.get('sub') or st.user.get('email', '')}"
+    return fair_queue.client_key(
+        learner_id(),
+        account=account,
+        address=st.context.ip_address,
+        forwarded_for=st.context.headers.get_all("X-Forwarded-For"),
+        trusted_proxies=fair_queue.trusted_proxies(),
+    )
 
 
 def jobs_indicator_ui() -> None:

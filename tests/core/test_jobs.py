@@ -1,4 +1,5 @@
-"""The embedded job runner: training slots, a fair queue, Stop, failures and abandoned sessions."""
+"""The embedded job runner: training slots, a fair queue with caps, Stop, failures and abandoned
+sessions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from core import image_classifier, jobs, training
+from core import fair_queue, image_classifier, jobs, training
 from tests.core.tiny_jobs import TinyConfig, tiny_model, tiny_setup, wait_for
 
 
@@ -189,3 +190,96 @@ def test_slots_come_from_the_environment_or_the_cores(monkeypatch):
         jobs.default_slots()
     monkeypatch.delenv(jobs.SLOTS_VARIABLE)
     assert jobs.default_slots() >= 1
+
+
+FLOODER, LEARNER = "address:198.51.100.7", "address:203.0.113.5"
+
+
+def test_25_sessions_from_one_address_queue_50_jobs_and_a_learner_from_another_starts_next():
+    """The finding: one script opened 25 sessions and pressed Train on two lessons in each. A
+    learner from another address who presses Train after them is next, within one job's time."""
+    runner = jobs.LocalJobRunner(
+        slots=2, abandon_after_s=600, limits=fair_queue.QueueLimits(per_client=50, total=100)
+    )  # caps high enough to take the whole flood
+    started: list[str] = []
+    flood = [Gate(f"F{n}", started) for n in range(50)]
+    flood_ids = [runner.submit(f"session-{n // 2}", gated_job(gate), client=FLOODER) for n, gate in enumerate(flood)]
+    wait_for(lambda: len(started) == 2)
+    learner = Gate("L", started)
+    learner_id = runner.submit("learner", gated_job(learner), client=LEARNER)
+    status = runner.status(learner_id)
+    assert status.queue_position == 1 and status.estimated_wait_s <= jobs.DEFAULT_JOB_S  # one job's time
+    assert [runner.status(job_id).queue_position for job_id in flood_ids[2:5]] == [2, 3, 4]
+    assert runner.status(flood_ids[-1]).queue_position == 49
+    flood[0].opened.set()  # one running job ends: its slot goes to the learner, not to the flood's third
+    wait_for(lambda: len(started) == 3)
+    assert started == ["F0", "F1", "L"]
+    for job_id in [*flood_ids, learner_id]:
+        runner.cancel(job_id)
+    for gate in [*flood, learner]:
+        gate.opened.set()
+    for job_id in [flood_ids[1], learner_id]:  # the two still running stop after their first chunk
+        assert runner.wait(job_id, 60).state is jobs.JobState.STOPPED
+
+
+def test_the_places_shown_are_the_order_jobs_start_in():
+    """One slot, client a's job running; a has two more waiting, then b two and c one. The places
+    each job is shown are the fair order (b, c, a, b, a), and the jobs then start in that order."""
+    runner = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
+    started: list[str] = []
+    gates = {name: Gate(name, started) for name in ["a1", "a2", "a3", "b1", "b2", "c1"]}
+    job_ids = {name: runner.submit(f"session-{name}", gated_job(gate), client=name[0]) for name, gate in gates.items()}
+    wait_for(lambda: started == ["a1"])
+    places = {name: runner.status(job_id).queue_position for name, job_id in job_ids.items() if name != "a1"}
+    assert sorted(places, key=places.get) == ["b1", "c1", "a2", "b2", "a3"]
+    waits = [runner.status(job_ids[name]).estimated_wait_s for name in ["b1", "c1", "a2", "b2", "a3"]]
+    assert waits == sorted(waits) and waits[0] < waits[-1]
+    for gate in gates.values():
+        gate.opened.set()
+    for job_id in job_ids.values():
+        assert runner.wait(job_id, 60).state is jobs.JobState.FINISHED
+    assert started == ["a1", "b1", "c1", "a2", "b2", "a3"]
+
+
+def test_past_the_caps_train_is_refused_with_when_to_try_again():
+    now = [0.0]
+    runner = jobs.LocalJobRunner(
+        slots=1, abandon_after_s=600, clock=lambda: now[0], limits=fair_queue.QueueLimits(per_client=4, total=8)
+    )
+    started: list[str] = []
+    gates: list[Gate] = []
+    queued: list[str] = []
+
+    def press_train(session: str, client: str) -> str:
+        gates.append(Gate(f"{client}/{len(gates)}", started))
+        queued.append(runner.submit(session, gated_job(gates[-1]), client=client))
+        return queued[-1]
+
+    taken, refusals = [], []
+    for n in range(50):  # the flood: 25 sessions, two lessons each
+        try:
+            taken.append(press_train(f"session-{n // 2}", FLOODER))
+        except fair_queue.ServerBusy as busy:
+            refusals.append(busy)
+    assert len(taken) == 5 and len(refusals) == 45  # one running, four waiting
+    message = str(refusals[0])
+    assert "4 trainings from your network address" in message
+    assert "Try again in about 10 s, when the first of them has started" in message  # DEFAULT_JOB_S, nothing measured
+    press_train("learner", LEARNER)  # another address still has room, and is next
+    assert runner.status(runner.jobs_of("learner")[0].job_id).queue_position == 1
+    for n in range(3):
+        press_train(f"neighbour-{n}", "address:192.0.2.1")
+    with pytest.raises(fair_queue.ServerBusy, match=r"8 trainings already wait for its 1 training slot, as many as it"):
+        press_train("late", "address:192.0.2.99")
+    for job_id in queued:
+        runner.cancel(job_id)
+    for gate in gates:
+        gate.opened.set()
+    assert runner.wait(taken[0], 60).state is jobs.JobState.STOPPED and started == [gates[0].name]
+
+
+def test_the_caps_come_from_the_environment_by_default(monkeypatch):
+    monkeypatch.setenv(fair_queue.PER_CLIENT_VARIABLE, "2")
+    monkeypatch.delenv(fair_queue.TOTAL_VARIABLE, raising=False)
+    runner = jobs.LocalJobRunner(slots=3)
+    assert runner.limits.per_client == 2 and runner.limits.total_for(runner.slots) == 24

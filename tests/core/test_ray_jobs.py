@@ -1,4 +1,4 @@
-"""The same runner tests against Ray: slots, a fair queue, Stop, failures and abandoned sessions;
+"""The same runner tests against Ray: slots, a fair queue with caps, Stop, failures and abandoned sessions;
 then joining a cluster without its token, with a wrong one, or where nothing answers; and the
 whole file as on a machine that never ran Ray.
 
@@ -21,7 +21,7 @@ import pytest
 import ray
 from ray import cloudpickle
 
-from core import jobs, ray_jobs, training
+from core import fair_queue, jobs, ray_jobs, training
 from tests.conftest import REPOSITORY
 from tests.core import tiny_jobs
 from tests.core.tiny_jobs import Gate, gated_job, started, wait_for
@@ -65,6 +65,38 @@ def test_slots_are_the_clusters_cpus_and_the_queue_is_first_come_first_served(cl
     for job_id in job_ids:
         assert runner.wait(job_id, 120).state is jobs.JobState.FINISHED
     assert started(tmp_path)[2:] == ["C", "D"]
+
+
+def test_ray_takes_jobs_in_fair_order_and_under_the_same_caps(cluster, tmp_path):
+    """Ray starts its tasks in the order they came, so the runner hands it a job only when a slot
+    is free: a learner from another address goes ahead of one address's waiting jobs."""
+    flooder, learner = "address:198.51.100.7", "address:203.0.113.5"
+    runner = ray_jobs.RayJobRunner(abandon_after_s=600, limits=fair_queue.QueueLimits(per_client=3, total=8))
+    gates = [Gate(str(tmp_path), f"F{n}") for n in range(5)]
+    flood_ids = [runner.submit(f"session-{n}", gated_job(gate), client=flooder) for n, gate in enumerate(gates)]
+    with pytest.raises(fair_queue.ServerBusy, match="3 trainings from your network address"):
+        runner.submit("session-5", gated_job(Gate(str(tmp_path), "F5")), client=flooder)  # two run, three wait
+    learner_gate = Gate(str(tmp_path), "L")
+    learner_id = runner.submit("learner", gated_job(learner_gate), client=learner)
+    assert runner.status(learner_id).queue_position == 1
+    wait_for(lambda: sorted(started(tmp_path)) == ["F0", "F1"])
+    gates[0].open()
+    wait_for(lambda: len(started(tmp_path)) == 3)
+    assert started(tmp_path)[2] == "L"
+    for job_id in [*flood_ids, learner_id]:
+        runner.cancel(job_id)
+    for gate in [*gates, learner_gate]:
+        gate.open()
+    for job_id in [flood_ids[1], learner_id]:
+        assert runner.wait(job_id, 120).state is jobs.JobState.STOPPED
+    assert "F2" not in started(tmp_path)
+
+
+def test_slots_follow_the_clusters_cpus(cluster, monkeypatch):
+    runner = ray_jobs.RayJobRunner(abandon_after_s=600)
+    assert runner.slots == 2
+    monkeypatch.setattr(ray, "cluster_resources", lambda: {"CPU": 6.0})  # nodes joined the cluster
+    wait_for(lambda: runner.slots == 6, timeout_s=3 * ray_jobs.REFRESH_S)
 
 
 def test_a_finished_job_yields_weights_history_and_its_held_out_score(cluster, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 
 import keras
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import image_classifier, jobs, training
+from core import fair_queue, image_classifier, jobs, training
 
 TIMEOUT_S = 180
 
@@ -186,6 +187,87 @@ def test_train_during_a_run_asks_before_stopping_it(runner):
     assert [record.outcome for record in records] in ([], ["stopped"])  # stopped before or after its first epoch
     runner.cancel(app.session_state["job/computer_vision"].job_id)
     wait_until(app, job_ended)
+
+
+def held_build(settings: TinySettings, release: threading.Event) -> jobs.TrainingSetup:
+    """A job that holds its slot, without using the CPU, until the test releases it."""
+    assert release.wait(timeout=120), "the test never released the job"
+    return tiny_build(settings, tiny_data())
+
+
+FLOODER, LEARNER = "address:198.51.100.7", "address:203.0.113.5"
+
+
+@pytest.fixture
+def crowded(monkeypatch):
+    """One slot, held by another visitor's job, and this page's visitor at LEARNER's address."""
+    from pages import training_jobs
+
+    own = jobs.LocalJobRunner(slots=1, abandon_after_s=600, limits=fair_queue.QueueLimits(per_client=4, total=8))
+    monkeypatch.setattr(training_jobs, "job_runner", lambda: own)
+    monkeypatch.setattr(training_jobs, "client_key", lambda: LEARNER)
+    release = threading.Event()
+    submitted: list[str] = []
+
+    def waiting_job(session: str, client: str) -> str:
+        job = jobs.TrainingJob("convolutions", TinySettings(2), held_build, tiny_model, data=release)
+        submitted.append(own.submit(session, job, client=client))
+        return submitted[-1]
+
+    yield own, waiting_job
+    for job_id in submitted:
+        own.cancel(job_id)
+    release.set()
+    assert own.wait(submitted[0], 60).state is jobs.JobState.STOPPED
+
+
+def test_a_learner_is_next_however_many_jobs_one_other_address_queued(crowded):
+    runner, waiting_job = crowded
+    for n in range(5):  # one runs, four wait
+        waiting_job(f"flood-{n}", FLOODER)
+    app = run_script(training_script, epochs=2, stop_target=None)
+    app.button(key="train").click().run()
+    assert "number 1 in the queue" in app.info[0].value, app.info[0].value
+    runner.cancel(app.session_state["job/computer_vision"].job_id)
+
+
+@pytest.mark.parametrize(
+    ("queued", "said"),
+    [
+        ({FLOODER: 5, "address:192.0.2.1": 4}, "8 trainings already wait for its 1 training slot"),
+        ({FLOODER: 1, LEARNER: 4}, "4 trainings from your network address"),  # the learner's neighbours
+    ],
+)
+def test_a_full_queue_says_the_server_is_busy_and_when_to_try_again(crowded, queued, said):
+    runner, waiting_job = crowded
+    for client, count in queued.items():
+        for n in range(count):
+            waiting_job(f"{client}-{n}", client)
+    app = run_script(training_script, epochs=2, stop_target=None)
+    app.button(key="train").click().run()
+    [warning] = app.warning
+    assert warning.value.startswith("The server is busy") and said in warning.value, warning.value
+    assert "Try again in about" in warning.value
+    assert not any("in the queue" in info.value for info in app.info)  # no promise of a long wait
+    assert "job/computer_vision" not in app.session_state and runner.jobs_of(app.session_state["learner"]) == []
+
+
+def client_script():
+    import streamlit as st
+
+    from pages import training_jobs
+
+    st.session_state["client"] = training_jobs.client_key()
+
+
+def test_a_signed_in_visitor_counts_as_their_account():
+    app = AppTest.from_function(client_script, default_timeout=TIMEOUT_S)
+    app.user = {"is_logged_in": True, "iss": "https://accounts.example.org", "sub": "42", "email": "a@example.org"}
+    app.run()
+    assert app.session_state["client"] == "account:https://accounts.example.org 42"
+    app.user = {"is_logged_in": False, "email": "a@example.org"}  # an email alone is no sign-in
+    app.run()
+    assert not app.session_state["client"].startswith("account:")  # AppTest has no real address to show
 
 
 def failing_build(settings, data):
