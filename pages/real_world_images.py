@@ -129,17 +129,16 @@ def course_download_ui(
 ) -> image_folders.ImageFolder | None:
     """The course's training and validation photos: from the cache at once, else one press away."""
     pressed_before = st.session_state.pop("rw_download_now", False)  # "Download the course's photos" below
-    asked = pressed_before or "rw_downloaded" in st.session_state
-    if (
-        cached is None
-        and not asked
-        and not st.button("Download (about 140 MB, once)", key="rw_download", type="primary")
-    ):
-        kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
-        st.caption(
-            f"From {course_download.TRAINING_URL} and its validation set, checked and kept {kept} for later runs."
-        )
-        return None
+    if cached is None and "rw_downloaded" not in st.session_state:
+        # The button stays on screen while downloading, so a failed download can be tried again.
+        pressed = st.button("Download (about 140 MB, once)", key="rw_download", type="primary")
+        if not (pressed or pressed_before):
+            kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
+            st.caption(
+                f"From {course_download.TRAINING_URL} and its validation set, checked and kept {kept} for later "
+                "runs."
+            )
+            return None
     if cached is None:
         bar = st.progress(0.0, text="Downloading...")
         try:

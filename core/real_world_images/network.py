@@ -341,7 +341,7 @@ def diagnose(history: training.TrainingHistory, num_classes: int = 2) -> Diagnos
     return Diagnosis(
         Learning.GENERALISES,
         f"It generalises: {scores}. What it learned from its training photos holds for photos it has not seen "
-        "(of the same kind: see Classify your own photos below).",
+        "(of the same kind: try photos of your own below).",
     )
 
 

@@ -151,8 +151,13 @@ def test_an_abandoned_session_loses_its_jobs(cluster, tmp_path):
     staying_id = runner.submit("staying", gated_job(staying))
     wait_for(lambda: runner.status(gone_id).state is jobs.JobState.RUNNING)
     gone.open()
-    now[0] = 45.0
-    runner.heartbeat("staying")  # the other learner went quiet 45 s ago
+    # The staying learner polls at 20 s, before the clock passes the limit: were the clock moved to
+    # 45 s first, the runner's refresh thread could see both quiet for 45 s before the heartbeat
+    # (it did once, on a busy machine).
+    now[0] = 20.0
+    runner.heartbeat("staying")
+    now[0] = 45.0  # the gone learner has been quiet for 45 s, the staying one for 25
+    runner.heartbeat("staying")
     wait_for(lambda: runner.status(gone_id) is None)  # stopped, and dropped: nobody will collect it
     staying.open()
     assert runner.wait(staying_id, 120).state is jobs.JobState.FINISHED
