@@ -703,6 +703,9 @@ def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_lear
     assert first.settings["own_photos"] == 0 and first.settings["from_run"] == "off"
     report = " ".join(shown(item.value) for item in app.markdown)
     assert "Run 1 said" in report and "Run 2 says" in report, report
+    # Beside a form that still says the epochs of training from scratch, the page says what run 2 did.
+    said = [shown(info.value) for info in app.info]
+    assert any("fine-tuned from run 1 with your 1 photo: 2 epochs from its weights" in value for value in said), said
 
 
 def test_real_world_flags_a_real_photo_on_horse_or_human_and_learns_it_from_the_learner():

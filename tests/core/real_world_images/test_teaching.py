@@ -61,3 +61,14 @@ def test_a_teaching_job_starts_from_the_given_weights_and_keeps_the_held_out_pho
         config, teaching.Teaching(network.Photos(images, labels, 2), own, np.array([1, 0]))
     )
     assert not np.array_equal(from_scratch.model.get_weights()[0], start[0])
+
+
+def test_a_taught_run_says_what_it_did():
+    fine_tuned = network.RealWorldConfig(epochs=3, own_photos=3, from_run=1)
+    assert teaching.what_changed(fine_tuned, 3).startswith(
+        "This run was fine-tuned from run 1 with your 3 photos: 3 epochs from its weights"
+    )
+    scratch = network.RealWorldConfig(own_photos=1)
+    assert teaching.what_changed(scratch, 15) == (
+        "This run was trained from scratch with your 1 photo among the training photos (15 epochs)."
+    )
