@@ -10,7 +10,7 @@ trains 3 epochs. The page says which settings were not used and which were taken
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 SHOWN_NAMES = 10  # a note names this many unused settings, then counts the rest
@@ -41,6 +41,23 @@ class LinkReading:
         for name, sent, used in self.adjusted:
             sentences.append(f"{_cut(name)}={_cut(sent)} was used as {used} (a whole number).")
         return " ".join(sentences) or None
+
+
+def refused_note(names: Sequence[str]) -> str | None:
+    """The note for controls sent a value of a kind they do not take (a number for a choice,
+    text that is no table), which only a hand-made client sends: each kept the value it had."""
+    if not names:
+        return None
+    listed = ", ".join(_cut(name) for name in names[:SHOWN_NAMES])
+    if len(names) > SHOWN_NAMES:
+        listed += f" and {len(names) - SHOWN_NAMES} more"
+    if len(names) == 1:
+        said = "1 setting was sent a value of a kind its control does not take, and kept the value it had"
+    else:
+        said = (
+            f"{len(names)} settings were sent values of a kind their controls do not take, and kept the values they had"
+        )
+    return f"{said}: {listed}."
 
 
 def read_link(sent: Mapping[str, str], values: Mapping[str, object]) -> LinkReading:

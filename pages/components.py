@@ -43,7 +43,7 @@ from core import (
     uploads,
 )
 from core import runs as run_history
-from pages import exercise_record, training_jobs
+from pages import exercise_record, server_guards, training_jobs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -334,11 +334,15 @@ def experiment_link_ui(lesson: course.Lesson) -> None:
     settings widgets are bound to the URL's query parameters), so the link opens the same
     experiment with the same seed. It is read in the browser (pages/experiment_link.html): settings
     sit in forms, whose changes reach the server only with Train, yet are in the address at once.
-    What a visitor's link brought that the page did not use is said once, in a note."""
+    What a visitor's link brought that the page did not use is said once, in a note; so is a
+    value of the wrong kind that a hand-made client sent a control (`server_guards` left it out)."""
     reading, dropped = _link_reading(lesson)
     if reading.note and not st.session_state.get(f"link_note/{lesson.key}"):
         st.session_state[f"link_note/{lesson.key}"] = True  # once per visit
         st.warning(text.plain(reading.note), icon=":material/link_off:")
+    refused = links.refused_note(st.session_state.pop(server_guards.REFUSED, ()))
+    if refused:
+        st.warning(text.plain(refused), icon=":material/block:")
     with st.popover("Copy link to this experiment", icon=":material/link:"):
         st.caption("This address opens the settings on screen, trained or not, with the same seed.")
         box = _EXPERIMENT_LINK.replace("__DROPPED__", html.escape(json.dumps(dropped), quote=True))

@@ -5,7 +5,6 @@ lesson pages' training pieces are in `components`."""
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import uuid
@@ -13,13 +12,14 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 from streamlit.runtime import Runtime
-from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import cluster, course, fair_queue, hosting, jobs, session_files
+from core import cluster, course, fair_queue, jobs, session_files
+from pages import server_guards
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
-LOG = logging.getLogger(__name__)
+
+server_guards.install()  # before any page of this server reads a stranger's message
 
 
 def job_runner() -> jobs.JobRunner:
@@ -52,26 +52,6 @@ class ServerState:
 
 
 _SERVER = ServerState()
-
-
-def _refuse_clear_cache_from_visitors() -> None:
-    """Streamlit honours a `clear_cache` message from any client (the viewer's toolbar only hides
-    the menu item), and it empties the caches every visitor shares. On a learner's own server it
-    still does; on a shared one it is refused, so that a stranger cannot make the server decode
-    the data sets and photos again (holding both copies while sessions use the old ones)."""
-    clear_for_everyone = AppSession._handle_clear_cache_request
-
-    def clear_on_own_server_only(session: AppSession) -> None:
-        if hosting.any_folder_allowed(st.get_option("server.address")):
-            clear_for_everyone(session)
-        else:
-            LOG.warning("A client asked to clear the caches every visitor shares; refused on a shared server.")
-
-    if getattr(clear_for_everyone, "__name__", "") != clear_on_own_server_only.__name__:  # once per process
-        AppSession._handle_clear_cache_request = clear_on_own_server_only  # type: ignore[method-assign]
-
-
-_refuse_clear_cache_from_visitors()
 
 
 def _embedded_runner() -> jobs.JobRunner:

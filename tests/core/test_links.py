@@ -49,3 +49,13 @@ def test_a_fraction_sent_to_a_widget_that_refused_it_is_unused():
     """cv_seed=-4.5 is out of range: the widget kept 7 (say), not int(-4.5)."""
     assert links.read_link({"cv_seed": "-4.5"}, WIDGETS).unused == ("cv_seed",)
     assert links.read_link({"cv_seed": "nan"}, WIDGETS).unused == ("cv_seed",)
+
+
+def test_controls_sent_a_value_of_the_wrong_kind_are_named_as_the_unused_settings_are():
+    assert links.refused_note(()) is None
+    assert links.refused_note(["cv_optimizer"]) == (
+        "1 setting was sent a value of a kind its control does not take, and kept the value it had: cv_optimizer."
+    )
+    note = links.refused_note([f"extra_{number:02d}" for number in range(13)] + ["y" * 500])
+    assert note.startswith("14 settings were sent values of a kind their controls do not take")
+    assert note.endswith("extra_09 and 4 more.") and "extra_10" not in note

@@ -14,11 +14,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
 from tests.conftest import REPOSITORY
 
@@ -29,13 +32,14 @@ TIMEOUT_S = 120
 
 
 @contextlib.contextmanager
-def served(address: str, environment: dict[str, str]):
-    """`streamlit run` of the served page on a free loopback port; yields its websocket address."""
+def served(address: str, environment: dict[str, str], script: str = SERVED_PAGE):
+    """`streamlit run` of a script (the served page unless told) on a free port of this machine;
+    yields its websocket address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", SERVED_PAGE, "--server.port", str(port)]
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
         + ["--server.address", address, "--server.fileWatcherType", "none"],
         cwd=REPOSITORY,
         env={**os.environ, "PYTHONPATH": str(REPOSITORY), "TRAINING_SLOTS": "2", **environment},
@@ -75,14 +79,20 @@ class Client:
             if message.WhichOneof("type") == kind:
                 return received
 
-    def run_page(self, query: str = "") -> dict:
-        """Runs the page as a browser's rerun would; returns what it showed."""
-        self.send(BackMsg(rerun_script=ClientState(query_string=query)))
-        texts = [
-            message.delta.new_element.text.body
+    def rerun(self, query: str = "", page: str = "", widgets: Sequence[WidgetState] = ()) -> list[Element]:
+        """Runs the page (the one at this address path, or the main script) as a browser's rerun
+        would, with these widget values; returns the elements it drew."""
+        state = ClientState(query_string=query, page_name=page, widget_states=WidgetStates(widgets=widgets))
+        self.send(BackMsg(rerun_script=state))
+        return [
+            message.delta.new_element
             for message in self.receive_until("script_finished")
-            if message.WhichOneof("type") == "delta" and message.delta.new_element.WhichOneof("type") == "text"
+            if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element"
         ]
+
+    def run_page(self, query: str = "") -> dict:
+        """Runs the served page; returns what it showed."""
+        texts = [element.text.body for element in self.rerun(query) if element.WhichOneof("type") == "text"]
         return json.loads(texts[-1])
 
     def clear_cache(self) -> None:
