@@ -19,6 +19,7 @@ BENCHMARKS = (
     "unfamiliar",
     "class_load",
     "memory",
+    "upload_memory",
 )
 
 

@@ -122,13 +122,27 @@ class HeldOut:
     name: str = "test"
 
 
+INFERENCE_BATCH_BYTES = 8 * 2**20  # the float input of one batch a trained network classifies or is measured on
+
+
+def inference_batch_size(images: np.ndarray, most: int = 256) -> int:
+    """How many images a network takes at once outside training: up to `most`, and no more than fit
+    in INFERENCE_BATCH_BYTES as floats. The layers' outputs grow with the input: 256 photos of
+    300×300 at once put 1.4 GB in the first convolution's output alone, more than the whole
+    training of the network had been allowed; at most 7 of them stay within its training memory.
+    Fashion-MNIST's 28×28 images still go 256 at a time."""
+    per_image = max(1, int(np.prod(images.shape[1:])) * 4)
+    return max(1, min(most, INFERENCE_BATCH_BYTES // per_image))
+
+
 def predict_probabilities(
-    model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255, batch_size: int = 256
+    model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255, batch_size: int | None = None
 ) -> np.ndarray:
-    """Class probabilities for uint8 images, scaled batch by batch as in training. Images get the
-    model's input shape (a grey image gains its channel axis); a single sigmoid output p becomes
-    the two probabilities [1 - p, p]."""
+    """Class probabilities for uint8 images, scaled batch by batch as in training (batches of
+    `inference_batch_size` by default). Images get the model's input shape (a grey image gains its
+    channel axis); a single sigmoid output p becomes the two probabilities [1 - p, p]."""
     images = images.reshape((-1, *model.input_shape[1:]))
+    batch_size = batch_size or inference_batch_size(images)
     outputs = [
         np.asarray(model(images[start : start + batch_size].astype(np.float32) * input_scale, training=False))
         for start in range(0, len(images), batch_size)

@@ -131,7 +131,7 @@ def run_training(
 ) -> JobResult:
     """The work of one job, wherever it runs: build, train (asking between chunks whether to
     stop, or whether its time is up), then score the trained model on its held-out images."""
-    from core import image_classifier, training
+    from core import image_classifier, limits, training
 
     data = job.data if job.data is not None or job.load_data is None else job.load_data()
     setup = job.build(job.config, data)
@@ -151,7 +151,10 @@ def run_training(
         if setup.held_out is not None
         else None
     )
-    return JobResult(setup.model.get_weights(), history, evaluation, setup.held_out)
+    result = JobResult(setup.model.get_weights(), history, evaluation, setup.held_out)
+    del setup  # the trainer and its copies of the data, freed before what they held is handed back
+    limits.return_freed_memory()
+    return result
 
 
 def failure_message(problem: BaseException) -> str:

@@ -42,13 +42,31 @@ DIAGNOSIS_STYLE = {  # how loudly each reading of the curves is shown
     network.Learning.OVERFITTING: st.warning,
     network.Learning.GENERALISES: st.success,
 }
+TILES_PER_ROW = 5  # the classes' photo counts; the lesson takes up to network.PHOTO_LIMITS.max_classes
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
 
 
 @st.cache_resource(show_spinner="Decoding the photos once...", max_entries=2)  # 300×300 photos take ~280 MB
 def decoded(root: str, files: tuple, size: int) -> photos.DecodedPhotos:
-    """Read-only arrays shared by the visitors who use the same folder; `files` keys the cache."""
+    """Read-only arrays shared by the visitors who use the same folder of the server's (the course's,
+    the operator's, the synthetic sample); `files` keys the cache."""
     return photos.load_images(image_folders.ImageFolder(Path(root), (), files, ()), size)
+
+
+def photos_at(folder: image_folders.ImageFolder, size: int) -> photos.DecodedPhotos:
+    """The folder's photos decoded at `size`. The server's own folders are decoded once for every
+    visitor. A visitor's upload is theirs alone: its photos live in their session, at two sizes at
+    most, and go with it; in the shared cache a closed tab's upload stayed until two other folders
+    pushed it out."""
+    unpacked = st.session_state.get("rw_unpacked")
+    if unpacked is None or unpacked[1].root != folder.root:
+        return decoded(str(folder.root), folder.files, size)
+    kept: dict[int, photos.DecodedPhotos] = st.session_state.get("rw_upload_photos", {})
+    if size not in kept:
+        with st.spinner("Decoding the photos once..."):
+            kept = {**kept, size: photos.load_images(folder, size)}
+        st.session_state["rw_upload_photos"] = dict(list(kept.items())[-2:])
+    return kept[size]
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -91,13 +109,17 @@ def source_ui() -> image_folders.ImageFolder | None:
     )
     try:
         if source == SOURCES[0]:
-            return folder_ui()
-        if source == SOURCES[1]:
-            return uploaded_zip_ui()
-        if source == SOURCES[2]:
-            return course_download_ui(cached)
-        synthetic_notice_ui()
-        return synthetic_sample()
+            folder = folder_ui()
+        elif source == SOURCES[1]:
+            folder = uploaded_zip_ui()
+        elif source == SOURCES[2]:
+            folder = course_download_ui(cached)
+        else:
+            synthetic_notice_ui()
+            folder = synthetic_sample()
+        if folder is not None:  # before a tile, a preview or a photo is drawn or decoded
+            network.PHOTO_LIMITS.check(len(folder.class_names), len(folder.files))
+        return folder
     except (ValueError, ConnectionError) as problem:
         st.error(text.plain(problem), icon=":material/folder_off:")
         return None
@@ -107,15 +129,27 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
     """A zip of class folders, unpacked into this session's own folder, which replaces its previous
     upload and is deleted once the session has gone (core.session_files)."""
     upload = components.file_uploader("A zip of class folders (e.g. horses/ and humans/)", key="rw_zip", types=["zip"])
+    caps = network.PHOTO_LIMITS
+    st.caption(f"Up to {caps.max_uploaded_photos:,} photos in up to {caps.max_classes} class folders.")
     if upload is None:
         return None
+    refused = st.session_state.get("rw_refused_zip")
+    if refused is not None and refused[0] == upload.file_id:  # said once; not unpacked again on every rerun
+        raise ValueError(refused[1])
     space, learner = training_jobs.session_folders(), training_jobs.learner_id()
     unpacked = st.session_state.get("rw_unpacked")
     if not unpacked or unpacked[0] != upload.file_id or not unpacked[1].root.exists():
         st.session_state.pop("rw_unpacked", None)
+        st.session_state.pop("rw_upload_photos", None)  # the previous upload's
         data = upload.getvalue()
         destination = space.fresh_folder(learner, needed_bytes=len(data))
-        folder, notes = image_folders.extract_zip_safely(data, destination / "data")
+        try:
+            folder, notes = image_folders.extract_zip_safely(data, destination / "data")
+            caps.check(len(folder.class_names), len(folder.files), uploaded=True)  # before anything is drawn
+        except ValueError as problem:
+            space.release(learner)
+            st.session_state["rw_refused_zip"] = (upload.file_id, str(problem))
+            raise
         st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
     space.touch(learner)
     _, folder, notes = st.session_state["rw_unpacked"]
@@ -466,15 +500,22 @@ def teach_ui(
         own_photos=len(own),
         from_run=(current or None) if fine_tune else None,
     )
-    labels = np.array([photo.label for photo in own], dtype=np.uint8)
+    labels = np.array([photo.label for photo in own], dtype=photos.LABEL_DTYPE)
     taught_with = {**st.session_state.get("rw_taught_with", {}), config: (squares, labels)}
     st.session_state["rw_taught_with"] = dict(list(taught_with.items())[-3:])  # the latest few runs' photos
-    training_photos = decoded(str(folder.root), folder.files, size)
+    classes = len(class_names)
+    added = len(own) * teaching.COPIES_PER_PHOTO
+    validation_count = len(validation_folder.files) if validation_folder is not None else 0
+    try:  # the learner's photos and their copies count too, before anything is decoded
+        network.check_training_memory(config, classes, len(folder.files), validation_count, added)
+    except ValueError as problem:
+        st.error(str(problem), icon=":material/memory:")
+        return
+    training_photos = photos_at(folder, size)
     validation = None
     if validation_folder is not None:
-        validation_photos = decoded(str(validation_folder.root), validation_folder.files, size)
+        validation_photos = photos_at(validation_folder, size)
         validation = (validation_photos.images, validation_photos.labels)
-    classes = len(class_names)
     job = jobs.TrainingJob(
         LESSON.key,
         config,
@@ -488,6 +529,42 @@ def teach_ui(
         ),
     )
     components.start_training(LESSON, job)
+
+
+def training_photos_ui(
+    folder: image_folders.ImageFolder,
+    validation_folder: image_folders.ImageFolder | None,
+    config: network.RealWorldConfig,
+) -> network.Photos | None:
+    """The photos to train on, decoded at the chosen size once the training is known to fit: the
+    network and the photos are costed from the folder's counts before a single photo is decoded
+    (decoding 4,990 photos at 300×300 was the first big allocation). None, with the reason and what
+    to change, when it does not fit."""
+    classes = len(folder.class_names)
+    validation_count = len(validation_folder.files) if validation_folder is not None else 0
+    try:
+        network.check_training_memory(config, classes, len(folder.files), validation_count)
+    except ValueError as problem:  # refused before anything is decoded or built
+        st.error(str(problem), icon=":material/memory:")
+        return None
+    data = network.photo_cost(config, len(folder.files), validation_count)
+    st.caption(f"This network: {limits.describe(network.cost(config, classes), config.batch_size, data)}.")
+    training_photos = photos_at(folder, config.image_size)
+    images, labels = training_photos.images, training_photos.labels
+    for note in training_photos.skipped:
+        st.caption(f"Left out: {text.plain(note)}")
+    if len(set(labels.tolist())) < 2:
+        st.error("Too few of these photos could be read to train on two classes.", icon=":material/broken_image:")
+        st.stop()
+    validation = None
+    if validation_folder is not None:
+        validation_photos = photos_at(validation_folder, config.image_size)
+        validation = (validation_photos.images, validation_photos.labels)
+        st.caption(f"Validating on the course's separate validation set ({len(validation[1])} photos), not a split.")
+    if config.augment:
+        st.caption("What augmentation shows the network of one photo on different epochs:")
+        st.image(network.augmented_samples(images[0], count=6), width=110)
+    return network.Photos(images, labels, classes, validation)
 
 
 @st.cache_resource(show_spinner="Drawing 80 faces...")
@@ -539,7 +616,7 @@ def exercise_ui() -> None:
                 submitted = st.form_submit_button("Train and grade", type="primary")
             if submitted:
                 config = exercise.exercise_config(blocks, learning_rate, epochs, callback)
-                face_photos = decoded(str(faces.root), faces.files, config.image_size)
+                face_photos = photos_at(faces, config.image_size)
                 job = jobs.TrainingJob(
                     LESSON.key,
                     config,
@@ -572,9 +649,12 @@ validation_folder = (
 )
 
 st.subheader("The pictures")
-counts = st.columns(len(folder.class_names))
-for column, (name, count) in zip(counts, folder.counts.items(), strict=True):
-    column.metric(text.plain(name), f"{count:,} images")
+class_counts = list(folder.counts.items())
+per_row = min(TILES_PER_ROW, len(class_counts))
+for start in range(0, len(class_counts), per_row):  # up to network.PHOTO_LIMITS.max_classes tiles, a row at a time
+    row = class_counts[start : start + per_row]
+    for column, (name, count) in zip(st.columns(per_row), row, strict=False):  # the last row may be short
+        column.metric(text.plain(name), f"{count:,} images")
 for note in folder.skipped:  # what the scan left out, by name, before anything was decoded
     st.caption(f"Left out: {text.plain(note)}")
 sizes = sizes_in(str(folder.root), folder.files)
@@ -592,45 +672,23 @@ st.markdown(
 st.subheader("Train the course's network")
 config, submitted = settings_ui()
 components.experiment_link_ui(LESSON)
-cost = network.cost(config, len(folder.class_names))
-try:
-    network.check_cost(config, len(folder.class_names))
-    st.caption(f"This network: {limits.describe(cost, config.batch_size)}.")
-except ValueError as problem:  # refused before anything is built or decoded
-    st.error(str(problem), icon=":material/memory:")
-    submitted = False
-training_photos = decoded(str(folder.root), folder.files, config.image_size)
-images, labels = training_photos.images, training_photos.labels
-for note in training_photos.skipped:
-    st.caption(f"Left out: {text.plain(note)}")
-if len(set(labels.tolist())) < 2:
-    st.error("Too few of these photos could be read to train on two classes.", icon=":material/broken_image:")
-    st.stop()
-validation = None
-if validation_folder is not None:
-    validation_photos = decoded(str(validation_folder.root), validation_folder.files, config.image_size)
-    validation = (validation_photos.images, validation_photos.labels)
-    st.caption(f"Validating on the course's separate validation set ({len(validation[1])} photos), not a split.")
-if config.augment:
-    st.caption("What augmentation shows the network of one photo on different epochs:")
-    st.image(network.augmented_samples(images[0], count=6), width=110)
-
-if submitted:
-    classes = len(folder.class_names)
+training_photos = training_photos_ui(folder, validation_folder, config)
+if submitted and training_photos is not None:
     job = jobs.TrainingJob(
         LESSON.key,
         config,
         build=network.build_training,
-        make_model=network.ModelMaker(classes),
-        data=network.Photos(images, labels, classes, validation),
+        make_model=network.ModelMaker(training_photos.num_classes),
+        data=training_photos,
     )
     components.start_training(LESSON, job)
 run = components.training_ui(LESSON)
 if run is None:
-    if not components.training_active(LESSON):
+    if training_photos is not None and not components.training_active(LESSON):
         st.info(
-            f"Press **Train**: the network trains on these {len(labels):,} photos in the background (with "
-            f"{config.validation_split:.0%} held out to validate), and you can look around the lesson while it does."
+            f"Press **Train**: the network trains on these {len(training_photos.labels):,} photos in the background "
+            f"(with {config.validation_split:.0%} held out to validate), and you can look around the lesson while it "
+            "does."
         )
     st.stop()
 
@@ -656,7 +714,7 @@ st.markdown(
 model = run.model
 candidates = photos_to_classify_ui()
 if candidates:
-    run_photos = decoded(str(folder.root), folder.files, run.config.image_size)
+    run_photos = photos_at(folder, run.config.image_size)
     memory = training_memory(run, run_photos.images, run_photos.labels, validation_folder is not None)
     squares = np.stack([uploads.squashed(picture, run.config.image_size) for _, _, picture in candidates])
     measured = familiarity.familiarity(memory, model, squares, run.config.input_scale)

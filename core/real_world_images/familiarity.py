@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from core import image_classifier
+
 NEAREST_SHOWN = 5
 FLAG_QUANTILE = 0.99  # flagged: farther from the training photos than 99% of the held-out photos are
 MIN_REFERENCE = 20  # fewer held-out photos than this: the training photos are compared with each other
@@ -60,9 +62,13 @@ def _build_probe(model: keras.Model) -> keras.Model:
     return keras.Model(inputs=model.inputs[0], outputs=joined)
 
 
-def features(model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255, batch_size: int = 64) -> np.ndarray:
-    """The probe's vectors for uint8 images, scaled batch by batch as in training: (n, features)."""
+def features(
+    model: keras.Model, images: np.ndarray, input_scale: float = 1 / 255, batch_size: int | None = None
+) -> np.ndarray:
+    """The probe's vectors for uint8 images, scaled batch by batch as in training: (n, features).
+    Batches of up to 64, fewer for large photos (`image_classifier.inference_batch_size`)."""
     probe = feature_probe(model)
+    batch_size = batch_size or image_classifier.inference_batch_size(images, most=64)
     outputs = [
         np.asarray(probe(images[start : start + batch_size].astype(np.float32) * input_scale, training=False))
         for start in range(0, len(images), batch_size)

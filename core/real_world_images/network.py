@@ -19,6 +19,18 @@ import numpy as np
 from core import image_classifier, jobs, limits, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
+PHOTO_LIMITS = limits.PhotoLimits()  # classes anywhere, photos in an upload
+# TensorFlow's own memory while a training of photos runs and is scored (compiled steps, scratch
+# space, the scoring batches): 20-70 MB over the arrays and the network, measured at 150 and 300 px.
+WORKING_BYTES = 64 * 2**20
+NETWORK_ADVICE = (
+    "More convolution blocks shrink the map that Dense(512) sits on (the course uses five); "
+    "150×150 photos or a smaller batch help too."
+)
+PHOTO_ADVICE = (
+    "150×150 photos take a quarter of the memory of 300×300; fewer photos, or a smaller batch for the network's "
+    "part, help too."
+)
 
 
 @dataclass(frozen=True)
@@ -114,11 +126,44 @@ def cost(config: RealWorldConfig, num_classes: int = 2) -> limits.ModelCost:
 
 def check_cost(config: RealWorldConfig, num_classes: int = 2) -> None:
     """Refuses settings whose training would take more memory than one training may use."""
+    limits.check_memory(cost(config, num_classes), config.batch_size, NETWORK_ADVICE)
+
+
+def photo_cost(
+    config: RealWorldConfig, photos: int, validation_photos: int = 0, added_photos: int = 0
+) -> limits.DataCost:
+    """What a training's photos take, counted before any is decoded (a test checks each part
+    against the arrays a training makes). A photo is size × size × 3 bytes, and a training holds:
+    the decoded photos, to train and to validate; without a separate validation set, the split's
+    training and held-out copies of them; with the learner's photos added ("teach it"), their
+    augmented copies and the training half copied once more with them; the trainer's own copy of
+    all it trains and validates on, the batches it gathers for one compiled call, and TensorFlow's
+    working memory. While the trainer takes the arrays in, TensorFlow holds one more copy, whose
+    space the network's training memory reuses once training starts (`limits.DataCost.copying_bytes`)."""
+    photo = config.image_size**2 * 3
+    decoded = (photos + validation_photos) * photo
+    split = photos * photo if validation_photos == 0 else 0
+    taught = (photos + 2 * added_photos) * photo if added_photos else 0
+    trainer = (photos + validation_photos + added_photos) * photo
+    gathered = min(training.CHUNK_BYTES, trainer)
+    words = f"{photos + validation_photos:,} photos"
+    words += f" and {added_photos:,} copies of yours" if added_photos else ""
+    words += f" at {config.image_size}×{config.image_size}"
+    held = decoded + split + taught + trainer + gathered + WORKING_BYTES
+    return limits.DataCost(held, trainer, words, PHOTO_ADVICE)
+
+
+def check_training_memory(
+    config: RealWorldConfig, num_classes: int, photos: int, validation_photos: int = 0, added_photos: int = 0
+) -> None:
+    """Refuses, before any photo is decoded or the network is built, a training that would take
+    more memory than one training may use: the network with its photos, and the classes over the cap."""
+    PHOTO_LIMITS.check(num_classes, photos)
     limits.check_memory(
         cost(config, num_classes),
         config.batch_size,
-        "More convolution blocks shrink the map that Dense(512) sits on (the course uses five); "
-        "150×150 photos or a smaller batch help too.",
+        NETWORK_ADVICE,
+        data=photo_cost(config, photos, validation_photos, added_photos),
     )
 
 
@@ -361,7 +406,6 @@ class ValidationSpread:
         return self.high - self.low >= JUMP
 
 
-
 def validation_spread(history: training.TrainingHistory, last: int = LAST_EPOCHS) -> ValidationSpread | None:
     """The spread of the last `last` epochs' validation accuracy and the run's best epoch; None
     with fewer than two epochs of validation."""
@@ -394,6 +438,11 @@ class Photos:
     validation: tuple[np.ndarray, np.ndarray] | None = None
 
 
+def validation_count(photos: Photos) -> int:
+    """How many photos the separate validation set holds (0 when a share is held out instead)."""
+    return 0 if photos.validation is None else len(photos.validation[1])
+
+
 @dataclass(frozen=True)
 class ModelMaker:
     """Rebuilds this lesson's network for a number of classes (a picklable `make_model`)."""
@@ -407,7 +456,8 @@ class ModelMaker:
 def build_training(config: RealWorldConfig, photos: Photos) -> jobs.TrainingSetup:
     """What a training job of this lesson runs: the network, its trainer on the split's training
     photos, and the photos it is scored on."""
-    check_cost(config, photos.num_classes)  # the page checks first; a job never builds an oversized network
+    # The page checks first; a job never builds an oversized network or copies too many photos.
+    check_training_memory(config, photos.num_classes, len(photos.labels), validation_count(photos))
     split = split_photos(config, photos.images, photos.labels, photos.validation)
     model = make_model(config, photos.num_classes)
     return jobs.TrainingSetup(model, make_trainer(config, model, split), split.scored_on, config.input_scale)

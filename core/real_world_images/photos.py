@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core import uploads
+from core import limits, uploads
 from core.image_folders import ImageFolder
+
+LABEL_DTYPE = np.int32  # class indices: uint8 overflowed at the 257th class folder (index 256)
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,10 @@ def load_images(folder: ImageFolder, size: int, workers: int = 2) -> DecodedPhot
                 results.append(None)
                 skipped.append(f"{path.relative_to(folder.root).as_posix()}: {problem}")
     kept = [(image, folder.files[index][1]) for index, image in enumerate(results) if image is not None]
-    labels = np.array([label for _, label in kept], dtype=np.uint8)
+    labels = np.array([label for _, label in kept], dtype=LABEL_DTYPE)
     images = np.stack([image for image, _ in kept]) if kept else np.zeros((0, size, size, 3), np.uint8)
+    del futures, results, kept  # one array per photo, now stacked: hand their memory back at once
+    limits.return_freed_memory()
     return DecodedPhotos(images, labels, tuple(skipped))
 
 

@@ -78,7 +78,13 @@ def build_teaching(config: network.RealWorldConfig, teaching: Teaching) -> jobs.
     network is still scored on the same held-out photos, so a drop there shows what teaching it
     the new photos cost."""
     photos = teaching.photos
-    network.check_cost(config, photos.num_classes)
+    network.check_training_memory(
+        config,
+        photos.num_classes,
+        len(photos.labels),
+        network.validation_count(photos),
+        added_photos=len(teaching.own_images) * teaching.copies,
+    )
     split = network.split_photos(config, photos.images, photos.labels, photos.validation)
     extra_images, extra_labels = augmented_copies(
         teaching.own_images, teaching.own_labels, teaching.copies, config.seed

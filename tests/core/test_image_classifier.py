@@ -96,6 +96,19 @@ def test_predict_probabilities_adds_the_channel_axis_a_convolution_expects():
     np.testing.assert_allclose(image_classifier.classify(model, images[3]), expected[3], atol=1e-6)
 
 
+def test_large_photos_are_scored_a_few_at_a_time_small_images_as_before():
+    """256 photos of 300×300 at once put 1.4 GB in the course's first convolution's output while a
+    job scored its network, more than the training itself may use; Fashion-MNIST keeps its 256."""
+    assert image_classifier.inference_batch_size(np.zeros((1000, 28, 28), np.uint8)) == 256
+    assert image_classifier.inference_batch_size(np.zeros((1000, 150, 150, 3), np.uint8)) == 31
+    assert image_classifier.inference_batch_size(np.zeros((1000, 300, 300, 3), np.uint8)) == 7
+    model = keras.Sequential([keras.Input(shape=(300, 300, 3)), keras.layers.GlobalAveragePooling2D()])
+    seen = []
+    model.add(keras.layers.Lambda(lambda batch: seen.append(batch.shape[0]) or batch[:, :1]))
+    image_classifier.predict_probabilities(model, np.zeros((20, 300, 300, 3), np.uint8))
+    assert [size for size in seen if size is not None] == [7, 7, 6]  # None: Keras building the layer
+
+
 def apply_one_by_one(model: keras.Model, batch: np.ndarray) -> list[np.ndarray]:
     """Runs the layers in turn, keeping what each convolution and pooling layer outputs."""
     outputs = []

@@ -513,6 +513,113 @@ def test_real_world_refuses_a_zip_with_path_traversal():
     assert ".." in app.error[0].value or "outside" in app.error[0].value
 
 
+def tiny_photos_zip(classes: int, per_class: int) -> bytes:
+    """A zip of class folders of 8×8 PNGs, file entries only (as the findings' zips were made):
+    thousands of photos, or of classes, in well under a megabyte."""
+    import io
+    import zipfile
+
+    photo = png_bytes(size=(8, 8))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for label in range(classes):
+            for number in range(per_class):
+                bundle.writestr(f"class{label:04d}/{number:04d}.png", photo)
+    return buffer.getvalue()
+
+
+def sizes_decoded(monkeypatch) -> list[int]:
+    """The sizes Lesson 4 decodes a folder's photos at, from now on (the page's one way to decode)."""
+    from core.real_world_images import photos
+
+    sizes: list[int] = []
+    load_images = photos.load_images
+    monkeypatch.setattr(photos, "load_images", lambda folder, size: sizes.append(size) or load_images(folder, size))
+    return sizes
+
+
+def peak_since_reset_mb() -> float:
+    """How far this process's resident memory rose above where it was at the last reset."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return (int(status["VmHWM"].split()[0]) - int(status["VmRSS"].split()[0])) / 1024
+
+
+def test_thousands_of_tiny_photos_are_refused_before_a_single_one_is_decoded(monkeypatch):
+    """834 KB of upload (4,990 PNGs of 8×8) decoded at 300×300 took the server from 1.8 to 9.7 GB."""
+    data = tiny_photos_zip(2, 2_495)
+    assert len(data) < 1_000_000
+    app = synthetic_lesson_four()
+    app.radio(key="rw_size").set_value(300)
+    app.button(key="FormSubmitter:rw_settings-Train").click().run()  # 300×300 chosen before the upload
+    decoded_at = sizes_decoded(monkeypatch)
+    app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
+    assert "Up to 2,000 photos in up to 20 class folders." in [caption.value for caption in app.caption]
+    app.file_uploader(key="rw_zip").set_value(("tiny_4990.zip", data, "application/zip")).run()
+    assert not app.exception, app.exception
+    [refusal] = [error.value for error in app.error]
+    assert "4,990 photos; an upload may hold at most 2,000" in refusal
+    assert decoded_at == [] and not app.metric and "rw_unpacked" not in app.session_state
+    assert training_jobs_space_is_empty(app)
+
+
+def training_jobs_space_is_empty(app: AppTest) -> bool:
+    """Whether this session holds no unpacked upload (a refused zip is not kept)."""
+    from pages import training_jobs
+
+    return training_jobs.session_folders().folder_of(app.session_state["learner"]) is None
+
+
+def test_photos_over_the_memory_budget_at_300_pixels_are_refused_before_they_are_decoded(monkeypatch):
+    """1,500 tiny photos fit at 150×150; at 300×300 they would be 405 MB decoded, held several
+    times over by a training: refused with what to change, and nothing is decoded or queued."""
+    decoded_at = sizes_decoded(monkeypatch)
+    app = open_app("pages/real_world_images.py")
+    upload_zip(app, tiny_photos_zip(2, 750), "tiny_1500.zip")
+    assert decoded_at == [150] and not app.error
+    assert any("with 1,500 photos at 150×150" in caption.value for caption in app.caption)
+    app.radio(key="rw_size").set_value(300)
+    Path("/proc/self/clear_refs").write_text("5")  # this process's peak from here on
+    app.button(key="FormSubmitter:rw_settings-Train").click().run()
+    assert not app.exception, app.exception
+    [refusal] = [error.value for error in app.error]
+    assert "1,500 photos at 300×300 take" in refusal and "150×150 photos take a quarter" in refusal
+    assert decoded_at == [150] and "job/real_world_images" not in app.session_state
+    assert peak_since_reset_mb() < 100  # decoding them alone would have been 405 MB
+
+
+@pytest.mark.parametrize("classes", [300, 2_400])
+def test_hundreds_of_class_folders_are_refused_before_a_tile_is_drawn(monkeypatch, classes):
+    """300 class folders of two photos (101 KB) crashed the lesson after 2.6 s (uint8 labels); 2,400
+    drew 2,400 tiles first and crashed after 301.5 s. The visitor saw only the redacted error box."""
+    decoded_at = sizes_decoded(monkeypatch)
+    app = open_app("pages/real_world_images.py")
+    app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
+    started = time.monotonic()
+    app.file_uploader(key="rw_zip").set_value(("classes.zip", tiny_photos_zip(classes, 2), "application/zip")).run()
+    assert not app.exception, app.exception
+    [refusal] = [error.value for error in app.error]
+    assert f"{classes:,} class folders; the lesson shows and trains at most 20" in refusal
+    assert not app.metric and not app.get("image") and decoded_at == []
+    assert time.monotonic() - started < 120
+
+
+def test_an_uploads_decoded_photos_are_the_sessions_and_go_with_it():
+    """A visitor's upload is theirs alone: its decoded photos were kept in the cache every visitor
+    shares, where a closed tab's photos stayed until two other folders pushed them out."""
+    import gc
+    import weakref
+
+    app = open_app("pages/real_world_images.py")
+    upload_zip(app, zip_of_classes(("cats", "dogs")))
+    photos_of_the_upload = weakref.ref(app.session_state["rw_upload_photos"][150].images)
+    app.run()
+    assert photos_of_the_upload().shape == (4, 150, 150, 3)  # decoded once, theirs while the tab is open
+    del app  # the session ends: Streamlit lets a closed tab's session go
+    while gc.collect():  # the page's functions and Streamlit's wrappers of them form cycles
+        pass
+    assert photos_of_the_upload() is None
+
+
 HOSTILE_NAMES = ("**bold** [link](http:evil.example)", "<img src=x onerror=alert(1)>")
 
 

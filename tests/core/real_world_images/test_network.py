@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core import image_classifier, image_folders, training
-from core.real_world_images import network, photos
+from core.real_world_images import network, photos, teaching
 
 
 def numbered_photos(count: int, size: int = 150) -> np.ndarray:
@@ -231,3 +231,105 @@ def test_the_one_block_300_pixel_network_is_refused_before_it_is_built():
         network.build_training(config, network.Photos(np.zeros((4, 300, 300, 3), np.uint8), np.arange(4) % 2, 2))
     network.check_cost(network.RealWorldConfig())  # the course's network at the defaults is fine
     network.check_cost(network.RealWorldConfig(image_size=300))
+
+
+def test_the_photo_cost_counts_the_arrays_a_training_makes(tmp_path):
+    """`photo_cost` part by part against the arrays themselves: the decoded photos, the split's
+    training and held-out copies, the trainer's copy of them and, when the learner's photos are
+    added, their augmented copies and the training half copied once more with them."""
+    folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=6, size=64, seed=1)
+    config = network.RealWorldConfig(conv_blocks=2, batch_size=4)
+    decoded = photos.load_images(folder, config.image_size)
+    count = len(decoded.labels)
+    split = network.split_photos(config, decoded.images, decoded.labels)
+    copies = split.train_images.nbytes + split.validation.images.nbytes  # what the trainer takes in, too
+    gathered = min(training.CHUNK_BYTES, copies)
+    cost = network.photo_cost(config, count)
+    assert decoded.images.nbytes == count * 150 * 150 * 3 and copies == decoded.images.nbytes
+    assert cost.held_bytes == decoded.images.nbytes + copies + copies + gathered + network.WORKING_BYTES
+    assert cost.copying_bytes == copies and cost.description == "12 photos at 150×150"
+
+    extra, _ = teaching.augmented_copies(decoded.images[:2], decoded.labels[:2], copies=3, seed=0)
+    taught = np.concatenate([split.train_images, extra])  # as build_teaching trains on them
+    with_own = network.photo_cost(config, count, added_photos=len(extra))
+    assert with_own.held_bytes - cost.held_bytes >= extra.nbytes + taught.nbytes - gathered + extra.nbytes
+    separate = network.photo_cost(config, count, validation_photos=4)  # the course's validation set: no split
+    assert separate.held_bytes == 2 * (count + 4) * 150 * 150 * 3 + gathered + 4 * 150 * 150 * 3 + network.WORKING_BYTES
+
+
+PEAK_PROBE = """
+import json, sys
+from pathlib import Path
+import numpy as np
+from core import jobs, limits
+from core.real_world_images import network
+
+def resident(field):
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
+
+count, size, batch, validation = map(int, sys.argv[1:])
+rng = np.random.default_rng(0)
+images = rng.integers(0, 256, (count, size, size, 3), dtype=np.uint8)  # as the page decoded them
+labels = (np.arange(count) % 2).astype(np.int32)
+held = (images[:validation].copy(), labels[:validation].copy()) if validation else None
+import tensorflow as tf
+tf.zeros(1)  # TensorFlow's runtime is the server's, not the training's
+config = network.RealWorldConfig(image_size=size, batch_size=batch, epochs=1)
+job = jobs.TrainingJob("real_world_images", config, network.build_training, network.ModelMaker(2),
+                       data=network.Photos(images, labels, 2, held))
+Path("/proc/self/clear_refs").write_text("5")  # the peak from here on
+before = resident("VmRSS")
+jobs.run_training(job, lambda progress: None, lambda: False)
+decoded = images.nbytes + (held[0].nbytes if held else 0)
+estimate = limits.training_bytes(network.cost(config), batch, network.photo_cost(config, count, validation))
+print(json.dumps({"peak": resident("VmHWM") - before + decoded, "estimate": estimate}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "batch", "validation"), [(600, 150, 32, 0), (150, 300, 16, 60)], ids=["150 px", "300 px"]
+)
+def test_a_training_of_photos_takes_about_what_its_cost_says(count, size, batch, validation):
+    """The server's real peak over one training job (build, train an epoch, score), read from the
+    process's high-water mark in a fresh process, against the cost the page and the job refuse by."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPOSITORY
+
+    run = subprocess.run(
+        [sys.executable, "-c", PEAK_PROBE, *map(str, (count, size, batch, validation))],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY), "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    assert 0.7 * measured["estimate"] <= measured["peak"] <= 1.1 * measured["estimate"], measured
+
+
+def test_labels_hold_more_classes_than_a_byte_counts(tmp_path):
+    """300 class folders crashed the decoder: labels were uint8, and the 257th class overflowed."""
+    from PIL import Image
+
+    for number in range(300):
+        (tmp_path / "classes" / f"class{number:03d}").mkdir(parents=True)
+        Image.new("RGB", (8, 8), (number % 256, 0, 0)).save(tmp_path / "classes" / f"class{number:03d}" / "a.png")
+    decoded = photos.load_images(image_folders.scan_folder(tmp_path / "classes"), 150)
+    assert decoded.labels.tolist() == list(range(300)) and not decoded.skipped
+
+
+def test_a_job_refuses_too_many_classes_and_too_many_photos_before_it_builds_anything():
+    """The page refuses first; a job sent past it (or by another page) refuses too."""
+    too_many_classes = network.Photos(np.zeros((42, 150, 150, 3), np.uint8), np.arange(42) % 21, 21)
+    with pytest.raises(ValueError, match="21 class folders; the lesson shows and trains at most 20"):
+        network.build_training(network.RealWorldConfig(), too_many_classes)
+    # 1,500 photos at 300×300 (as many as 834 KB of tiny PNGs can hold): not a byte of them is read.
+    unread = np.broadcast_to(np.zeros((1, 300, 300, 3), np.uint8), (1_500, 300, 300, 3))
+    with pytest.raises(ValueError, match=r"1,500 photos at 300×300 take 1,2\d\d MB.*150×150 photos take a quarter"):
+        network.build_training(network.RealWorldConfig(image_size=300), network.Photos(unread, np.arange(1_500) % 2, 2))
+    network.check_training_memory(network.RealWorldConfig(), 2, 1_500)  # the same photos at 150×150 fit

@@ -88,7 +88,10 @@ def test_load_images_keeps_every_photo_with_its_label_in_order(tmp_path):
     images, labels = decoded.images, decoded.labels
     assert decoded.skipped == ()
     assert images.shape == (80, 20, 20, 3) and images.dtype == np.uint8
-    assert labels.dtype == np.uint8 and list(labels) == [label for _, label in folder.files] == [0] * 40 + [1] * 40
+    assert (
+        labels.dtype == photos.LABEL_DTYPE
+        and list(labels) == [label for _, label in folder.files] == [0] * 40 + [1] * 40
+    )
     for index in (0, 39, 63, 64, 79):
         np.testing.assert_array_equal(images[index], photos.decode_image(folder.files[index][0], 20))
     assert images[79, 0, 0, 0] == 255 and images[39, 0, 0, 2] == 255 and images[0, 0, 0, 2] == 6
@@ -99,7 +102,7 @@ def test_load_images_of_an_empty_folder():
     decoded = photos.load_images(empty, 150)
     images, labels = decoded.images, decoded.labels
     assert images.shape == (0, 150, 150, 3) and images.dtype == np.uint8
-    assert labels.shape == (0,) and labels.dtype == np.uint8
+    assert labels.shape == (0,) and labels.dtype == photos.LABEL_DTYPE
 
 
 def test_image_sizes_counts_each_size_and_mode(tmp_path):
