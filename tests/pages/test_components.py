@@ -369,7 +369,10 @@ def test_the_runs_table_says_shared_settings_once_and_shows_what_differs(runner)
     assert any(caption.startswith("Same in every run: stop=off, input_scale=") for caption in captions), captions
     table = app.dataframe[0].value
     assert list(table.columns[:3]) == ["run", "settings", "outcome"] and "stop" not in table.columns
-    assert list(table["settings"]) == ["epochs=1", "epochs=2"] and "validation accuracy" in table.columns
+    assert list(table["settings"]) == ["epochs=1", "epochs=2"] and "final loss" in table.columns
+    # A result is a column when the runs differ in it, else said once above: the tiny network can score
+    # the same validation accuracy after one epoch and after two (it did once in CI).
+    assert "validation accuracy" in table.columns or any("validation accuracy=" in caption for caption in captions)
     assert "parameters" not in table.columns  # the same network in both runs: said once, above
     assert any("parameters=130" in caption for caption in captions), captions
     overlay = app.get("plotly_chart")[-1].proto.spec
