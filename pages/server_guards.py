@@ -8,7 +8,13 @@ client made by hand: answered here, before Streamlit acts on them.
   widget keeps the value it had (its default on a fresh page), and the page says so
   (`REFUSED`, shown by `components.experiment_link_ui`).
 
-Streamlit 1.67 has no setting for either, so `install` wraps the methods of Streamlit's that act
+And what it does when a tab closes: Streamlit keeps the session, in case the tab comes back, for
+`server.disconnectedSessionTTL` (2 minutes), but it drops an expired session only when another
+session disconnects, so a closed tab's decoded photos and trained networks stayed in the server's
+memory for as long as nobody else left. `_closed_when_reconnect_window_ends` closes it just before
+that window ends (unless the tab came back), then hands the memory back to the system.
+
+Streamlit 1.67 has no setting for any of these, so `install` wraps the methods of Streamlit's that act
 on them, once per server process; `training_jobs`, which every page imports, calls it.
 `tests/pages/test_training_jobs.py` and `test_server_guards.py` send such messages to a real
 server over its websocket.
@@ -16,21 +22,26 @@ server over its websocket.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+from streamlit.runtime import Runtime
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.state.common import WidgetMetadata
 from streamlit.runtime.state.session_state import SessionState, WStates
 
-from core import hosting
+from core import hosting, limits
 
 LOG = logging.getLogger(__name__)
 REFUSED = "refused_widget_values"  # session key: the controls whose sent value was left out, by key
 UNCHECKED_KINDS = frozenset({"chat_input_value"})  # reading one consumes its uploads; the app has no chat input
+CLOSE_BEFORE_EXPIRY_S = 5.0  # a closed tab's session is closed this long before Streamlit's window ends
+_disconnections: dict[str, object] = {}  # session id -> its latest disconnection (event-loop thread only)
 
 
 def install() -> None:
@@ -38,6 +49,7 @@ def install() -> None:
     _wrap(AppSession, "_handle_clear_cache_request", _clear_on_own_server_only)
     _wrap(SessionState, "on_script_will_rerun", _readable_states_only)
     _wrap(SessionState, "register_widget", _register_with_a_readable_state)
+    _wrap(Runtime, "disconnect_session", _closed_when_reconnect_window_ends)
 
 
 def _wrap(owner: type, name: str, guard: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
@@ -122,3 +134,39 @@ def _note(session_state: SessionState, keys: list[str]) -> None:
     except KeyError:
         noted = ()
     session_state[REFUSED] = tuple(dict.fromkeys([*noted, *keys]))
+
+
+def close_after_s(window_s: float) -> float:
+    """When a closed tab's session is closed: before Streamlit's own window ends (after that it
+    can no longer find the session to close it), and never later than the window."""
+    return max(0.0, window_s - min(CLOSE_BEFORE_EXPIRY_S, window_s / 4))
+
+
+def _closed_when_reconnect_window_ends(disconnect: Callable[..., None]) -> Callable[..., None]:
+    """Streamlit disconnects a session on its event loop when its tab's websocket closes; a
+    closing is scheduled on the same loop for when the tab can no longer come back."""
+
+    def disconnect_session(runtime: Runtime, session_id: str, **options: Any) -> None:
+        was_active = runtime.is_active_session(session_id)
+        disconnect(runtime, session_id, **options)
+        if not was_active or runtime.is_active_session(session_id):
+            return
+        this_time = _disconnections[session_id] = object()
+        delay = close_after_s(float(st.get_option("server.disconnectedSessionTTL")))
+        asyncio.get_running_loop().call_later(delay, _close_if_still_gone, runtime, session_id, this_time)
+
+    return disconnect_session
+
+
+def _close_if_still_gone(runtime: Runtime, session_id: str, disconnection: object) -> None:
+    """A tab that came back (or left again later, with a closing of its own) is left alone."""
+    if _disconnections.get(session_id) is not disconnection:
+        return
+    del _disconnections[session_id]
+    if runtime.is_active_session(session_id):
+        return
+    runtime.close_session(session_id)
+    while gc.collect():  # a session's state sits in reference cycles
+        pass
+    limits.return_freed_memory()
+    LOG.info("Closed session %s: its tab did not come back.", session_id)

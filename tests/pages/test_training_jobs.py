@@ -32,15 +32,15 @@ TIMEOUT_S = 120
 
 
 @contextlib.contextmanager
-def served(address: str, environment: dict[str, str], script: str = SERVED_PAGE):
-    """`streamlit run` of a script (the served page unless told) on a free port of this machine;
-    yields its websocket address."""
+def served(address: str, environment: dict[str, str], script: str = SERVED_PAGE, options: Sequence[str] = ()):
+    """`streamlit run` of a script (the served page unless told), with these server options, on
+    a free port of this machine; yields its websocket address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
-        + ["--server.address", address, "--server.fileWatcherType", "none"],
+        + ["--server.address", address, "--server.fileWatcherType", "none", *options],
         cwd=REPOSITORY,
         env={**os.environ, "PYTHONPATH": str(REPOSITORY), "TRAINING_SLOTS": "2", **environment},
         stdout=subprocess.DEVNULL,
@@ -104,8 +104,11 @@ class Client:
 
 
 @contextlib.contextmanager
-def tab(stream: str):
-    with websockets_client.connect(stream, subprotocols=["streamlit"], open_timeout=30) as socket:
+def tab(stream: str, session: str | None = None):
+    """A tab; given the session id of a tab that closed, the same tab come back (as the
+    browser's reconnect names it: the third entry of the websocket's subprotocols)."""
+    protocols = ["streamlit"] if session is None else ["streamlit", "none", session]
+    with websockets_client.connect(stream, subprotocols=protocols, open_timeout=30) as socket:
         yield Client(socket)
 
 
@@ -142,3 +145,33 @@ def test_a_training_survives_a_clear_cache_message_and_no_orphaned_thread_trains
         stopped = poll(learner, lambda shown: shown["state"] != "running", query="stop=1")
         assert stopped["state"] == "stopped" and stopped["epochs_run"] >= after["epochs_run"]
         assert poll(learner, lambda shown: not shown["training_threads"])["training_threads"] == []
+
+
+def test_a_closed_tab_lets_go_of_its_session_and_memory_when_it_can_no_longer_come_back(tmp_path):
+    """Streamlit keeps a closed tab's session for `server.disconnectedSessionTTL` in case the tab
+    comes back, and dropped it only when another session disconnected: with other learners still
+    connected, a closed tab's photos stayed. Here one learner stays connected throughout."""
+    ended = tmp_path / "ended"
+    ended.mkdir()
+    environment = {"SESSIONS_ENDED_DIR": str(ended)}
+    window_s = 4
+    with served("127.0.0.1", environment, "tests/pages/served_session.py", ["--server.disconnectedSessionTTL", str(window_s)]) as stream:
+        with tab(stream) as staying:
+            before = staying.run_page()
+            with tab(stream) as leaving:
+                left = leaving.run_page()
+            assert left["resident_mb"] > before["resident_mb"] + 150  # it held its 200 MB
+
+            with tab(stream, session=left["session"]) as back:  # the tab comes back within the window
+                again = back.run_page()
+                time.sleep(window_s / 2)
+            assert again["session"] == left["session"] and again["made"] == left["made"]
+            time.sleep(window_s * 0.6)  # past the closing the first leaving set: the return cancelled it
+            assert left["session"] not in staying.run_page()["ended"]
+
+            closed = time.monotonic()
+            shown = poll(staying, lambda shown: left["session"] in shown["ended"])
+            assert time.monotonic() - closed < window_s + 5
+            assert before["session"] not in shown["ended"]
+            settled = poll(staying, lambda shown: shown["resident_mb"] <= before["resident_mb"] * 1.10)
+            assert settled["resident_mb"] <= before["resident_mb"] * 1.10
