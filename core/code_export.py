@@ -9,7 +9,7 @@ run every script and compare its model and answer with the dashboard's.
 
 from __future__ import annotations
 
-from core import training
+from core import precision, training
 from core.image_classifier import ImageTrainingSettings
 
 _OPTIMIZER_CLASSES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
@@ -24,12 +24,25 @@ def number_list(values: tuple[float, ...]) -> str:
     return "[" + ", ".join(f"{value!r}" for value in values) + "]"
 
 
-def softmax_line(seed: int) -> str:
+def softmax_line(seed: int, bfloat16: bool = False) -> str:
     """The ten-class output layer of the Fashion-MNIST networks."""
     return (
         f"    keras.layers.Dense(10, activation='softmax', "
-        f"kernel_initializer=keras.initializers.GlorotUniform(seed={seed})),"
+        f"kernel_initializer=keras.initializers.GlorotUniform(seed={seed}){output_dtype(bfloat16)}),"
     )
+
+
+def output_dtype(bfloat16: bool) -> str:
+    """The output layer's argument under mixed bfloat16: it stays float32, as the app's does."""
+    return ", dtype='float32'" if bfloat16 else ""
+
+
+def precision_lines(bfloat16: bool) -> str:
+    """Before the model, when the run trained in mixed bfloat16: the app's one line on why, and the
+    policy that makes every layer the script builds after it (but the output) compute the same way."""
+    if not bfloat16:
+        return ""
+    return f'# {precision.why(True)}\nkeras.config.set_dtype_policy("{precision.MIXED}")\n'
 
 
 def fashion_mnist_script(
@@ -39,6 +52,7 @@ def fashion_mnist_script(
     file_name: str,
     layers: str,
     reshape: str = "",
+    bfloat16: bool = False,
 ) -> str:
     """The course's Fashion-MNIST program around a model (Lessons 2 and 3): data, scaling, the
     callback when the run used one, fit, evaluate."""
@@ -94,7 +108,7 @@ import keras
 (train_images, train_labels), (test_images, test_labels) = keras.datasets.fashion_mnist.load_data()
 {subset}
 {scaling}{reshape}{callback}
-model = keras.Sequential([
+{precision_lines(bfloat16)}model = keras.Sequential([
 {layers}
 ])
 model.summary()

@@ -8,12 +8,12 @@ accuracy), and stops early with a callback once a target accuracy is reached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 
-from core import code_export, fashion_mnist, image_classifier, jobs, training
+from core import code_export, fashion_mnist, image_classifier, jobs, precision, training
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
@@ -33,6 +33,7 @@ class DenseNetConfig:
     scale_pixels: bool = True  # the course's x / 255.0; off shows why it matters
     stop: training.StopAtTarget | None = None  # the course's callback, when the learner turns it on
     seed: int = 0
+    bfloat16: bool = field(default_factory=precision.default_bfloat16)  # hidden layers in mixed bfloat16
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.hidden_units) <= 3 or not all(16 <= units <= 1024 for units in self.hidden_units):
@@ -47,14 +48,17 @@ class DenseNetConfig:
 
 
 def make_model(config: DenseNetConfig) -> keras.Model:
-    """The course's dense network, with seeded initializers so a run can be reproduced."""
-    layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]
+    """The course's dense network, with seeded initializers so a run can be reproduced; its hidden
+    layers in mixed bfloat16 when the run uses it (`core.precision`), the output in float32."""
+    hidden = precision.layer_dtype(config.bfloat16)
+    layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28)), keras.layers.Flatten(dtype=hidden)]
     for index, units in enumerate(config.hidden_units):
         layers.append(
             keras.layers.Dense(
                 units,
                 activation=config.activation,
                 kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + index),
+                dtype=hidden,
             )
         )
     layers.append(
@@ -62,6 +66,7 @@ def make_model(config: DenseNetConfig) -> keras.Model:
             10,
             activation="softmax",
             kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + len(config.hidden_units)),
+            dtype=precision.FLOAT32,
         )
     )
     return keras.Sequential(layers)
@@ -86,7 +91,7 @@ def make_script(config: DenseNetConfig) -> str:
                 f"kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + index})),"
                 for index, units in enumerate(config.hidden_units)
             ),
-            code_export.softmax_line(config.seed + len(config.hidden_units)),
+            code_export.softmax_line(config.seed + len(config.hidden_units), config.bfloat16),
         ]
     )
     return code_export.fashion_mnist_script(
@@ -95,6 +100,7 @@ def make_script(config: DenseNetConfig) -> str:
         "Lesson 2, computer vision: a dense network learns Fashion-MNIST.",
         "fashion_mnist_dense.py",
         layers,
+        bfloat16=config.bfloat16,
     )
 
 

@@ -8,13 +8,13 @@ then Dense(128) and Dense(10): about 90-91% test accuracy on Fashion-MNIST after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 import pandas as pd
 
-from core import code_export, fashion_mnist, image_classifier, jobs, training
+from core import code_export, fashion_mnist, image_classifier, jobs, precision, training
 
 FILTER_CHOICES = (16, 32, 64, 128)
 
@@ -37,6 +37,7 @@ class CnnConfig:
     scale_pixels: bool = True
     stop: training.StopAtTarget | None = None  # the course's callback, when the learner turns it on
     seed: int = 0
+    bfloat16: bool = field(default_factory=precision.default_bfloat16)  # all but the output layer in mixed bfloat16
 
     def __post_init__(self) -> None:
         if not 1 <= self.conv_blocks <= 3:
@@ -59,8 +60,10 @@ class CnnConfig:
 
 
 def make_model(config: CnnConfig) -> keras.Model:
-    """The course's CNN (seeded initializers so a run can be reproduced)."""
+    """The course's CNN (seeded initializers so a run can be reproduced); all but its output layer
+    in mixed bfloat16 when the run uses it (`core.precision`)."""
     pooling = keras.layers.MaxPooling2D if config.pooling == "max" else keras.layers.AveragePooling2D
+    hidden = precision.layer_dtype(config.bfloat16)
     layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28, 1))]
     for block in range(config.conv_blocks):
         layers.append(
@@ -69,18 +72,23 @@ def make_model(config: CnnConfig) -> keras.Model:
                 (config.kernel_size, config.kernel_size),
                 activation="relu",
                 kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + block),
+                dtype=hidden,
             )
         )
-        layers.append(pooling(2, 2))
+        layers.append(pooling(2, 2, dtype=hidden))
     layers += [
-        keras.layers.Flatten(),
+        keras.layers.Flatten(dtype=hidden),
         keras.layers.Dense(
             config.dense_units,
             activation="relu",
             kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 10),
+            dtype=hidden,
         ),
         keras.layers.Dense(
-            10, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 11)
+            10,
+            activation="softmax",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 11),
+            dtype=precision.FLOAT32,
         ),
     ]
     return keras.Sequential(layers)
@@ -110,7 +118,7 @@ def make_script(config: CnnConfig) -> str:
             "    keras.layers.Flatten(),",
             f"    keras.layers.Dense({config.dense_units}, activation='relu', "
             f"kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + 10})),",
-            code_export.softmax_line(config.seed + 11),
+            code_export.softmax_line(config.seed + 11, config.bfloat16),
         ]
     )
     return code_export.fashion_mnist_script(
@@ -119,6 +127,7 @@ def make_script(config: CnnConfig) -> str:
         "Lesson 3, convolutions: a CNN learns Fashion-MNIST.",
         "fashion_mnist_cnn.py",
         layers,
+        bfloat16=config.bfloat16,
         reshape="# Convolutions expect a channel axis: (28, 28) -> (28, 28, 1).\n"
         "train_images = train_images.reshape(-1, 28, 28, 1)\ntest_images = test_images.reshape(-1, 28, 28, 1)\n",
     )

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 
-from core import image_classifier, jobs, limits, training
+from core import code_export, image_classifier, jobs, limits, precision, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
 PHOTO_LIMITS = limits.PhotoLimits()  # classes anywhere, photos in an upload
@@ -48,6 +48,7 @@ class RealWorldConfig:
     stop: training.StopAtTarget | None = None  # the course's callback (the week 4 exercise uses it)
     own_photos: int = 0  # the learner's own photos added to the training photos ("teach it")
     from_run: int | None = None  # the run whose weights it started from; None: from scratch
+    bfloat16: bool = field(default_factory=precision.default_bfloat16)  # all but the output layer in mixed bfloat16
 
     def __post_init__(self) -> None:
         if self.image_size not in (150, 300):
@@ -72,10 +73,12 @@ class RealWorldConfig:
 
 
 def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
-    """The course's network: one sigmoid output for two classes, softmax for more."""
+    """The course's network: one sigmoid output for two classes, softmax for more; all but the
+    output layer in mixed bfloat16 when the run uses it (`core.precision`)."""
+    hidden = precision.layer_dtype(config.bfloat16)
     layers: list[keras.layers.Layer] = [keras.Input(shape=(config.image_size, config.image_size, 3))]
     if config.augment:
-        layers += augmentation_layers(config.seed)
+        layers += augmentation_layers(config.seed, hidden)
     for block, filters in enumerate(BLOCK_FILTERS[: config.conv_blocks]):
         layers.append(
             keras.layers.Conv2D(
@@ -83,28 +86,31 @@ def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
                 (3, 3),
                 activation="relu",
                 kernel_initializer=keras.initializers.GlorotUniform(config.seed + block),
+                dtype=hidden,
             )
         )
-        layers.append(keras.layers.MaxPooling2D(2, 2))
+        layers.append(keras.layers.MaxPooling2D(2, 2, dtype=hidden))
     layers += [
-        keras.layers.Flatten(),
+        keras.layers.Flatten(dtype=hidden),
         keras.layers.Dense(
-            512, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 10)
+            512, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 10), dtype=hidden
         ),
     ]
     if num_classes == 2:
-        layers.append(
-            keras.layers.Dense(
-                1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11)
-            )
+        output = keras.layers.Dense(
+            1,
+            activation="sigmoid",
+            kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11),
+            dtype=precision.FLOAT32,
         )
     else:
-        layers.append(
-            keras.layers.Dense(
-                num_classes, activation="softmax", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11)
-            )
+        output = keras.layers.Dense(
+            num_classes,
+            activation="softmax",
+            kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11),
+            dtype=precision.FLOAT32,
         )
-    return keras.Sequential(layers)
+    return keras.Sequential([*layers, output])
 
 
 def cost(config: RealWorldConfig, num_classes: int = 2) -> limits.ModelCost:
@@ -184,10 +190,11 @@ def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "
         if config.augment
         else ""
     )
+    out = code_export.output_dtype(config.bfloat16)
     if num_classes == 2:
-        label_mode, output, loss = "binary", 'keras.layers.Dense(1, activation="sigmoid")', "binary_crossentropy"
+        label_mode, output, loss = "binary", f'keras.layers.Dense(1, activation="sigmoid"{out})', "binary_crossentropy"
     else:
-        label_mode, output = "int", f'keras.layers.Dense({num_classes}, activation="softmax")'
+        label_mode, output = "int", f'keras.layers.Dense({num_classes}, activation="softmax"{out})'
         loss = "sparse_categorical_crossentropy"
     split = config.validation_split
     validation = (
@@ -226,7 +233,7 @@ def scale(images, labels):
 train = train.map(scale).cache().prefetch(tf.data.AUTOTUNE)
 {prepare_validation}
 
-model = keras.Sequential([
+{code_export.precision_lines(config.bfloat16)}model = keras.Sequential([
     keras.Input(shape=({size}, {size}, 3)),
 {augmentation}{blocks}
     keras.layers.Flatten(),
@@ -305,13 +312,13 @@ def make_trainer(config: RealWorldConfig, model: keras.Model, split: PhotoSplit)
     )
 
 
-def augmentation_layers(seed: int = 0) -> list[keras.layers.Layer]:
+def augmentation_layers(seed: int = 0, dtype: str = precision.FLOAT32) -> list[keras.layers.Layer]:
     """The course's next step against overfitting: random flips, rotations and zooms, active only
     while training (Keras skips them at prediction time)."""
     return [
-        keras.layers.RandomFlip("horizontal", seed=seed),
-        keras.layers.RandomRotation(0.1, seed=seed + 1),
-        keras.layers.RandomZoom(0.2, seed=seed + 2),
+        keras.layers.RandomFlip("horizontal", seed=seed, dtype=dtype),
+        keras.layers.RandomRotation(0.1, seed=seed + 1, dtype=dtype),
+        keras.layers.RandomZoom(0.2, seed=seed + 2, dtype=dtype),
     ]
 
 

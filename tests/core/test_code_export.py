@@ -62,9 +62,21 @@ def script_model(source: str) -> keras.Model:
         and ast.unparse(node.value.func) == "keras.Sequential"
     ]
     assert len(statements) == 1, "the script should build its model in one keras.Sequential statement"
+    policies = [  # the precision the script sets before it builds the model
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Expr) and "set_dtype_policy" in ast.unparse(node)
+    ]
     namespace = {"keras": keras, "tf": tf}
-    exec(compile(ast.Module(body=statements, type_ignores=[]), "<script>", "exec"), namespace)
+    try:
+        exec(compile(ast.Module(body=[*policies, *statements], type_ignores=[]), "<script>", "exec"), namespace)
+    finally:
+        keras.config.set_dtype_policy("float32")
     return namespace["model"]
+
+
+def dtype_policies(model: keras.Model) -> list[str]:
+    return [layer.dtype_policy.name for layer in model.layers]
 
 
 def layer_summary(model: keras.Model) -> list[tuple[str, tuple, int]]:
@@ -78,6 +90,7 @@ def activations(model: keras.Model) -> list[str]:
 
 def assert_same_model(script: keras.Model, app: keras.Model, same_start: bool) -> None:
     assert layer_summary(script) == layer_summary(app)
+    assert dtype_policies(script) == dtype_policies(app)  # the same precision, layer by layer
     assert script.count_params() == app.count_params()
     assert activations(script) == activations(app)
     if same_start:  # the script writes out the app's seeded initializers, so training starts alike
@@ -94,7 +107,8 @@ def test_hello_world_script_builds_the_apps_model(config):
 @pytest.mark.parametrize(
     "config",
     [
-        dense_network.DenseNetConfig(),
+        dense_network.DenseNetConfig(bfloat16=False),
+        dense_network.DenseNetConfig(bfloat16=True),
         dense_network.DenseNetConfig(hidden_units=(256, 64, 32), activation="tanh", seed=4),
         dense_network.DenseNetConfig(hidden_units=(16,), activation="sigmoid", stop=training.StopAtTarget("loss", 0.3)),
     ],
@@ -108,7 +122,8 @@ def test_dense_script_builds_the_apps_model(config):
 @pytest.mark.parametrize(
     "config",
     [
-        cnn.CnnConfig(),
+        cnn.CnnConfig(bfloat16=False),
+        cnn.CnnConfig(bfloat16=True),
         cnn.CnnConfig(conv_blocks=1, filters=16, dense_units=64),
         cnn.CnnConfig(conv_blocks=3, filters=32, seed=2),
         cnn.CnnConfig(kernel_size=5, pooling="average"),
@@ -121,11 +136,13 @@ def test_cnn_script_builds_the_apps_model(config):
 @pytest.mark.parametrize(
     "config,num_classes",
     [
-        (network.RealWorldConfig(), 2),
-        (network.RealWorldConfig(augment=True), 2),
+        (network.RealWorldConfig(bfloat16=False), 2),
+        (network.RealWorldConfig(bfloat16=True), 2),
+        (network.RealWorldConfig(augment=True, bfloat16=True), 2),
         (network.RealWorldConfig(conv_blocks=3), 2),
         (network.RealWorldConfig(image_size=300), 2),
         (network.RealWorldConfig(conv_blocks=4, augment=True), 3),
+        (network.RealWorldConfig(conv_blocks=2, bfloat16=True), 3),
     ],
 )
 def test_real_world_script_builds_the_apps_model(config, num_classes):

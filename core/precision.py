@@ -1,0 +1,95 @@
+"""The number format the lessons' networks train in: bfloat16 where the processor computes it
+natively, float32 everywhere else.
+
+Keras's `mixed_bfloat16` policy keeps every weight in float32 and computes each layer in
+bfloat16: half the bytes per number, and processors with `avx512_bf16` (AMD Zen 4, Intel Cooper
+Lake and later) or `amx_bf16` (Intel Sapphire Rapids and later) multiply them natively. Measured
+on a 2-core AMD EPYC with `avx512_bf16`: Lesson 3's network trained one epoch on 20% of
+Fashion-MNIST in 3.4-3.6 s against 5.5-6.1 s in float32, with the same test accuracy (0.818 vs
+0.819). Without native support bfloat16 is emulated and slower, so it stays off.
+
+The policy is set per layer (`layer_dtype`), never globally, and the output layer stays float32:
+its softmax or sigmoid feeds the loss, where bfloat16's 8 bits of precision round probabilities
+near 0 and 1. `TRAINING_PRECISION=float32` turns bfloat16 off for the whole server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+NATIVE_FLAGS = ("avx512_bf16", "amx_bf16")  # /proc/cpuinfo's names for native bfloat16
+VARIABLE = "TRAINING_PRECISION"  # "float32" turns bfloat16 off; unset or "auto": where native
+MIXED = "mixed_bfloat16"
+FLOAT32 = "float32"
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
+    """The processor's feature flags, as Linux lists them (empty where there is no such file)."""
+    try:
+        text = cpuinfo.read_text(errors="replace")
+    except OSError:
+        return frozenset()
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip() == "flags":
+            return frozenset(value.split())
+    return frozenset()
+
+
+def native_flags(flags: Iterable[str]) -> tuple[str, ...]:
+    """Which of the native bfloat16 flags the processor has."""
+    present = set(flags)
+    return tuple(flag for flag in NATIVE_FLAGS if flag in present)
+
+
+@cache
+def _this_processor() -> tuple[str, ...]:
+    return native_flags(cpu_flags())
+
+
+def setting() -> str:
+    """TRAINING_PRECISION, read in one place: "auto" or "float32"."""
+    value = os.environ.get(VARIABLE, "").strip().lower() or "auto"
+    if value not in ("auto", FLOAT32):
+        raise ValueError(f"{VARIABLE} must be 'auto' or 'float32', not {value!r}.")
+    return value
+
+
+def bfloat16_available(flags: Iterable[str] | None = None) -> bool:
+    """Whether a training here may use bfloat16: the processor computes it natively and the
+    server has not turned it off."""
+    native = native_flags(flags) if flags is not None else _this_processor()
+    return bool(native) and setting() == "auto"
+
+
+def default_bfloat16() -> bool:
+    """A lesson's setting before the learner touches it: on wherever it is available."""
+    return bfloat16_available()
+
+
+def layer_dtype(bfloat16: bool) -> str:
+    """The `dtype=` of a hidden layer (its output layer is always float32)."""
+    return MIXED if bfloat16 else FLOAT32
+
+
+def why(bfloat16: bool, flags: Iterable[str] | None = None) -> str:
+    """One line on which precision ran and why, for the page and the exported script."""
+    native = native_flags(flags) if flags is not None else _this_processor()
+    if bfloat16:
+        return (
+            f"Trained in mixed bfloat16: this processor computes bfloat16 natively ({', '.join(native) or 'as asked'}), "
+            "about 1.5× faster than float32 at the same accuracy; weights stay float32."
+        )
+    if not native:
+        return "Trained in float32: this processor has no native bfloat16, where it would be emulated and slower."
+    if setting() == FLOAT32:
+        return f"Trained in float32: the server turned bfloat16 off ({VARIABLE}=float32)."
+    return "Trained in float32: bfloat16 was turned off for this run."
+
+
+def name(bfloat16: bool) -> str:
+    """The precision as benchmarks and run tables name it."""
+    return "bfloat16" if bfloat16 else "float32"
