@@ -91,10 +91,9 @@ def make_trainer(
     class-balanced share of the images, scaled per batch. `images` may lack the channel axis a
     convolution expects; it is added as a view, never a copy.
 
-    No XLA by default: it made the dense network about 2.5 times faster, but TensorFlow keeps
-    every XLA-compiled program for the life of the process, and each training compiles its own
-    (about 7.5 MB per Lesson 2 run, measured with bench/memory.py): a class's server would grow
-    by gigabytes a day. Its CPU convolutions were far slower than TensorFlow's own anyway."""
+    XLA only when asked (Lesson 2's dense network): its step is compiled once per architecture
+    and reused by later runs (`training.CompiledSteps`). Its CPU convolutions were far slower
+    than TensorFlow's own."""
     images = images.reshape((-1, *model.input_shape[1:]))
     subset = training_subset(labels, config.train_fraction, config.seed)
     return training.Trainer(

@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from core import fair_queue
+from core import fair_queue, threads
 
 if TYPE_CHECKING:  # TensorFlow loads only when a job runs: the home page and the sidebar stay light
     import keras
 
     from core import image_classifier, training
 
-SLOTS_VARIABLE = "TRAINING_SLOTS"  # how many trainings run at once on this server
+SLOTS_VARIABLE = threads.SLOTS_VARIABLE  # how many trainings run at once on this server
 ABANDON_VARIABLE = "TRAINING_ABANDON_AFTER_S"  # a session silent this long loses its jobs
 DEFAULT_ABANDON_AFTER_S = 30.0
 DISCONNECT_GRACE_S = 5.0  # a closed tab loses its jobs this long after, so a reconnect keeps them
@@ -201,13 +201,8 @@ class JobRecord:
 
 
 def default_slots() -> int:
-    """Training slots from TRAINING_SLOTS, else one per CPU core."""
-    value = os.environ.get(SLOTS_VARIABLE, "").strip()
-    if value:
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"{SLOTS_VARIABLE} must be a whole number of at least 1, not {value!r}.")
-        return int(value)
-    return max(1, os.cpu_count() or 1)
+    """Training slots from TRAINING_SLOTS, else one per CPU core (`core.threads`)."""
+    return threads.training_slots()
 
 
 def default_abandon_after_s() -> float:

@@ -30,7 +30,7 @@ os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import ray  # noqa: E402 - after the authentication mode
 
-from core import cluster, fair_queue, job_board, jobs, training  # noqa: E402
+from core import cluster, fair_queue, job_board, jobs, threads, training  # noqa: E402
 
 CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"  # CPUs each training asks the cluster for
 REFRESH_S = 2.0  # how often the runner looks at its jobs even when no page is polling
@@ -150,7 +150,12 @@ class RayJobRunner(jobs.JobBook):
         self.cpus_per_job = cpus_per_job or float(os.environ.get(CPUS_VARIABLE, "1"))
         super().__init__(self._cluster_slots(), abandon_after_s, clock, connected, limits)
         self._board: Any = ray.remote(num_cpus=0)(job_board.JobBoard).remote()  # an actor handle
-        self._task = ray.remote(_train).options(num_cpus=self.cpus_per_job, max_retries=0)
+        self._task = ray.remote(_train).options(
+            num_cpus=self.cpus_per_job,
+            max_retries=0,
+            # each worker's TensorFlow pool as wide as the CPUs its task holds (`core.threads`)
+            runtime_env={"env_vars": {threads.INTRAOP_VARIABLE: str(max(1, int(self.cpus_per_job)))}},
+        )
         self._stored: list[tuple[Any, Any]] = []  # (data, its object reference), newest last
         threading.Thread(target=self._keep_refreshing, name="ray-jobs", daemon=True).start()
 

@@ -14,7 +14,9 @@ path as `model.fit` from the same initial weights; a test checks that.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,8 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 import tensorflow as tf
+
+from core import threads
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 
@@ -295,15 +299,162 @@ class ProgressReporter:
             self.on_progress(progress_so_far(history, step_in_epoch, self.steps_per_epoch))
 
 
+class CompiledStep:
+    """One model's optimizer steps as one compiled call: `loop` runs up to `steps` steps in a
+    `tf.while_loop` on batches gathered beforehand ([steps, batch, ...]); step i trains on the
+    first sizes[i] rows of batch i (the last, shorter batch of an epoch is padded and masked, so
+    its loss and gradients equal those of the short batch `fit` uses). It closes over its model
+    and optimizer only, never a trainer, so an XLA-compiled step can serve run after run."""
+
+    def __init__(
+        self,
+        model: keras.Model,
+        optimizer: keras.optimizers.Optimizer,
+        loss: str,
+        *,
+        batch_size: int,
+        accuracy: str | None,
+        input_scale: float | None,
+        record_weights: bool,
+        jit_compile: bool,
+    ) -> None:
+        self.model, self.optimizer = model, optimizer
+        self.loss_fn = LOSSES[loss]
+        self.batch_size = batch_size
+        self.accuracy_kind = accuracy
+        self.scale = input_scale
+        self.record_weights = record_weights
+        self.loop = tf.function(self._loop_graph, jit_compile=jit_compile)
+
+    def correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+        """1.0 for each example the model gets right, 0.0 otherwise."""
+        if self.accuracy_kind == "sparse_categorical":
+            predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
+            hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.int32))
+        elif self.accuracy_kind == "binary":
+            predicted = tf.cast(tf.reshape(y_pred, [-1]) > 0.5, tf.float32)
+            hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.float32))
+        else:
+            return tf.zeros([tf.shape(y_pred)[0]])
+        return tf.cast(hits, tf.float32)
+
+    def _loop_graph(self, x_batches: tf.Tensor, y_batches: tf.Tensor, sizes: tf.Tensor, count: tf.Tensor):
+        """Runs `count` optimizer steps; step i trains on the first sizes[i] rows of batch i."""
+        steps = sizes.shape[0]
+        variables = self.model.trainable_variables
+        flat_size = sum(int(np.prod(v.shape)) for v in variables) if self.record_weights else 1
+        losses = tf.TensorArray(tf.float32, size=steps)
+        hits = tf.TensorArray(tf.float32, size=steps)
+        snapshots = tf.TensorArray(tf.float32, size=steps, element_shape=[flat_size])
+        positions = tf.range(self.batch_size)
+
+        def body(i, losses, hits, snapshots):
+            x_batch, y_batch = x_batches[i], y_batches[i]
+            if self.scale is not None:
+                x_batch = tf.cast(x_batch, tf.float32) * self.scale
+            mask = tf.cast(positions < sizes[i], tf.float32)
+            valid = tf.cast(sizes[i], tf.float32)
+            with tf.GradientTape() as tape:
+                y_pred = self.model(x_batch, training=True)
+                per_example = tf.cast(self.loss_fn(y_batch, y_pred), tf.float32)
+                loss = tf.reduce_sum(per_example * mask) / valid
+            gradients = tape.gradient(loss, variables)
+            self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
+            if self.record_weights:
+                snapshot = tf.concat([tf.reshape(tf.cast(v, tf.float32), [-1]) for v in variables], axis=0)
+            else:
+                snapshot = tf.zeros([1])
+            return (
+                i + 1,
+                losses.write(i, loss),
+                hits.write(i, tf.reduce_sum(self.correct(y_batch, y_pred) * mask)),
+                snapshots.write(i, snapshot),
+            )
+
+        _, losses, hits, snapshots = tf.while_loop(
+            lambda i, *_: i < count, body, (tf.constant(0), losses, hits, snapshots)
+        )
+        return losses.stack(), hits.stack(), snapshots.stack()
+
+
+MAX_COMPILED_STEPS = 16  # XLA programs this process keeps, about 7.5 MB each for Lesson 2's network
+
+
+class CompiledSteps:
+    """XLA-compiled steps kept for the life of the process, one per architecture and batch shape
+    (and one more per training that runs at the same time), reused by every run that matches.
+
+    TensorFlow keeps every XLA program it compiles until the process ends, and a program is
+    compiled per traced function: compiling each run's own step made a server grow by about
+    7.5 MB per Lesson 2 run (bench/memory.py). Here a run borrows a compiled step whose model and
+    optimizer have the same structure, copies its own weights and optimizer state in, trains,
+    and copies them back after every compiled call; the program is compiled once. At most
+    MAX_COMPILED_STEPS are ever made; past that, a run trains without XLA."""
+
+    def __init__(self, most: int = MAX_COMPILED_STEPS) -> None:
+        self.most = most
+        self._free: dict[str, list[CompiledStep]] = {}
+        self._made = 0
+        self._lock = threading.Lock()
+
+    @property
+    def made(self) -> int:
+        return self._made
+
+    def borrow(self, key: str, make: Callable[[], CompiledStep]) -> CompiledStep | None:
+        """A free compiled step for this key, a new one while there is room, else None."""
+        with self._lock:
+            free = self._free.setdefault(key, [])
+            if free:
+                return free.pop()
+            if self._made >= self.most:
+                return None
+            self._made += 1
+        return make()
+
+    def give_back(self, key: str, step: CompiledStep) -> None:
+        with self._lock:
+            self._free.setdefault(key, []).append(step)
+
+
+COMPILED_STEPS = CompiledSteps()
+
+
+def structure_key(model: keras.Model, optimizer: keras.optimizers.Optimizer, *parts: object) -> str:
+    """What a compiled step depends on: each layer's configuration (less its name), the input,
+    the optimizer's kind and settings (less its name and learning rate, which is a variable),
+    and the shapes and options the caller adds."""
+
+    def unnamed(config: dict) -> dict:
+        return {key: value for key, value in config.items() if key != "name"}
+
+    optimizer_config = {key: value for key, value in unnamed(optimizer.get_config()).items() if key != "learning_rate"}
+    description = {
+        "model": type(model).__name__,
+        "input": [str(tensor.shape) + tensor.dtype for tensor in model.inputs] if model.inputs else None,
+        "layers": [[type(layer).__name__, unnamed(layer.get_config())] for layer in model.layers],
+        "optimizer": [type(optimizer).__name__, optimizer_config],
+        "parts": parts,
+    }
+    return json.dumps(description, sort_keys=True, default=str)
+
+
+def copy_variables(source: Sequence[tf.Variable], target: Sequence[tf.Variable]) -> None:
+    for from_variable, to_variable in zip(source, target, strict=True):
+        to_variable.assign(from_variable)
+
+
 class Trainer:
     """Trains one Keras model on in-memory arrays, many optimizer steps per compiled call.
 
-    Every step sees a batch of the same static shape; the last, shorter batch of an epoch is
-    padded and masked, so its loss and gradients equal those of the short batch `fit` uses. A
-    fixed shape is what lets XLA compile the step loop once (`jit_compile=True`, several times
-    faster for the course's networks; it costs about a second of compilation, so the tiny
-    Lesson 1 model runs without it). `x` may stay uint8: `input_scale` converts each batch to
-    float inside the compiled step, so the training set never needs a float copy in memory.
+    Every step sees a batch of the same static shape, so a compiled loop serves every chunk.
+    With `jit_compile=True` the loop is XLA-compiled once per architecture and shape, for the
+    life of the process, and reused by later runs (`CompiledSteps`); Lesson 2's dense network
+    trains about twice as fast that way. Convolutions are faster in TensorFlow's own kernels
+    (XLA made a Lesson 3 epoch far slower), and the tiny Lesson 1 model would spend more on
+    compiling than training. `x` may stay uint8: `input_scale` converts each batch to float
+    inside the compiled step, so the training set never needs a float copy in memory. Each
+    compiled call takes its turn on the machine's thread pool (`core.threads`).
     """
 
     def __init__(
@@ -331,13 +482,14 @@ class Trainer:
             raise ValueError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
         self.model = model
         self.optimizer = without_replica_all_reduce(optimizer)
-        self.loss_fn = LOSSES[loss]
+        self.loss = loss
         self.num_examples = len(x)
         self.batch_size = min(batch_size or self.num_examples, self.num_examples)
         self.steps_per_epoch = math.ceil(self.num_examples / self.batch_size)
         self.accuracy_kind = accuracy
         self.record_weights = record_weights
         self.shuffle = shuffle
+        self.jit_compile = jit_compile
         self.stop = stop  # the course's callback, checked at the end of every epoch
         self._rng = np.random.default_rng(seed)
         self._orders: list[np.ndarray] = []  # visiting orders of the current epoch and any planned after it
@@ -350,28 +502,53 @@ class Trainer:
             (tf.convert_to_tensor(validation[0]), tf.convert_to_tensor(validation[1])) if validation else None
         )
         self.optimizer.build(self.model.trainable_variables)
+        self._own_step = self._make_step(model, self.optimizer, jit_compile=False)
+        self._step = self._own_step  # the step a run trains with: its own, or a borrowed compiled one
         self._evaluate_batch = tf.function(self._evaluate_graph)
-        self._loop = tf.function(self._loop_graph, jit_compile=jit_compile)
-        self._run_chunk = tf.function(self._chunk_graph)
+
+    def _make_step(self, model: keras.Model, optimizer: keras.optimizers.Optimizer, jit_compile: bool) -> CompiledStep:
+        return CompiledStep(
+            model,
+            optimizer,
+            self.loss,
+            batch_size=self.batch_size,
+            accuracy=self.accuracy_kind,
+            input_scale=self._scale,
+            record_weights=self.record_weights,
+            jit_compile=jit_compile,
+        )
+
+    def _step_key(self) -> str:
+        return structure_key(
+            self.model,
+            self.optimizer,
+            self.loss,
+            self.batch_size,
+            self.steps_per_call,
+            self.accuracy_kind,
+            self._scale,
+            self.record_weights,
+            [self._x.dtype.name, *self._x.shape[1:]],
+            [self._y.dtype.name, *self._y.shape[1:]],
+        )
+
+    def _compiled_step(self) -> CompiledStep:
+        """A compiled step as fresh copies of this run's model and optimizer (the copies' weights
+        are overwritten from the run's before every use)."""
+        model = keras.models.clone_model(self.model)
+        optimizer = without_replica_all_reduce(type(self.optimizer).from_config(self.optimizer.get_config()))
+        optimizer.build(model.trainable_variables)
+        return self._make_step(model, optimizer, jit_compile=True)
 
     def _correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
-        """1.0 for each example the model gets right, 0.0 otherwise."""
-        if self.accuracy_kind == "sparse_categorical":
-            predicted = tf.argmax(y_pred, axis=-1, output_type=tf.int32)
-            hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.int32))
-        elif self.accuracy_kind == "binary":
-            predicted = tf.cast(tf.reshape(y_pred, [-1]) > 0.5, tf.float32)
-            hits = tf.equal(predicted, tf.cast(tf.reshape(y_true, [-1]), tf.float32))
-        else:
-            return tf.zeros([tf.shape(y_pred)[0]])
-        return tf.cast(hits, tf.float32)
+        return self._own_step.correct(y_true, y_pred)
 
     def _evaluate_graph(self, x_batch: tf.Tensor, y_batch: tf.Tensor):
         """Summed loss and hits of one held-out batch, without training (as `fit` validates)."""
         if self._scale is not None:
             x_batch = tf.cast(x_batch, tf.float32) * self._scale
         y_pred = self.model(x_batch, training=False)
-        loss = tf.reduce_sum(tf.cast(self.loss_fn(y_batch, y_pred), tf.float32))
+        loss = tf.reduce_sum(tf.cast(self._own_step.loss_fn(y_batch, y_pred), tf.float32))
         return loss, tf.reduce_sum(self._correct(y_batch, y_pred))
 
     def validate(self) -> tuple[float, float]:
@@ -388,51 +565,13 @@ class Trainer:
             loss_sum, hit_sum = loss_sum + float(loss), hit_sum + float(hits)
         return loss_sum / count, hit_sum / count
 
-    def _chunk_graph(self, indices: tf.Tensor, sizes: tf.Tensor, count: tf.Tensor):
-        """Gathers the chunk's batches ([steps, batch, ...]) outside the compiled loop, so XLA never
-        sees (or copies) the whole training set."""
+    def _gather(self, indices: tf.Tensor, sizes: tf.Tensor):
+        """Gathers a chunk's batches ([steps, batch, ...]) outside the compiled loop, so XLA never
+        sees (or copies) the whole training set (four eager operations: nothing to trace per run)."""
         steps, batch = sizes.shape[0], self.batch_size
         x_batches = tf.reshape(tf.gather(self._x, indices), [steps, batch, *self._x.shape[1:]])
         y_batches = tf.reshape(tf.gather(self._y, indices), [steps, batch, *self._y.shape[1:]])
-        return self._loop(x_batches, y_batches, sizes, count)
-
-    def _loop_graph(self, x_batches: tf.Tensor, y_batches: tf.Tensor, sizes: tf.Tensor, count: tf.Tensor):
-        """Runs `count` optimizer steps; step i trains on the first sizes[i] rows of batch i."""
-        steps = sizes.shape[0]
-        variables = self.model.trainable_variables
-        flat_size = sum(int(np.prod(v.shape)) for v in variables) if self.record_weights else 1
-        losses = tf.TensorArray(tf.float32, size=steps)
-        hits = tf.TensorArray(tf.float32, size=steps)
-        snapshots = tf.TensorArray(tf.float32, size=steps, element_shape=[flat_size])
-        positions = tf.range(self.batch_size)
-
-        def body(i, losses, hits, snapshots):
-            x_batch, y_batch = x_batches[i], y_batches[i]
-            if self._scale is not None:
-                x_batch = tf.cast(x_batch, tf.float32) * self._scale
-            mask = tf.cast(positions < sizes[i], tf.float32)
-            valid = tf.cast(sizes[i], tf.float32)
-            with tf.GradientTape() as tape:
-                y_pred = self.model(x_batch, training=True)
-                per_example = tf.cast(self.loss_fn(y_batch, y_pred), tf.float32)
-                loss = tf.reduce_sum(per_example * mask) / valid
-            gradients = tape.gradient(loss, variables)
-            self.optimizer.apply_gradients(zip(gradients, variables, strict=True))
-            if self.record_weights:
-                snapshot = tf.concat([tf.reshape(tf.cast(v, tf.float32), [-1]) for v in variables], axis=0)
-            else:
-                snapshot = tf.zeros([1])
-            return (
-                i + 1,
-                losses.write(i, loss),
-                hits.write(i, tf.reduce_sum(self._correct(y_batch, y_pred) * mask)),
-                snapshots.write(i, snapshot),
-            )
-
-        _, losses, hits, snapshots = tf.while_loop(
-            lambda i, *_: i < count, body, (tf.constant(0), losses, hits, snapshots)
-        )
-        return losses.stack(), hits.stack(), snapshots.stack()
+        return x_batches, y_batches
 
     def run(
         self,
@@ -449,6 +588,27 @@ class Trainer:
         script that way) the caller still holds every completed epoch. Progress is reported at
         most every `report_every_s` seconds, and always at the end.
         """
+        key = self._step_key() if self.jit_compile else ""
+        borrowed = COMPILED_STEPS.borrow(key, self._compiled_step) if self.jit_compile else None
+        self._step = borrowed or self._own_step
+        if borrowed is not None:
+            copy_variables(self.model.variables, borrowed.model.variables)
+            copy_variables(self.optimizer.variables, borrowed.optimizer.variables)
+        try:
+            return self._run(history, on_progress, report_every_s, cancelled)
+        finally:
+            if borrowed is not None:
+                copy_variables(borrowed.optimizer.variables, self.optimizer.variables)
+                self._step = self._own_step
+                COMPILED_STEPS.give_back(key, borrowed)
+
+    def _run(
+        self,
+        history: TrainingHistory,
+        on_progress: ProgressCallback | None,
+        report_every_s: float,
+        cancelled: Callable[[], bool] | None,
+    ) -> TrainingHistory:
         started = time.perf_counter() - history.seconds
         reporter = ProgressReporter(on_progress, report_every_s, self.steps_per_epoch)
         tally = EpochTally()
@@ -503,11 +663,17 @@ class Trainer:
             self._orders.append(self._epoch_order())
 
     def _train_chunk(self, plan: BatchPlan, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One compiled call: the loss, hits and (if recorded) weights after each of `count` steps."""
-        losses, hits, snapshots = self._run_chunk(
-            tf.constant(plan.indices.ravel()), tf.constant(plan.sizes), tf.constant(count)
-        )
-        return losses.numpy(), hits.numpy(), snapshots.numpy()
+        """One compiled call, in this training's turn on the machine: the loss, hits and (if
+        recorded) weights after each of `count` steps. A borrowed step's weights come back to
+        the run's model after it, so validation, a stop or a cancel sees them."""
+        sizes = tf.constant(plan.sizes)
+        x_batches, y_batches = self._gather(tf.constant(plan.indices.ravel()), sizes)
+        with threads.machine().turn():
+            losses, hits, snapshots = self._step.loop(x_batches, y_batches, sizes, tf.constant(count))
+            results = losses.numpy(), hits.numpy(), snapshots.numpy()
+        if self._step is not self._own_step:
+            copy_variables(self._step.model.variables, self.model.variables)
+        return results
 
     def _epoch_order(self) -> np.ndarray:
         """The order in which one epoch visits the examples."""

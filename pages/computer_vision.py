@@ -44,6 +44,7 @@ def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
                 "Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent", bind="query-params"
             )
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed", bind="query-params")
+            bfloat16 = components.precision_ui("cv_bf16")
         st.markdown("**The course's callback: stop when a target is reached**")
         with st.columns(3)[0]:
             stop = components.stop_rule_ui("cv", default_target=0.85)
@@ -59,6 +60,7 @@ def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
         scale_pixels=scale_pixels,
         stop=stop,
         seed=int(seed),
+        bfloat16=bfloat16,
     )
     return config, submitted
 

@@ -91,6 +91,7 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
                 "Share of the 60,000 training images (%)", 1, 100, 20, key="cnn_percent", bind="query-params"
             )
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cnn_seed", bind="query-params")
+            bfloat16 = components.precision_ui("cnn_bf16")
         with stop_column:
             st.markdown("**The course's callback**")
             stop = components.stop_rule_ui("cnn", default_target=0.9)
@@ -106,6 +107,7 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
             train_fraction=percent / 100,
             stop=stop,
             seed=int(seed),
+            bfloat16=bfloat16,
         )
     except ValueError as problem:
         st.error(str(problem), icon=":material/error:")

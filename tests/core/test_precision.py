@@ -1,0 +1,81 @@
+"""The precision rule (`core.precision`): bfloat16 where the processor has it natively, per layer,
+with the output layer in float32; float32 everywhere else."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core import precision
+from core.computer_vision import dense_network
+from core.convolutions import cnn
+from core.real_world_images import network
+
+AMD_ZEN4 = "fpu vme avx2 avx512f avx512_bf16 avx512_vnni"
+SAPPHIRE_RAPIDS = "fpu avx2 avx512f amx_bf16 amx_tile"
+OLDER = "fpu vme avx2 avx512f avx512_vnni"
+
+
+def cpuinfo(tmp_path, flags: str):
+    path = tmp_path / "cpuinfo"
+    path.write_text(f"processor\t: 0\nmodel name\t: test\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "flags, native", [(AMD_ZEN4, ("avx512_bf16",)), (SAPPHIRE_RAPIDS, ("amx_bf16",)), (OLDER, ())]
+)
+def test_native_bfloat16_is_read_from_the_processors_flags(tmp_path, monkeypatch, flags, native):
+    monkeypatch.delenv(precision.VARIABLE, raising=False)
+    found = precision.cpu_flags(cpuinfo(tmp_path, flags))
+    assert precision.native_flags(found) == native
+    assert precision.bfloat16_available(found) is bool(native)
+    assert ("emulated" in precision.why(False, found)) is not bool(native)
+
+
+def test_no_cpuinfo_means_float32(tmp_path):
+    assert precision.cpu_flags(tmp_path / "missing") == frozenset()
+    assert not precision.bfloat16_available(frozenset())
+
+
+def test_the_server_can_turn_bfloat16_off(tmp_path, monkeypatch):
+    found = precision.cpu_flags(cpuinfo(tmp_path, AMD_ZEN4))
+    monkeypatch.setenv(precision.VARIABLE, "float32")
+    assert not precision.bfloat16_available(found)
+    assert precision.VARIABLE in precision.why(False, found)
+    monkeypatch.setenv(precision.VARIABLE, "half")
+    with pytest.raises(ValueError, match=precision.VARIABLE):
+        precision.bfloat16_available(found)
+
+
+@pytest.mark.parametrize(
+    "config, build",
+    [
+        (dense_network.DenseNetConfig(), dense_network.make_model),
+        (cnn.CnnConfig(conv_blocks=1, filters=16), cnn.make_model),
+        (network.RealWorldConfig(conv_blocks=1, augment=True), network.make_model),
+    ],
+    ids=["lesson 2", "lesson 3", "lesson 4"],
+)
+def test_a_bfloat16_run_computes_its_hidden_layers_in_bfloat16_and_its_output_in_float32(config, build):
+    model = build(dataclasses.replace(config, bfloat16=True))
+    *hidden, output = model.layers
+    assert {layer.dtype_policy.name for layer in hidden} == {"mixed_bfloat16"}
+    assert all(layer.compute_dtype == "bfloat16" for layer in hidden)
+    assert output.dtype_policy.name == "float32"
+    assert {weight.dtype for weight in model.weights} == {"float32"}  # weights stay float32
+    inputs = np.zeros((1, *model.input_shape[1:]), dtype=np.float32)
+    assert str(model(inputs).dtype) in ("float32", "<dtype: 'float32'>")
+
+    plain = build(dataclasses.replace(config, bfloat16=False))
+    assert {layer.dtype_policy.name for layer in plain.layers} == {"float32"}
+
+
+def test_a_lessons_default_follows_the_processor(monkeypatch):
+    monkeypatch.setattr(precision, "_this_processor", lambda: ())
+    assert dense_network.DenseNetConfig().bfloat16 is False
+    monkeypatch.setattr(precision, "_this_processor", lambda: ("avx512_bf16",))
+    monkeypatch.delenv(precision.VARIABLE, raising=False)
+    assert cnn.CnnConfig().bfloat16 is True and network.RealWorldConfig().bfloat16 is True
