@@ -16,66 +16,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-]
+from bench import browser as browsers
+
 SESSIONS = 8
 SOLO_RUNS = 3
 TIMEOUT_S = int(os.environ.get("CLASS_LOAD_TIMEOUT_S", "300"))
 QUEUE_PLACE = re.compile(r"number (\d+) in the queue")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    log = os.environ.get("CLASS_LOAD_SERVER_LOG")  # where the server's own messages go, for a look afterwards
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1"]
-        + ["--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-        + ["--server.fileWatcherType", "none"],
-        cwd=REPOSITORY,
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "w") if log else subprocess.DEVNULL,  # noqa: SIM115 - the server outlives this call
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("streamlit run did not answer within 60 s")
-
-
-def peak_memory_gb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), which the kernel keeps for us."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024 / 1e9
-    raise RuntimeError("no VmHWM in /proc status")
 
 
 def cpu_seconds(server_pid: int) -> dict[str, float]:
@@ -107,10 +57,7 @@ def open_lesson(browser, url: str):
     page.goto(f"{url}/computer-vision", timeout=120_000)
     page.get_by_text("The ten classes").wait_for(timeout=180_000)
     page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-    page.wait_for_function(  # the script has finished its run, so a click is not lost in a rerun
-        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'",
-        timeout=120_000,
-    )
+    browsers.wait_until_script_finished(page)
     return page
 
 
@@ -152,40 +99,25 @@ def watch(pages: list, started: list[float]) -> list[dict]:
 
 
 def run(sessions: int = SESSIONS) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = start_server(port)
-    try:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            # The first session after a start runs Streamlit's legacy pages/ detection, which puts a
-            # "Page not found" dialog over a deep link (README, known issues): visit home first.
-            home = browser.new_page()
-            home.goto(url, timeout=120_000)
-            home.get_by_text("TensorFlow first steps").first.wait_for(timeout=120_000)
-            home.close()
-            solos, solo_cpu = [], []
-            for _ in range(SOLO_RUNS):  # one at a time; the median, as one run is noisy
-                solo_page = open_lesson(browser, url)
-                before, began = cpu_seconds(server.pid), time.monotonic()
-                train_button(solo_page).click()
-                solos.append(watch([solo_page], [began])[0]["seconds"])
-                solo_cpu.append(cpu_used(before, cpu_seconds(server.pid)))
-                solo_page.context.close()
-            pages = [open_lesson(browser, url) for _ in range(sessions)]
-            before, started = cpu_seconds(server.pid), []
-            for page in pages:  # all within about a second, as a class pressing Train together
-                started.append(time.monotonic())
-                train_button(page).click()
-            outcomes = watch(pages, started)
-            class_cpu = cpu_used(before, cpu_seconds(server.pid))
-            browser.close()
-        memory_gb = peak_memory_gb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    log = os.environ.get("CLASS_LOAD_SERVER_LOG")  # where the server's own messages go, for a look afterwards
+    with browsers.serve(log) as (url, server), browsers.chromium() as browser:
+        browsers.visit_home(browser, url)
+        solos, solo_cpu = [], []
+        for _ in range(SOLO_RUNS):  # one at a time; the median, as one run is noisy
+            solo_page = open_lesson(browser, url)
+            before, began = cpu_seconds(server.pid), time.monotonic()
+            train_button(solo_page).click()
+            solos.append(watch([solo_page], [began])[0]["seconds"])
+            solo_cpu.append(cpu_used(before, cpu_seconds(server.pid)))
+            solo_page.context.close()
+        pages = [open_lesson(browser, url) for _ in range(sessions)]
+        before, started = cpu_seconds(server.pid), []
+        for page in pages:  # all within about a second, as a class pressing Train together
+            started.append(time.monotonic())
+            train_button(page).click()
+        outcomes = watch(pages, started)
+        class_cpu = cpu_used(before, cpu_seconds(server.pid))
+        memory_gb = browsers.peak_memory_gb(server.pid)
     times = [outcome["seconds"] for outcome in outcomes]
     slowest, median, solo = max(times), statistics.median(times), statistics.median(solos)
     return {
