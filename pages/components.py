@@ -387,14 +387,15 @@ def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarge
     return training.StopAtTarget(metric, float(target)) if enabled else None
 
 
-def precision_ui(key: str) -> bool:
+def precision_ui(key: str, default: bool = True) -> bool:
     """The learner's switch for bfloat16, shown only where the processor computes it natively (on
-    by default there); elsewhere every training is float32 and there is nothing to choose."""
+    by default there, unless the lesson trains faster in float32); elsewhere every training is
+    float32 and there is nothing to choose."""
     if not precision.bfloat16_available():
         return False
     return st.toggle(
         "bfloat16 (mixed precision)",
-        value=True,
+        value=default,
         key=key,
         bind="query-params",
         help="This processor multiplies bfloat16 numbers natively: the layers compute in bfloat16 while the "
@@ -671,8 +672,10 @@ def classifier_results_ui(
     class_names: Sequence[str],
     confusion_note: str | None = None,
     best_epoch: int | None = None,
+    precision_reason: str | None = None,
 ) -> None:
-    """Held-out metrics, training curves (with `best_epoch` starred when the page names it), the
+    """Held-out metrics with the precision that ran (and the lesson's `precision_reason` when it
+    prefers float32), training curves (with `best_epoch` starred when the page names it), the
     confusion matrix, the mistakes and a probe of one image."""
     history, evaluation = run.history, run.evaluation
     test_images, test_labels, split_name = run.held_out.images, run.held_out.labels, run.held_out.name
@@ -685,7 +688,7 @@ def classifier_results_ui(
     time_column.metric("Training time", f"{history.seconds:.1f} s")
     epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
     if isinstance(getattr(run.config, "bfloat16", None), bool):
-        st.caption(precision.why(run.config.bfloat16))
+        st.caption(precision.why(run.config.bfloat16, float32_reason=precision_reason))
     if split_name == "training":
         st.warning(
             "Nothing was held out, so these scores are on the very images the network trained on: they say how "

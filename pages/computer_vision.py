@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import course, fashion_mnist
+from core import course, fashion_mnist, precision
 from core.computer_vision import charts, dense_network, exercise, pixels
 from pages import components, exercise_record, training_jobs
 
@@ -44,7 +44,7 @@ def settings_ui() -> tuple[dense_network.DenseNetConfig, bool]:
                 "Share of the 60,000 training images (%)", 1, 100, 100, key="cv_percent", bind="query-params"
             )
             seed = st.number_input("Random seed", 0, 10_000, 0, key="cv_seed", bind="query-params")
-            bfloat16 = components.precision_ui("cv_bf16")
+            bfloat16 = components.precision_ui("cv_bf16", default=False)
         st.markdown("**The course's callback: stop when a target is reached**")
         with st.columns(3)[0]:
             stop = components.stop_rule_ui("cv", default_target=0.85)
@@ -154,7 +154,9 @@ if run is None:
         st.info("Choose settings and press **Train**. The course's settings train in a few seconds.")
     st.stop()
 
-components.classifier_results_ui(LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION)
+components.classifier_results_ui(
+    LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION, precision_reason=precision.FASTER_IN_FLOAT32
+)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
 components.show_code_ui(dense_network.make_script(run.config), "fashion_mnist_dense.py")

@@ -75,7 +75,20 @@ def test_a_bfloat16_run_computes_its_hidden_layers_in_bfloat16_and_its_output_in
 
 def test_a_lessons_default_follows_the_processor(monkeypatch):
     monkeypatch.setattr(precision, "_this_processor", lambda: ())
-    assert dense_network.DenseNetConfig().bfloat16 is False
+    assert cnn.CnnConfig().bfloat16 is False and network.RealWorldConfig().bfloat16 is False
     monkeypatch.setattr(precision, "_this_processor", lambda: ("avx512_bf16",))
     monkeypatch.delenv(precision.VARIABLE, raising=False)
     assert cnn.CnnConfig().bfloat16 is True and network.RealWorldConfig().bfloat16 is True
+    assert dense_network.DenseNetConfig().bfloat16 is False  # XLA's float32 is faster for Lesson 2
+
+
+def test_lesson_2_trains_with_xla_in_float32_and_without_it_in_bfloat16():
+    import numpy as np
+
+    images, labels = np.zeros((64, 28, 28), np.uint8), np.arange(64) % 10
+    for bfloat16, compiled in ((False, True), (True, False)):
+        config = dense_network.DenseNetConfig(bfloat16=bfloat16)
+        trainer = dense_network.make_trainer(config, dense_network.make_model(config), images, labels)
+        assert trainer.jit_compile is compiled
+    reason = precision.why(False, ("avx512_bf16",), float32_reason=precision.FASTER_IN_FLOAT32)
+    assert reason == precision.FASTER_IN_FLOAT32

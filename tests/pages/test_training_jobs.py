@@ -155,23 +155,23 @@ def test_a_closed_tab_lets_go_of_its_session_and_memory_when_it_can_no_longer_co
     ended.mkdir()
     environment = {"SESSIONS_ENDED_DIR": str(ended)}
     window_s = 4
-    with served("127.0.0.1", environment, "tests/pages/served_session.py", ["--server.disconnectedSessionTTL", str(window_s)]) as stream:
-        with tab(stream) as staying:
-            before = staying.run_page()
-            with tab(stream) as leaving:
-                left = leaving.run_page()
-            assert left["resident_mb"] > before["resident_mb"] + 150  # it held its 200 MB
+    options = ["--server.disconnectedSessionTTL", str(window_s)]
+    with served("127.0.0.1", environment, "tests/pages/served_session.py", options) as stream, tab(stream) as staying:
+        before = staying.run_page()
+        with tab(stream) as leaving:
+            left = leaving.run_page()
+        assert left["resident_mb"] > before["resident_mb"] + 150  # it held its 200 MB
 
-            with tab(stream, session=left["session"]) as back:  # the tab comes back within the window
-                again = back.run_page()
-                time.sleep(window_s / 2)
-            assert again["session"] == left["session"] and again["made"] == left["made"]
-            time.sleep(window_s * 0.6)  # past the closing the first leaving set: the return cancelled it
-            assert left["session"] not in staying.run_page()["ended"]
+        with tab(stream, session=left["session"]) as back:  # the tab comes back within the window
+            again = back.run_page()
+            time.sleep(window_s / 2)
+        assert again["session"] == left["session"] and again["made"] == left["made"]
+        time.sleep(window_s * 0.6)  # past the closing the first leaving set: the return cancelled it
+        assert left["session"] not in staying.run_page()["ended"]
 
-            closed = time.monotonic()
-            shown = poll(staying, lambda shown: left["session"] in shown["ended"])
-            assert time.monotonic() - closed < window_s + 5
-            assert before["session"] not in shown["ended"]
-            settled = poll(staying, lambda shown: shown["resident_mb"] <= before["resident_mb"] * 1.10)
-            assert settled["resident_mb"] <= before["resident_mb"] * 1.10
+        closed = time.monotonic()
+        shown = poll(staying, lambda shown: left["session"] in shown["ended"])
+        assert time.monotonic() - closed < window_s + 5
+        assert before["session"] not in shown["ended"]
+        settled = poll(staying, lambda shown: shown["resident_mb"] <= before["resident_mb"] * 1.10)
+        assert settled["resident_mb"] <= before["resident_mb"] * 1.10
