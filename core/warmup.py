@@ -4,10 +4,17 @@ The home page never imports it. Once the home page is drawn, `start_in_backgroun
 a daemon thread, so that by the time a learner opens a lesson it is usually ready; a lesson
 opened sooner waits for it (Python's import lock) behind a "loading TensorFlow" message instead
 of a blank page.
+
+Once imported, TensorFlow's objects (about 400,000 of them) live as long as the process. They are
+moved out of the garbage collector's sight (`gc.freeze`): every full collection walked them all,
+about a quarter of a CPU-second each, which a busy server's page runs set off every so often, and
+each closed tab twice more (`pages.server_guards`). Objects made later, the sessions' state among
+them, are collected as before; the little that the sessions open at that moment hold is kept.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import threading
 import time
@@ -38,6 +45,7 @@ def load(attempts: int = 3) -> None:
                 raise
             time.sleep(0.1)
         else:
+            gc.freeze()  # what exists now stays for the process's life: no collection need walk it again
             _loaded.set()
             return
 
