@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core import course, warmup
+from core.base import course
+from core.engine import warmup
 
 st.set_page_config(page_title="TensorFlow first steps", page_icon="🧠", layout="wide")
 

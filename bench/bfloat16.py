@@ -1,12 +1,12 @@
 """The bfloat16 half of a lesson benchmark: where a lesson's default config trains in mixed
-bfloat16 (`core.precision`), the same core path runs again in float32 in the same process, and
+bfloat16 (`core.base.precision`), the same core path runs again in float32 in the same process, and
 the result says what bfloat16 gained and what it cost in accuracy (the issue's bound: |Δ| ≤ 0.01)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from core import precision
+from core.base import precision
 
 ACCURACY_BOUND = 0.01
 

@@ -23,8 +23,9 @@ import time
 import numpy as np
 
 from bench import bfloat16, dense
-from core import fashion_mnist, image_classifier, training
 from core.convolutions import cnn
+from core.data import fashion_mnist
+from core.engine import image_classifier, training
 
 QUICK_IMAGES, QUICK_EPOCHS = 6_000, 1
 

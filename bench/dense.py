@@ -23,8 +23,9 @@ import keras
 import numpy as np
 
 from bench import bfloat16
-from core import fashion_mnist, image_classifier, training
 from core.computer_vision import dense_network
+from core.data import fashion_mnist
+from core.engine import image_classifier, training
 
 QUICK_IMAGES, QUICK_EPOCHS = 15_000, 2
 

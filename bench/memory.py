@@ -28,9 +28,11 @@ def resident_mb() -> float:
 
 
 def run(cycles: int = CYCLES) -> dict:
-    from core import fashion_mnist, image_classifier, jobs
+    from core.base import jobs
     from core.computer_vision import dense_network
     from core.convolutions import cnn
+    from core.data import fashion_mnist
+    from core.engine import image_classifier
     from core.hello_world import neuron
 
     data = fashion_mnist.load_fashion_mnist()

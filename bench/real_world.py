@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from bench import bfloat16
-from core import image_classifier, image_folders, training
+from core.data import image_folders
+from core.engine import image_classifier, training
 from core.real_world_images import network, photos
 
 EPOCHS_TIMED = 3

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.validation_spread import measure
-from core import image_folders
+from core.data import image_folders
 from core.real_world_images import photos
 
 

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 
 from bench import browser as browsers
-from core import course
+from core.base import course
 
 TIMEOUT_MS = int(os.environ.get("TOUR_TIMEOUT_S", "600")) * 1000
 PEAK_TARGET_MB = 1600

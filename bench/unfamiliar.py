@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core import image_classifier, image_folders, training, uploads
+from core.data import image_folders, uploads
+from core.engine import image_classifier, training
 from core.real_world_images import familiarity, network, photos
 
 REAL_PHOTOS = (

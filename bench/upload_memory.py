@@ -31,7 +31,7 @@ def status_mb(field: str) -> float:
 
 def settled_mb() -> float:
     """Resident memory once what can be freed has been, and handed back to the system."""
-    from core import limits
+    from core.base import limits
 
     while gc.collect():
         pass
@@ -74,7 +74,7 @@ def session(data: bytes) -> int:
 
 
 def run(photos: int = PHOTOS) -> dict:
-    from core import limits
+    from core.base import limits
     from core.real_world_images import network
 
     data = photos_zip(photos)

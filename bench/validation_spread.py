@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core import image_folders, training
+from core.data import image_folders
+from core.engine import training
 from core.real_world_images import network, photos
 
 SEEDS = (0, 1, 2)

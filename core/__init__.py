@@ -2,9 +2,9 @@
 
 TensorFlow's thread pools are sized here, before any module of the package imports TensorFlow
 (it reads them once, when its runtime starts): as wide as the machine, shared by the trainings
-in turn (`core.threads`, with the measurements behind the rule).
+in turn (`core.base.threads`, with the measurements behind the rule).
 """
 
-from core import threads as _threads
+from core.base import threads as _threads
 
 _threads.configure_tensorflow()

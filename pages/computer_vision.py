@@ -6,9 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import course, fashion_mnist, precision
+from core.base import course, jobs, precision
 from core.computer_vision import charts, dense_network, exercise, pixels
-from pages import components, exercise_record, training_jobs
+from core.data import fashion_mnist
+from ui import components, exercise_record, training_jobs
 
 LESSON = course.COMPUTER_VISION
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -142,6 +143,8 @@ with st.expander("Why divide the pixels by 255?", key="cv_why_scale", on_change=
 st.subheader("Train the network")
 config, submitted = settings_ui()
 components.experiment_link_ui(LESSON)
+if isinstance(training_jobs.job_runner(), jobs.LocalJobRunner):  # Ray workers compile their own
+    dense_network.precompile_in_background(config, data)
 
 if submitted:
     components.start_training(

@@ -6,9 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import course, fashion_mnist, feature_map_charts, image_classifier, text, uploads
+from core.base import course, text
+from core.charts import feature_map_charts
 from core.convolutions import cnn, comparison, exercise, playground
-from pages import components, exercise_record, training_jobs
+from core.data import fashion_mnist, uploads
+from core.engine import image_classifier
+from ui import components, exercise_record, training_jobs
 
 LESSON = course.CONVOLUTIONS
 NAMES = fashion_mnist.CLASS_NAMES

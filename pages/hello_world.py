@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import course
-from core import runs as run_history
+from core.base import course
+from core.base import runs as run_history
+from core.base.history import Outcome
 from core.hello_world import charts, exercise
 from core.hello_world import neuron as hello_world
-from pages import components, exercise_record, training_jobs
+from ui import components, exercise_record, training_jobs
 
 LESSON = course.HELLO_WORLD
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -134,7 +135,7 @@ if submitted or "fit" not in state:
                     "w": round(fit.weight, 4),
                     "b": round(fit.bias, 4),
                 },
-                outcome="diverged" if fit.diverged_at else "finished",
+                outcome=Outcome.DIVERGED if fit.diverged_at else Outcome.FINISHED,
             ),
         )
 

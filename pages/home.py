@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from core import course, warmup
-from pages import exercise_record, training_jobs
+from core.base import course
+from core.engine import warmup
+from ui import exercise_record, training_jobs
 
 st.title("TensorFlow first steps, by doing them")
 training_jobs.jobs_indicator_ui()

@@ -11,18 +11,10 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core import (
-    classifier_charts,
-    course,
-    feature_map_charts,
-    hosting,
-    image_classifier,
-    image_folders,
-    jobs,
-    limits,
-    text,
-    uploads,
-)
+from core.base import course, hosting, jobs, limits, text
+from core.charts import classifier_charts, feature_map_charts
+from core.data import image_folders, uploads
+from core.engine import image_classifier
 from core.real_world_images import (
     course_download,
     exercise,
@@ -33,7 +25,7 @@ from core.real_world_images import (
     photos,
     teaching,
 )
-from pages import components, exercise_record, training_jobs
+from ui import components, exercise_record, training_jobs
 
 LESSON = course.REAL_WORLD_IMAGES
 DIAGNOSIS_STYLE = {  # how loudly each reading of the curves is shown
@@ -127,7 +119,7 @@ def source_ui() -> image_folders.ImageFolder | None:
 
 def uploaded_zip_ui() -> image_folders.ImageFolder | None:
     """A zip of class folders, unpacked into this session's own folder, which replaces its previous
-    upload and is deleted once the session has gone (core.session_files)."""
+    upload and is deleted once the session has gone (core.base.session_files)."""
     upload = components.file_uploader("A zip of class folders (e.g. horses/ and humans/)", key="rw_zip", types=["zip"])
     caps = network.PHOTO_LIMITS
     st.caption(f"Up to {caps.max_uploaded_photos:,} photos in up to {caps.max_classes} class folders.")
@@ -217,7 +209,7 @@ def synthetic_notice_ui() -> None:
 
 def folder_ui() -> image_folders.ImageFolder | None:
     """A folder on this machine: any path for a learner running the app for themselves, only the
-    operator's folders on a shared server (core.hosting says which this is)."""
+    operator's folders on a shared server (core.base.hosting says which this is)."""
     if hosting.any_folder_allowed(st.get_option("server.address")):
         path = st.text_input(
             "Folder with one sub-folder per class", os.environ.get(hosting.COURSE_FOLDER_VARIABLE, ""), key="rw_path"

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from core import course
+from core.base import course
 from tests.conftest import REPOSITORY
 
 CORE = REPOSITORY / "core"
 PAGES = REPOSITORY / "pages"
 LESSON_KEYS = {lesson.key for lesson in course.LESSONS}
+LAYERS = {"base", "engine", "data", "charts"}  # core's shared packages, by import weight
+LIGHT = ["core/base", "core/charts", "core/data/uploads.py", "core/data/image_folders.py", "core/data/downloads.py"]
 
 
 def imported_modules(path: Path, depth: int = 1) -> set[str]:
@@ -61,20 +63,36 @@ def test_core_never_imports_streamlit():
 def test_entry_file_only_routes_and_takes_its_pages_from_the_registry():
     source = (REPOSITORY / "streamlit_app.py").read_text()
     assert "st.navigation(" in source and "st.Page(" in source and "course.LESSONS" in source
-    # core.warmup: the "loading TensorFlow" state a lesson shows on the first visit, before it runs.
-    allowed = {"streamlit", "core", "core.course", "core.warmup"}
-    assert imported_modules(REPOSITORY / "streamlit_app.py", depth=2) <= allowed
+    # core.engine.warmup: the "loading TensorFlow" state a lesson shows on the first visit, before it runs.
+    allowed = {"streamlit", "core.base", "core.engine", "core.base.course", "core.engine.warmup"}
+    assert imported_modules(REPOSITORY / "streamlit_app.py", depth=3) <= allowed
 
 
 def test_every_lesson_has_its_page_and_its_core_package():
     for lesson in course.LESSONS:
         assert (REPOSITORY / lesson.page).is_file(), lesson.page
         assert (CORE / lesson.key / "__init__.py").is_file(), f"core/{lesson.key}/ is missing"
-    shared = {"home", "components", "training_jobs", "exercise_record", "server_guards", "__init__"}  # shared pieces
-    lesson_pages = {path.stem for path in PAGES.glob("*.py")} - shared
+    lesson_pages = {path.stem for path in PAGES.glob("*.py")} - {"home", "__init__"}
     assert lesson_pages == LESSON_KEYS
     packages = {path.parent.name for path in CORE.glob("*/__init__.py")}
-    assert packages == LESSON_KEYS, "a core package that is no lesson belongs in the shared base as a module"
+    assert packages == LESSON_KEYS | LAYERS, "a core package is a lesson or one of the shared layers"
+
+
+def test_the_light_layers_load_no_tensorflow_and_guard_no_imports():
+    """The home page, the sidebar and the job records import the light layers; importing every
+    module of them (and `core` itself, which sizes TensorFlow's pools) loads neither TensorFlow
+    nor Keras, and no module of core hides an import behind `TYPE_CHECKING`."""
+    entries = [REPOSITORY / entry for entry in LIGHT]
+    light = sorted(path for entry in entries for path in (entry.rglob("*.py") if entry.is_dir() else [entry]))
+    assert len(light) > 15
+    modules = ", ".join(module_name(path) for path in light)
+    check = (
+        f"import sys, importlib; [importlib.import_module(m) for m in '{modules}'.split(', ')]; "
+        "heavy = {'tensorflow', 'keras'} & set(sys.modules); assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", check], cwd=REPOSITORY, check=True, timeout=120)
+    for path in core_files():
+        assert "TYPE_CHECKING" not in path.read_text(), f"{path.relative_to(REPOSITORY)} guards an import"
 
 
 @pytest.mark.parametrize("lesson", course.LESSONS, ids=lambda lesson: lesson.key)
@@ -100,7 +118,8 @@ def test_no_lesson_imports_another_lesson(lesson):
 
 
 def test_shared_modules_import_no_lesson():
-    shared = [path for path in CORE.glob("*.py")] + [PAGES / "components.py", PAGES / "home.py"]
+    shared = [path for layer in LAYERS for path in (CORE / layer).glob("*.py")] + [*CORE.glob("*.py")]
+    shared += [*(REPOSITORY / "ui").glob("*.py"), PAGES / "home.py"]
     for path in shared:
         assert not lessons_imported(path), f"{path.relative_to(REPOSITORY)} is shared, yet imports a lesson"
 
@@ -126,9 +145,9 @@ def string_literals(path: Path) -> list[str]:
 def test_lesson_titles_are_written_only_in_the_registry():
     """Renaming a lesson is a one-line change: no other code spells a course title, or uses a short
     title as a whole string (a label or a comparison); docstrings and prose may mention them."""
-    files = [REPOSITORY / "streamlit_app.py", *PAGES.glob("*.py"), *core_files()]
+    files = [REPOSITORY / "streamlit_app.py", *PAGES.glob("*.py"), *(REPOSITORY / "ui").glob("*.py"), *core_files()]
     for path in files:
-        if path == CORE / "course.py":
+        if path == CORE / "base" / "course.py":
             continue
         for text in string_literals(path):
             spelled = [
@@ -137,10 +156,18 @@ def test_lesson_titles_are_written_only_in_the_registry():
                 for title in (lesson.title, lesson.short_title)
                 if title in text and (title == lesson.title or text.strip() == title)
             ]
-            assert not spelled, f"{path.relative_to(REPOSITORY)} spells {spelled} in {text!r}; use core.course"
+            assert not spelled, f"{path.relative_to(REPOSITORY)} spells {spelled} in {text!r}; use core.base.course"
 
 
 def test_registry_keys_and_addresses_are_unique():
     assert len(LESSON_KEYS) == len(course.LESSONS)
     assert len({lesson.url_path for lesson in course.LESSONS}) == len(course.LESSONS)
     assert [lesson.number for lesson in course.LESSONS] == list(range(1, len(course.LESSONS) + 1))
+
+
+def test_pages_holds_pages_only_and_nothing_imports_a_page():
+    """The shared widgets live in ui/; a page is a lesson (or the course map) and no module,
+    test or page imports one (Streamlit runs them)."""
+    for path in [*REPOSITORY.glob("*.py"), *PAGES.glob("*.py"), *(REPOSITORY / "ui").rglob("*.py"), *core_files()]:
+        imported = imported_modules(path, depth=1)
+        assert "pages" not in imported, f"{path.relative_to(REPOSITORY)} imports a page"

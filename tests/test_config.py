@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from core import image_folders, uploads
+from core.data import image_folders, uploads
 from tests.conftest import REPOSITORY
 
 CONFIG = tomllib.loads((REPOSITORY / ".streamlit" / "config.toml").read_text())

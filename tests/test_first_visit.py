@@ -27,7 +27,7 @@ PROBE = textwrap.dedent(
     assert not app.exception, app.exception
     assert app.title[0].value == "TensorFlow first steps, by doing them"
     print("home drawn; tensorflow imported by:", importers or ["nobody yet"], flush=True)
-    from core import warmup
+    from core.engine import warmup
     deadline = time.monotonic() + 120
     while not warmup.loaded() and time.monotonic() < deadline:
         time.sleep(0.1)

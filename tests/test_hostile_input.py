@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from core import fashion_mnist, image_folders, uploads
+from core.data import fashion_mnist, image_folders, uploads
 from core.hello_world import neuron
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,12 +8,16 @@ accuracy), and stops early with a callback once a target accuracy is reached.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 
-from core import code_export, fashion_mnist, image_classifier, jobs, precision, training
+from core.base import jobs, precision
+from core.data import fashion_mnist
+from core.engine import code_export, image_classifier, training
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
@@ -50,7 +54,7 @@ class DenseNetConfig:
 
 def make_model(config: DenseNetConfig) -> keras.Model:
     """The course's dense network, with seeded initializers so a run can be reproduced; its hidden
-    layers in mixed bfloat16 when the run uses it (`core.precision`), the output in float32."""
+    layers in mixed bfloat16 when the run uses it (`core.base.precision`), the output in float32."""
     hidden = precision.layer_dtype(config.bfloat16)
     layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28)), keras.layers.Flatten(dtype=hidden)]
     for index, units in enumerate(config.hidden_units):
@@ -83,6 +87,31 @@ def make_trainer(
     return image_classifier.make_trainer(
         config, model, images, labels, stop=config.stop, jit_compile=not config.bfloat16
     )
+
+
+PRECOMPILE_EXAMPLES = 512  # as many as the largest batch: the slice gives the step its shapes and types
+_precompiled: set[DenseNetConfig] = set()
+_precompiled_lock = threading.Lock()
+
+
+def precompile_in_background(config: DenseNetConfig, data: fashion_mnist.FashionMNIST) -> threading.Thread | None:
+    """Compiles the XLA step a training of these settings will use, in a background thread, while
+    the learner is still choosing (`Trainer.precompile`): once per architecture for the server's
+    life, so the first Train does not wait about a second for it. Nothing to do in bfloat16
+    (trained without XLA) or for settings already seen. Returns the thread it started."""
+    with _precompiled_lock:
+        if config.bfloat16 or config in _precompiled:
+            return None
+        _precompiled.add(config)
+    images, labels = data.train_images[:PRECOMPILE_EXAMPLES], data.train_labels[:PRECOMPILE_EXAMPLES]
+    whole = dataclasses.replace(config, train_fraction=1.0)  # the slice as it is: no share of it taken
+
+    def compile_step() -> None:
+        make_trainer(whole, make_model(whole), images, labels).precompile()
+
+    thread = threading.Thread(target=compile_step, name="precompile", daemon=True)
+    thread.start()
+    return thread
 
 
 def make_script(config: DenseNetConfig) -> str:

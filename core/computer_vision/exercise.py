@@ -2,15 +2,16 @@
 the course's callback ending training once accuracy reaches 98%.
 
 The learner chooses the network and its training; the model is Lesson 2's dense network
-(`dense_network`), trained on MNIST (`core.mnist`) by the same job as every lesson's training.
+(`dense_network`), trained on MNIST (`core.data.mnist`) by the same job as every lesson's training.
 The grader checks the callback alone (it must stop at 0.98, 0.981 and 0.99, and not at 0.5, 0.97
 or 0.979), the epochs set, the model's input, and that training ended early at 98% or more.
 """
 
 from __future__ import annotations
 
-from core import exercises, training
+from core.base import exercises
 from core.computer_vision import dense_network
+from core.engine import training
 
 EXERCISE = exercises.Exercise(
     key="week2_stop_at_98",

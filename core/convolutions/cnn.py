@@ -14,7 +14,9 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core import code_export, fashion_mnist, image_classifier, jobs, precision, training
+from core.base import jobs, precision
+from core.data import fashion_mnist
+from core.engine import code_export, image_classifier, training
 
 FILTER_CHOICES = (16, 32, 64, 128)
 
@@ -61,7 +63,7 @@ class CnnConfig:
 
 def make_model(config: CnnConfig) -> keras.Model:
     """The course's CNN (seeded initializers so a run can be reproduced); all but its output layer
-    in mixed bfloat16 when the run uses it (`core.precision`)."""
+    in mixed bfloat16 when the run uses it (`core.base.precision`)."""
     pooling = keras.layers.MaxPooling2D if config.pooling == "max" else keras.layers.AveragePooling2D
     hidden = precision.layer_dtype(config.bfloat16)
     layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28, 1))]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.runs import RunRecord
+from core.base.runs import RunRecord
 
 
 def dense_vs_cnn_table(dense_runs: Sequence[RunRecord], cnn_runs: Sequence[RunRecord]) -> pd.DataFrame:

@@ -9,8 +9,9 @@ and that training ended early at 99.5% or more.
 
 from __future__ import annotations
 
-from core import exercises, training
+from core.base import exercises
 from core.convolutions import cnn
+from core.engine import training
 
 EXERCISE = exercises.Exercise(
     key="week3_convolutions",

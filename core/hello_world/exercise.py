@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core import exercises, training
+from core.base import exercises
+from core.engine import training
 
 EXERCISE = exercises.Exercise(
     key="week1_house_prices",

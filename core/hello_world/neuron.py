@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core import code_export, training
+from core.engine import code_export, training
 
 MAX_EPOCHS = 5000
 MAX_POINTS = 200

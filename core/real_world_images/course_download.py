@@ -13,8 +13,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from core import downloads, image_folders
-from core.image_folders import ImageFolder
+from core.data import downloads, image_folders
+from core.data.image_folders import ImageFolder
 
 TRAINING_URL = "https://storage.googleapis.com/learning-datasets/horse-or-human.zip"
 VALIDATION_URL = "https://storage.googleapis.com/learning-datasets/validation-horse-or-human.zip"

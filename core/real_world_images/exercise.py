@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core import exercises, image_folders, training
+from core.base import exercises
+from core.data import image_folders
+from core.engine import training
 from core.real_world_images import network
 
 EXERCISE = exercises.Exercise(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import keras
 
-from core import training
+from core.engine import training
 
 
 def history_csv(history: training.TrainingHistory) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core import image_classifier
+from core.engine import image_classifier
 
 NEAREST_SHOWN = 5
 FLAG_QUANTILE = 0.99  # flagged: farther from the training photos than 99% of the held-out photos are

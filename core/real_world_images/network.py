@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from core import code_export, image_classifier, jobs, limits, precision, training
+from core.base import jobs, limits, precision
+from core.engine import code_export, image_classifier, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
 PHOTO_LIMITS = limits.PhotoLimits()  # classes anywhere, photos in an upload
@@ -74,7 +75,7 @@ class RealWorldConfig:
 
 def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
     """The course's network: one sigmoid output for two classes, softmax for more; all but the
-    output layer in mixed bfloat16 when the run uses it (`core.precision`)."""
+    output layer in mixed bfloat16 when the run uses it (`core.base.precision`)."""
     hidden = precision.layer_dtype(config.bfloat16)
     layers: list[keras.layers.Layer] = [keras.Input(shape=(config.image_size, config.image_size, 3))]
     if config.augment:

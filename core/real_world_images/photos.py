@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core import limits, uploads
-from core.image_folders import ImageFolder
+from core.base import limits
+from core.data import uploads
+from core.data.image_folders import ImageFolder
 
 LABEL_DTYPE = np.int32  # class indices: uint8 overflowed at the 257th class folder (index 256)
 

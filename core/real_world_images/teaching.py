@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import jobs, uploads
+from core.base import jobs
+from core.data import uploads
 from core.real_world_images import network
 
 MAX_OWN_PHOTOS = 24  # per learner: they live in the learner's session, so memory stays bounded

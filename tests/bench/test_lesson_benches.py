@@ -12,7 +12,7 @@ import pytest
 
 from bench import all as bench_all
 from bench import bfloat16, dense
-from core import precision
+from core.base import precision
 from tests.conftest import REPOSITORY
 
 

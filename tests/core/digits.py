@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from core import fashion_mnist
+from core.data import fashion_mnist
 from tests.core.test_fashion_mnist import write_idx
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import classifier_charts
+from core.charts import classifier_charts
 
 CLASS_NAMES = ("T-shirt", "Trouser", "Pullover")
 

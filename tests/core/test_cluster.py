@@ -7,7 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from core import cluster, jobs
+from core.base import cluster, jobs
 from tests.conftest import REPOSITORY
 
 

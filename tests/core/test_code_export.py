@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from core import image_folders, training
 from core.computer_vision import dense_network
 from core.convolutions import cnn
+from core.data import image_folders
+from core.engine import training
 from core.hello_world import neuron
 from core.real_world_images import network
 
@@ -160,7 +161,7 @@ def test_lesson_3_baseline_is_lesson_2s_course_network():
 
 def keras_cache_with_fashion_mnist(tmp_path):
     """Keras reads load_data() from its cache folder when the files are there; tests have no network."""
-    from core import fashion_mnist
+    from core.data import fashion_mnist
 
     cache = tmp_path / "keras-home" / "datasets" / "fashion-mnist"
     cache.mkdir(parents=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from core import course
+from core.base import course
 
 
 def test_addresses_and_labels_derive_from_the_key_and_titles():

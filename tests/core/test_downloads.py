@@ -7,7 +7,7 @@ import urllib.error
 
 import pytest
 
-from core import downloads
+from core.data import downloads
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import exercises, fashion_mnist, mnist, training
+from core.base import exercises
 from core.computer_vision import dense_network
 from core.computer_vision import exercise as week2
 from core.convolutions import cnn
 from core.convolutions import exercise as week3
+from core.data import fashion_mnist, mnist
+from core.engine import training
 from core.hello_world import exercise as week1
 from core.real_world_images import exercise as week4
 from core.real_world_images import network, photos

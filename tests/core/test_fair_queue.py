@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import fair_queue
-from core.fair_queue import Running, Waiting
+from core.base import fair_queue
+from core.base.fair_queue import Running, Waiting
 
 FLOODER, LEARNER = "address:198.51.100.7", "address:203.0.113.5"
 

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from core import fashion_mnist
+from core.data import fashion_mnist
 
 NAMES = fashion_mnist.FILE_NAMES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import feature_map_charts
+from core.charts import feature_map_charts
 
 
 def test_mosaic_places_each_tile_with_one_pixel_gaps():

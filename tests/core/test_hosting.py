@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from core import hosting
+from core.base import hosting
 
 
 @pytest.mark.parametrize(

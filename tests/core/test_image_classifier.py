@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import image_classifier
 from core.computer_vision import dense_network
+from core.engine import image_classifier
 
 
 def test_confusion_matrix_matches_a_hand_count():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import image_folders
+from core.data import image_folders
 
 CLASS_SIZES = {"horses": 3, "humans": 2}
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from core import fair_queue, image_classifier, jobs, training
+from core.base import fair_queue, jobs
+from core.engine import image_classifier, training
 from tests.core.tiny_jobs import TinyConfig, tiny_model, tiny_setup, wait_for
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import limits
+from core.base import limits
 
 
 def test_training_memory_counts_weights_gradients_optimizer_slots_and_activations():

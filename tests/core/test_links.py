@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import links
+from core.base import links
 
 # What Lesson 2's widgets hold after the walk's tampered link: epochs 3.5 became 3 (Streamlit's
 # int()), the seed and the learning rate were taken as sent, an out-of-range share kept its default.

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core import fashion_mnist, mnist
+from core.data import fashion_mnist, mnist
 from tests.core.digits import draw_digits, write_digit_idx
 from tests.core.test_fashion_mnist import write_idx
 

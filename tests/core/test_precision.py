@@ -1,4 +1,4 @@
-"""The precision rule (`core.precision`): bfloat16 where the processor has it natively, per layer,
+"""The precision rule (`core.base.precision`): bfloat16 where the processor has it natively, per layer,
 with the output layer in float32; float32 everywhere else."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core import precision
+from core.base import precision
 from core.computer_vision import dense_network
 from core.convolutions import cnn
 from core.real_world_images import network
@@ -92,3 +92,23 @@ def test_lesson_2_trains_with_xla_in_float32_and_without_it_in_bfloat16():
         assert trainer.jit_compile is compiled
     reason = precision.why(False, ("avx512_bf16",), float32_reason=precision.FASTER_IN_FLOAT32)
     assert reason == precision.FASTER_IN_FLOAT32
+
+
+def test_lesson_2s_page_precompiles_the_step_its_training_then_uses(monkeypatch):
+    from core.data import fashion_mnist
+    from core.engine import training
+
+    steps = training.CompiledSteps()
+    monkeypatch.setattr(training, "COMPILED_STEPS", steps)
+    rng = np.random.default_rng(0)
+    images, labels = rng.integers(0, 256, (600, 28, 28), dtype=np.uint8), (np.arange(600) % 10).astype(np.uint8)
+    data = fashion_mnist.FashionMNIST(images, labels, images[:100], labels[:100], source="test")
+    config = dense_network.DenseNetConfig(hidden_units=(16,), epochs=1, train_fraction=0.5, seed=3)
+    thread = dense_network.precompile_in_background(config, data)
+    assert thread is not None
+    thread.join(60)
+    assert steps.made == 1
+    assert dense_network.precompile_in_background(config, data) is None  # once per settings
+    trainer = dense_network.make_trainer(config, dense_network.make_model(config), images, labels)
+    trainer.run(training.TrainingHistory(epochs_planned=1))
+    assert steps.made == 1  # the training took the precompiled step

@@ -21,7 +21,8 @@ import pytest
 import ray
 from ray import cloudpickle
 
-from core import fair_queue, jobs, ray_jobs, training
+from core.base import fair_queue, jobs
+from core.engine import ray_jobs, training
 from tests.conftest import REPOSITORY
 from tests.core import tiny_jobs
 from tests.core.tiny_jobs import Gate, gated_job, started, wait_for

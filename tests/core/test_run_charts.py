@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import run_charts, runs
+from core.base import runs
+from core.charts import run_charts
 
 
 def record(number: int, loss=(1.0, 0.5), accuracy=(), learning_rate=0.01) -> runs.RunRecord:

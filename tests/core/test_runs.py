@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from core import runs, training
+from core.base import runs
+from core.engine import training
 
 
 def record(number: int, loss=(1.0, 0.5)) -> runs.RunRecord:

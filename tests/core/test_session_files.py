@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from core import session_files
+from core.base import session_files
 
 
 def make_space(tmp_path, **options):

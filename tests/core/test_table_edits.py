@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import table_edits
+from core.base import table_edits
 
 COLUMNS = ("x", "y")
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from core import text
+from core.base import text
 
 HOSTILE = [
     "**bold** [link](http:evil.example)",

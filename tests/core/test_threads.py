@@ -1,4 +1,4 @@
-"""The rule that shares the machine's cores between trainings (`core.threads`)."""
+"""The rule that shares the machine's cores between trainings (`core.base.threads`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from core import threads
+from core.base import threads
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from core import training
+from core.engine import training
 
 
 def tiny_classification(seed: int = 0, count: int = 40) -> tuple[np.ndarray, np.ndarray]:
@@ -367,3 +367,50 @@ def test_past_the_cap_of_compiled_steps_a_run_trains_without_xla(monkeypatch):
     model = tiny_model()
     history = xla_trainer(model).run(training.TrainingHistory(epochs_planned=3))
     assert steps.made == 0 and history.epochs_run == 3 and history.loss[-1] < history.loss[0]
+
+
+def test_a_precompiled_step_is_the_one_the_next_matching_run_trains_with(monkeypatch):
+    """Lesson 2's page compiles the step while the learner chooses; the run then borrows it
+    (no second compile) and trains exactly as a run that compiled its own."""
+    steps = training.CompiledSteps()
+    monkeypatch.setattr(training, "COMPILED_STEPS", steps)
+    assert xla_trainer(tiny_model()).precompile()
+    assert steps.made == 1
+    after_precompile = tiny_model()
+    xla_trainer(after_precompile).run(training.TrainingHistory(epochs_planned=3))
+    assert steps.made == 1
+
+    monkeypatch.setattr(training, "COMPILED_STEPS", training.CompiledSteps())
+    compiled_by_itself = tiny_model()
+    xla_trainer(compiled_by_itself).run(training.TrainingHistory(epochs_planned=3))
+    for a, b in zip(after_precompile.get_weights(), compiled_by_itself.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_run_waits_for_a_precompile_of_its_step_instead_of_compiling_another(monkeypatch):
+    import threading
+
+    steps = training.CompiledSteps()
+    monkeypatch.setattr(training, "COMPILED_STEPS", steps)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_make() -> training.CompiledStep:
+        started.set()
+        release.wait(5)
+        return xla_trainer(tiny_model())._compiled_step()
+
+    def precompile() -> None:
+        steps.give_back("key", steps.borrow("key", slow_make, compiling=True))
+
+    precompiling = threading.Thread(target=precompile)
+    precompiling.start()
+    started.wait(5)
+    borrowed: list = []
+    run = threading.Thread(target=lambda: borrowed.append(steps.borrow("key", slow_make)))
+    run.start()
+    run.join(0.2)
+    assert run.is_alive()  # waiting for the precompile's step
+    release.set()
+    precompiling.join(5)
+    run.join(5)
+    assert steps.made == 1 and borrowed and borrowed[0] is not None

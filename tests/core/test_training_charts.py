@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core import training, training_charts
+from core.charts import training_charts
+from core.engine import training
 
 
 def test_curves_draw_every_epoch_of_training_and_validation():

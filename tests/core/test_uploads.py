@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile
 
-from core import uploads
+from core.data import uploads
 
 RANDOM = np.random.default_rng(0)
 

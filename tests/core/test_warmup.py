@@ -10,7 +10,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 FULL_COLLECTION = """
 import gc, time
-from core import warmup
+from core.engine import warmup
 warmup.load()
 frozen = gc.get_freeze_count()
 started = time.thread_time()

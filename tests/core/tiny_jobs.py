@@ -14,7 +14,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from core import image_classifier, jobs, training
+from core.base import jobs
+from core.engine import image_classifier, training
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from pages import training_jobs  # noqa: F401 - what every page of the app imports, the guards included
+from ui import training_jobs  # noqa: F401 - what every page of the app imports, the guards included
 
 ended = Path(os.environ["SESSIONS_ENDED_DIR"])
 session_id = get_script_run_ctx().session_id

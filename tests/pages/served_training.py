@@ -11,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import jobs
-from pages import training_jobs
+from core.base import jobs
 from tests.pages import test_components as tiny
+from ui import training_jobs
 
 
 @st.cache_resource

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import threading
 import time
 
@@ -11,7 +13,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import fair_queue, image_classifier, jobs, training
+from core.base import fair_queue, jobs
+from core.engine import image_classifier, training
+from tests.conftest import REPOSITORY
 
 TIMEOUT_S = 180
 
@@ -26,7 +30,7 @@ def run_script(script, **kwargs) -> AppTest:
 def stop_rule_script():
     import streamlit as st
 
-    from pages import components
+    from ui import components
 
     st.session_state["rule"] = components.stop_rule_ui("test", default_target=0.8)
 
@@ -82,9 +86,10 @@ def training_script(epochs: int, stop_target: float | None):
     """A page in miniature: Train queues a job; the shared pieces poll it and show the results."""
     import streamlit as st
 
-    from core import course, jobs, training
-    from pages import components
+    from core.base import course, jobs
+    from core.engine import training
     from tests.pages import test_components as here
+    from ui import components
 
     lesson = course.COMPUTER_VISION
     stop = None if stop_target is None else training.StopAtTarget("accuracy", stop_target)
@@ -116,7 +121,7 @@ def job_ended(app: AppTest) -> bool:
 @pytest.fixture
 def runner(monkeypatch):
     """A runner of this test's own, with one slot, in place of the server-wide one."""
-    from pages import training_jobs
+    from ui import training_jobs
 
     own = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
     monkeypatch.setattr(training_jobs, "job_runner", lambda: own)
@@ -201,7 +206,7 @@ FLOODER, LEARNER = "address:198.51.100.7", "address:203.0.113.5"
 @pytest.fixture
 def crowded(monkeypatch):
     """One slot, held by another visitor's job, and this page's visitor at LEARNER's address."""
-    from pages import training_jobs
+    from ui import training_jobs
 
     own = jobs.LocalJobRunner(slots=1, abandon_after_s=600, limits=fair_queue.QueueLimits(per_client=4, total=8))
     monkeypatch.setattr(training_jobs, "job_runner", lambda: own)
@@ -255,7 +260,7 @@ def test_a_full_queue_says_the_server_is_busy_and_when_to_try_again(crowded, que
 def client_script():
     import streamlit as st
 
-    from pages import training_jobs
+    from ui import training_jobs
 
     st.session_state["client"] = training_jobs.client_key()
 
@@ -277,9 +282,9 @@ def failing_build(settings, data):
 def failing_script():
     import streamlit as st
 
-    from core import course, jobs
-    from pages import components
+    from core.base import course, jobs
     from tests.pages import test_components as here
+    from ui import components
 
     if st.button("Train", key="train"):
         job = jobs.TrainingJob("computer_vision", here.TinySettings(2), here.failing_build, here.tiny_model)
@@ -307,7 +312,7 @@ def test_clearing_the_run_history(runner):
 
 
 def code_script():
-    from pages import components
+    from ui import components
 
     components.show_code_ui("print('hello')\n", "hello.py")
 
@@ -323,24 +328,29 @@ def test_show_the_code_offers_the_script_and_its_download():
 
 def test_page_reruns_no_longer_clear_the_state_of_jobs_training_in_other_threads():
     """Streamlit clears Keras's global state after every script run; with jobs building models in
-    other threads, that gave two layers of one model the same name. The components turn it off."""
-    from streamlit.runtime.scriptrunner import script_runner
+    other threads, that gave two layers of one model the same name. The components turn it off.
+    Checked in a fresh interpreter: in this one another test may have imported them already."""
+    check = """
+import keras
+from streamlit.runtime.scriptrunner import script_runner
 
-    import pages.components  # noqa: F401 - importing the components is what turns the clearing off
+import ui.components  # importing the components is what turns the clearing off
 
-    before = keras.layers.Dense(1).name
-    script_runner._clean_problem_modules()  # what Streamlit runs after each script run
-    after = keras.layers.Dense(1).name
-    assert before != after  # the layer counter went on: nothing was cleared
+before = keras.layers.Dense(1).name
+script_runner._clean_problem_modules()  # what Streamlit runs after each script run
+after = keras.layers.Dense(1).name
+assert before != after, (before, after)  # the layer counter went on: nothing was cleared
+"""
+    subprocess.run([sys.executable, "-c", check], cwd=REPOSITORY, check=True, timeout=120)
 
 
 def two_settings_script():
     """A page whose learner chooses the epochs, trains, and compares the runs."""
     import streamlit as st
 
-    from core import course, jobs
-    from pages import components
+    from core.base import course, jobs
     from tests.pages import test_components as here
+    from ui import components
 
     lesson = course.COMPUTER_VISION
     epochs = st.number_input("Epochs", 1, 5, 1, key="epochs")
@@ -380,7 +390,7 @@ def test_the_runs_table_says_shared_settings_once_and_shows_what_differs(runner)
 
 
 def uploaders_script():
-    from pages import components
+    from ui import components
 
     components.file_uploader("Photos (JPEG, PNG or WebP)", key="photos", types=["jpg", "jpeg", "png", "webp"])
     components.file_uploader("A zip of class folders", key="classes", types=["zip"])
@@ -389,7 +399,7 @@ def uploaders_script():
 def test_uploaders_state_the_limits_the_app_enforces_and_no_type_list():
     """Streamlit's line under an uploader said "150MB per file • image/jpeg, image/png, image/webp,
     JPG, PNG, WEBP" for photos the decoder refuses above 10 MB."""
-    from core import image_folders, uploads
+    from core.data import image_folders, uploads
 
     app = run_script(uploaders_script)
     photos, classes = app.get("file_uploader")

@@ -133,7 +133,7 @@ def no_mnist(monkeypatch, tmp_path):
     test allows one: the server's cached MNIST is cleared before and after."""
     import keras
 
-    from pages import components
+    from ui import components
 
     monkeypatch.delenv("MNIST_DIR")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
@@ -152,7 +152,7 @@ def no_mnist(monkeypatch, tmp_path):
     ids=["week2", "week3"],
 )
 def test_without_mnist_the_exercise_trains_and_grades_on_the_stand_in_and_says_so(no_mnist, page, panel, form, good):
-    from core import mnist
+    from core.data import mnist
 
     app = open_exercise(page, panel)
     prefix = form.split("_")[0] + "x"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import course, hosting, limits
+from core.base import course, hosting, limits
 from tests.conftest import REPOSITORY
 
 TIMEOUT_S = 180  # importing TensorFlow and the first compiled run take a while on two cores
@@ -265,7 +265,7 @@ def test_computer_vision_callback_stops_at_the_target():
 def test_computer_vision_explains_missing_data(tmp_path, monkeypatch):
     import streamlit as st
 
-    from core import fashion_mnist
+    from core.data import fashion_mnist
 
     broken = tmp_path / "fashion"
     broken.mkdir()
@@ -318,9 +318,9 @@ def test_convolutions_names_the_sample_as_the_photo_it_is_and_the_real_upload_li
 def test_the_train_hint_is_gone_while_a_training_waits_or_runs(monkeypatch, page, form, hint):
     """ "Press Train..." stayed under the Stop button while the first run trained. One slot, taken by
     another learner's job: the page's job waits in the queue, and the page shows that instead."""
-    from core import jobs
-    from pages import training_jobs
+    from core.base import jobs
     from tests.pages import test_components as tiny
+    from ui import training_jobs
 
     runner = jobs.LocalJobRunner(slots=1, abandon_after_s=600)
     monkeypatch.setattr(training_jobs, "job_runner", lambda: runner)
@@ -475,7 +475,7 @@ def upload_zip(app: AppTest, data: bytes, name: str = "classes.zip") -> Path:
 
 
 def test_two_sessions_unpack_into_private_folders_deleted_when_each_session_ends(monkeypatch):
-    from pages import training_jobs
+    from ui import training_jobs
 
     alice, bob = open_app("pages/real_world_images.py"), open_app("pages/real_world_images.py")
     alice.session_state["learner"], bob.session_state["learner"] = "alice", "bob"  # AppTest gives one id to all
@@ -564,7 +564,7 @@ def test_thousands_of_tiny_photos_are_refused_before_a_single_one_is_decoded(mon
 
 def training_jobs_space_is_empty(app: AppTest) -> bool:
     """Whether this session holds no unpacked upload (a refused zip is not kept)."""
-    from pages import training_jobs
+    from ui import training_jobs
 
     return training_jobs.session_folders().folder_of(app.session_state["learner"]) is None
 
@@ -957,8 +957,8 @@ def test_the_download_captions_name_the_servers_cache_folder_only_on_a_learners_
 
 
 def test_without_fashion_mnist_the_lesson_lists_the_ways_and_what_was_tried_apart(monkeypatch):
-    from core import fashion_mnist
-    from pages import components
+    from core.data import fashion_mnist
+    from ui import components
 
     def nowhere(allow_download=True):
         raise fashion_mnist.DataUnavailable(

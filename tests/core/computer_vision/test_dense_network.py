@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import image_classifier, training
 from core.computer_vision import dense_network
+from core.engine import image_classifier, training
 
 
 def test_course_model_shapes_and_parameter_count():

@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from core import image_classifier, training
 from core.computer_vision import dense_network
 from core.convolutions import cnn
+from core.engine import image_classifier, training
 
 
 def test_course_cnn_summary_matches_keras_and_the_course():
@@ -89,9 +89,26 @@ def test_impossible_networks_are_refused(settings):
         cnn.CnnConfig(**settings)
 
 
-def test_model_is_a_keras_sequential_starting_with_an_input():
+def test_the_default_model_is_the_courses_network_layer_for_layer():
+    """The course's `model.summary()`: two 3×3 convolutions of 64 filters, each halved by 2×2 max
+    pooling, then Dense(128, relu) and Dense(10, softmax): 243,786 parameters."""
     model = cnn.make_model(cnn.CnnConfig())
-    assert isinstance(model, keras.Sequential) and model.input_shape == (None, 28, 28, 1)
+    summary = [
+        (type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params(), getattr(layer, "activation", None))
+        for layer in model.layers
+    ]
+    relu, softmax = keras.activations.relu, keras.activations.softmax
+    assert model.input_shape == (None, 28, 28, 1)
+    assert summary == [
+        ("Conv2D", (26, 26, 64), 640, relu),
+        ("MaxPooling2D", (13, 13, 64), 0, None),
+        ("Conv2D", (11, 11, 64), 36_928, relu),
+        ("MaxPooling2D", (5, 5, 64), 0, None),
+        ("Flatten", (1600,), 0, None),
+        ("Dense", (128,), 204_928, relu),
+        ("Dense", (10,), 1_290, softmax),
+    ]
+    assert model.count_params() == 243_786
 
 
 def test_input_scale_follows_the_scale_pixels_switch():

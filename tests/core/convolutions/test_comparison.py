@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base.runs import RunRecord
 from core.convolutions import comparison
-from core.runs import RunRecord
 
 COLUMNS = ["network", "run", "epochs run", "test accuracy", "training time (s)", "parameters"]
 

@@ -8,7 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import image_folders, training
+from core.data import image_folders
+from core.engine import training
 from core.real_world_images import network, photos
 
 

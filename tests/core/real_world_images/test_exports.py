@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core import training
+from core.engine import training
 from core.real_world_images import exports
 
 

@@ -10,7 +10,8 @@ import keras
 import numpy as np
 import pytest
 
-from core import image_classifier, image_folders, training
+from core.data import image_folders
+from core.engine import image_classifier, training
 from core.real_world_images import network, photos, teaching
 
 
@@ -261,7 +262,7 @@ PEAK_PROBE = """
 import json, sys
 from pathlib import Path
 import numpy as np
-from core import jobs, limits
+from core.base import jobs, limits
 from core.real_world_images import network
 
 def resident(field):

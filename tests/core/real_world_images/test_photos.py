@@ -9,7 +9,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from core import image_folders
+from core.data import image_folders
 from core.real_world_images import photos
 
 RANDOM = np.random.default_rng(0)

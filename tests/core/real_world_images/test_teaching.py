@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import training
+from core.engine import training
 from core.real_world_images import network, teaching
 
 

@@ -9,8 +9,9 @@ run every script and compare its model and answer with the dashboard's.
 
 from __future__ import annotations
 
-from core import precision, training
-from core.image_classifier import ImageTrainingSettings
+from core.base import precision
+from core.engine import training
+from core.engine.image_classifier import ImageTrainingSettings
 
 _OPTIMIZER_CLASSES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
 

@@ -8,7 +8,7 @@ of a blank page.
 Once imported, TensorFlow's objects (about 400,000 of them) live as long as the process. They are
 moved out of the garbage collector's sight (`gc.freeze`): every full collection walked them all,
 about a quarter of a CPU-second each, which a busy server's page runs set off every so often, and
-each closed tab twice more (`pages.server_guards`). Objects made later, the sessions' state among
+each closed tab twice more (`ui.server_guards`). Objects made later, the sessions' state among
 them, are collected as before; the little that the sessions open at that moment hold is kept.
 """
 

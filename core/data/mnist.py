@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import downloads, fashion_mnist
+from core.data import downloads, fashion_mnist
 
 DIGITS = tuple(str(digit) for digit in range(10))
 VARIABLE = "MNIST_DIR"

@@ -3,7 +3,7 @@
 When RAY_ADDRESS is set, the pages hand the very same `TrainingJob`s to this runner instead of the
 embedded one. Each job becomes a Ray task that asks for its CPUs, and Ray's scheduler places it
 on the cluster's machines. The queue stays here, shared fairly between visitors like the embedded
-runner's (`core.fair_queue`): Ray would start its tasks in the order they came, so a job is handed
+runner's (`core.base.fair_queue`): Ray would start its tasks in the order they came, so a job is handed
 to Ray only when the cluster has the CPUs for it. Progress and Stop travel through one small
 actor, the job board. Lessons 2 and 3 send no data: their workers load Fashion-MNIST themselves.
 Lesson 4's decoded photos go into Ray's object store once and every job of the same photos shares
@@ -30,7 +30,8 @@ os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import ray  # noqa: E402 - after the authentication mode
 
-from core import cluster, fair_queue, job_board, jobs, threads, training  # noqa: E402
+from core.base import cluster, fair_queue, job_board, jobs, threads  # noqa: E402
+from core.engine import training  # noqa: E402
 
 CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"  # CPUs each training asks the cluster for
 REFRESH_S = 2.0  # how often the runner looks at its jobs even when no page is polling
@@ -47,7 +48,7 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> None:
     to look at, when nothing answers at the address or the cluster refuses this server's token."""
     if ray.is_initialized():
         return
-    core_folder = str(Path(jobs.__file__).resolve().parent)
+    core_folder = str(Path(jobs.__file__).resolve().parents[1])  # core/, above its layers
     address = address or os.environ.get(cluster.ADDRESS_VARIABLE)
     if address:
         _check_answers(address)
@@ -153,7 +154,7 @@ class RayJobRunner(jobs.JobBook):
         self._task = ray.remote(_train).options(
             num_cpus=self.cpus_per_job,
             max_retries=0,
-            # each worker's TensorFlow pool as wide as the CPUs its task holds (`core.threads`)
+            # each worker's TensorFlow pool as wide as the CPUs its task holds (`core.base.threads`)
             runtime_env={"env_vars": {threads.INTRAOP_VARIABLE: str(max(1, int(self.cpus_per_job)))}},
         )
         self._stored: list[tuple[Any, Any]] = []  # (data, its object reference), newest last

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import exercises, text
+from core.base import exercises, text
 
 KEY = "exercises/record"
 

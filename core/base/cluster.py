@@ -4,7 +4,7 @@ learner's runs are lost.
 
 A server with RAY_ADDRESS trains only on the cluster: when the cluster is down, or refuses this
 server's token, a learner's Train says why instead of quietly loading the web server with
-everyone's trainings. This module imports neither Ray nor TensorFlow; `core.ray_jobs` raises
+everyone's trainings. This module imports neither Ray nor TensorFlow; `core.engine.ray_jobs` raises
 `ClusterUnavailable` with the words for what went wrong.
 """
 
@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from core import jobs
+from core.base import jobs
 
 ADDRESS_VARIABLE = "RAY_ADDRESS"  # the cluster the server trains on; unset, it trains itself
 TOKEN_VARIABLE = "RAY_AUTH_TOKEN"  # the cluster's token, which every Ray client presents
@@ -127,7 +127,7 @@ class ClusterConnection:
 def ray_runner(address: str, connected: Callable[[str], bool] | None = None) -> jobs.JobRunner:
     """The runner on the Ray cluster at `address`, joined now; `ClusterUnavailable` says why not."""
     try:
-        from core import ray_jobs
+        from core.engine import ray_jobs
     except ModuleNotFoundError as missing:
         if (missing.name or "").split(".")[0] != "ray":
             raise

@@ -14,8 +14,8 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import cluster, course, fair_queue, jobs, session_files
-from pages import server_guards
+from core.base import cluster, course, fair_queue, jobs, session_files
+from ui import server_guards
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 

@@ -23,7 +23,7 @@ Overrides: `TF_NUM_INTRAOP_THREADS` sets the pool's width (then `cores // width`
 at once: `TF_NUM_INTRAOP_THREADS=1` on two cores brings back one thread per training side by
 side); `TRAINING_SLOTS` sets how many trainings are in progress at once (default: one per core,
 so two learners both see their training move). A Ray worker's pool is as wide as its task's CPUs
-(`core.ray_jobs` sets TF_NUM_INTRAOP_THREADS in the workers' environment).
+(`core.engine.ray_jobs` sets TF_NUM_INTRAOP_THREADS in the workers' environment).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ A training must outlive the page's script run (a Streamlit rerun interrupts it) 
 thirty must share a server fairly. So every lesson hands the same kind of job to a runner: what
 to train (the lesson's frozen config, the lesson's `build` function and its data), whose it is,
 and, while it runs, its progress. The runner here is embedded in the Streamlit server: a fixed
-number of training slots and a queue shared fairly between visitors (`core.fair_queue`), with a
-cap. `core.ray_jobs` runs the very same jobs on a Ray cluster. The one `Trainer` still does the
+number of training slots and a queue shared fairly between visitors (`core.base.fair_queue`), with a
+cap. `core.engine.ray_jobs` runs the very same jobs on a Ray cluster. The one `Trainer` still does the
 training; a job wraps it and asks between compiled chunks whether a learner pressed Stop.
 """
 
@@ -22,16 +22,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from core import fair_queue, threads
-
-if TYPE_CHECKING:  # TensorFlow loads only when a job runs: the home page and the sidebar stay light
-    import keras
-
-    from core import image_classifier, training
+from core.base import fair_queue, threads
+from core.base.history import Evaluation, HeldOut, Outcome, Progress, ProgressCallback, TrainingHistory
 
 SLOTS_VARIABLE = threads.SLOTS_VARIABLE  # how many trainings run at once on this server
 ABANDON_VARIABLE = "TRAINING_ABANDON_AFTER_S"  # a session silent this long loses its jobs
@@ -52,14 +48,27 @@ class JobState(enum.Enum):
         return self in (JobState.QUEUED, JobState.RUNNING)
 
 
+class Trains(Protocol):
+    """What a job asks of a trainer (`core.engine.training.Trainer`)."""
+
+    def run(
+        self,
+        history: TrainingHistory,
+        *,
+        on_progress: ProgressCallback | None = None,
+        report_every_s: float = 0.5,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> TrainingHistory: ...
+
+
 @dataclass(frozen=True)
 class TrainingSetup:
     """What a lesson's `build` function returns: the model, its trainer, and the held-out images
     the trained model is scored on (None for Lesson 1, which has no classes to score)."""
 
-    model: keras.Model
-    trainer: training.Trainer
-    held_out: image_classifier.HeldOut | None = None
+    model: Any  # a keras.Model; this module stays free of TensorFlow
+    trainer: Trains
+    held_out: HeldOut | None = None
     input_scale: float = 1 / 255
 
 
@@ -75,7 +84,7 @@ class TrainingJob:
     lesson: str  # the lesson's registry key
     config: Any  # the lesson's frozen settings
     build: Build
-    make_model: Callable[[Any], keras.Model]  # rebuilds the trained model from its config and weights
+    make_model: Callable[[Any], Any]  # rebuilds the trained model from its config and weights
     data: Any = None
     load_data: Callable[[], Any] | None = None
     time_limit_s: float | None = None  # a shared server's limit for one training; it keeps what it trained
@@ -91,12 +100,12 @@ class JobResult:
     config), the history, and how the model did on its held-out images."""
 
     weights: list[np.ndarray]
-    history: training.TrainingHistory
-    evaluation: image_classifier.Evaluation | None
-    held_out: image_classifier.HeldOut | None
+    history: TrainingHistory
+    evaluation: Evaluation | None
+    held_out: HeldOut | None
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> Outcome:
         return self.history.outcome
 
 
@@ -112,7 +121,7 @@ class JobStatus:
     epochs: int
     queue_position: int | None = None  # 1 = next to start
     estimated_wait_s: float | None = None
-    progress: training.Progress | None = None
+    progress: Progress | None = None
     result: JobResult | None = None
     error: str | None = None
 
@@ -126,16 +135,17 @@ LOG = logging.getLogger(__name__)
 
 def run_training(
     job: TrainingJob,
-    publish: Callable[[training.Progress], None],
+    publish: Callable[[Progress], None],
     cancelled: Callable[[], bool],
 ) -> JobResult:
     """The work of one job, wherever it runs: build, train (asking between chunks whether to
     stop, or whether its time is up), then score the trained model on its held-out images."""
-    from core import image_classifier, limits, training
+    from core.base import limits
+    from core.engine import image_classifier  # the engine loads TensorFlow: only when a job runs
 
     data = job.data if job.data is not None or job.load_data is None else job.load_data()
     setup = job.build(job.config, data)
-    history = training.TrainingHistory(job.epochs)
+    history = TrainingHistory(job.epochs)
     deadline = time.monotonic() + job.time_limit_s if job.time_limit_s is not None else None
 
     def stop() -> bool:
@@ -193,7 +203,7 @@ class JobRecord:
     state: JobState = JobState.QUEUED
     started: float | None = None
     ended: float | None = None
-    progress: training.Progress | None = None
+    progress: Progress | None = None
     result: JobResult | None = None
     error: str | None = None
     cancel_requested: threading.Event = field(default_factory=threading.Event)
@@ -201,7 +211,7 @@ class JobRecord:
 
 
 def default_slots() -> int:
-    """Training slots from TRAINING_SLOTS, else one per CPU core (`core.threads`)."""
+    """Training slots from TRAINING_SLOTS, else one per CPU core (`core.base.threads`)."""
     return threads.training_slots()
 
 
@@ -212,7 +222,7 @@ def default_abandon_after_s() -> float:
 
 class JobBook:
     """The bookkeeping every runner shares: job records, owners and their last poll, abandoned
-    sessions, the queue (fair between clients, and capped: `core.fair_queue`), snapshots with a
+    sessions, the queue (fair between clients, and capped: `core.base.fair_queue`), snapshots with a
     place in the queue and a wait estimate. A runner adds where jobs run: `_launch` a job given a
     slot, `_stop_running` one, and `_refresh` what it knows of running jobs.
 
@@ -456,7 +466,7 @@ class LocalJobRunner(JobBook):
         """Nothing to do: the job sees its flag between its chunks."""
 
     def _work(self, record: JobRecord) -> None:
-        def publish(progress: training.Progress) -> None:
+        def publish(progress: Progress) -> None:
             with self._lock:
                 record.progress = progress
 

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.training import TrainingHistory
+from core.base.history import TrainingHistory
 
 
 def training_curves(

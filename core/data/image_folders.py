@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core import uploads
+from core.data import uploads
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
 EXPECTED_LAYOUT = "one sub-folder per class, e.g. horses/ and humans/"

@@ -26,7 +26,9 @@ from typing import Any
 import keras
 import numpy as np
 
-from core import downloads, image_classifier, jobs, training
+from core.base import jobs
+from core.data import downloads
+from core.engine import image_classifier, training
 
 LOG = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class DataUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class FashionMNIST:
     """The whole data set as uint8 arrays, and where it came from. MNIST's handwritten digits
-    (`core.mnist`) come in the very same shape and files, and load into the same object."""
+    (`core.data.mnist`) come in the very same shape and files, and load into the same object."""
 
     train_images: np.ndarray  # (n, 28, 28) uint8, 0 = white background, 255 = darkest ink
     train_labels: np.ndarray  # (n,) uint8, indexes into CLASS_NAMES

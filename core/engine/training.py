@@ -13,19 +13,26 @@ path as `model.fit` from the same initial weights; a test checks that.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from core import threads
+from core.base import threads
+from core.base.history import (  # noqa: F401 - the trainer's vocabulary, also read as training.X
+    Progress,
+    ProgressCallback,
+    ProgressReporter,
+    StopAtTarget,
+    TrainingHistory,
+    progress_so_far,
+)
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 
@@ -54,143 +61,6 @@ def without_replica_all_reduce(optimizer: keras.optimizers.Optimizer) -> keras.o
     optimizer._all_reduce_sum_gradients = lambda grads_and_vars: list(grads_and_vars)
     return optimizer
 
-
-@dataclass(frozen=True)
-class StopAtTarget:
-    """The course's callback: stop at the end of the first epoch whose metric reaches a target.
-
-    With `metric="accuracy"` training stops once accuracy >= target; with `metric="loss"` once
-    loss <= target, as in the course's `myCallback.on_epoch_end`.
-    """
-
-    metric: str = "accuracy"  # "accuracy" or "loss"
-    target: float = 0.95
-    strict: bool = False  # accuracy > target rather than >= (a graded exercise checks the difference)
-
-    def __post_init__(self) -> None:
-        if self.metric not in ("accuracy", "loss"):
-            raise ValueError(f"The stopping metric must be 'accuracy' or 'loss', not {self.metric!r}.")
-        if not math.isfinite(self.target):
-            raise ValueError("The stopping target must be a finite number.")
-
-    def __str__(self) -> str:
-        """How the run table shows the rule: "accuracy ≥ 0.9" or "loss ≤ 0.3"."""
-        if self.metric == "loss":
-            return f"loss ≤ {self.target:g}"
-        return f"accuracy {'>' if self.strict else '≥'} {self.target:g}"
-
-    def reached(self, loss: float, accuracy: float | None) -> bool:
-        if self.metric == "loss":
-            return loss <= self.target
-        if accuracy is None:
-            return False
-        return accuracy > self.target if self.strict else accuracy >= self.target
-
-    def message(self, epoch: int) -> str:
-        if self.metric == "loss":
-            return f"Loss is low so cancelling training! (epoch {epoch}, loss ≤ {self.target:g})"
-        return f"Reached {self.target * 100:g}% accuracy so cancelling training! (epoch {epoch})"
-
-
-@dataclass
-class TrainingHistory:
-    """What a run learned, epoch by epoch. It grows while training runs, so a run that is
-    interrupted (a Streamlit rerun, a stop button) keeps everything trained so far."""
-
-    epochs_planned: int
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-    # Loss and accuracy on held-out data after each epoch, when the trainer has validation data.
-    val_loss: list[float] = field(default_factory=list)
-    val_accuracy: list[float] = field(default_factory=list)
-    # Trainable weights flattened after each epoch, only when asked for (tiny models).
-    weights: list[np.ndarray] = field(default_factory=list)
-    seconds: float = 0.0
-    stopped_at_target: int | None = None  # 1-based epoch at which the stop rule fired
-    stop_message: str | None = None
-    diverged_at: int | None = None  # 1-based epoch whose loss was no longer finite
-    cancelled: bool = False  # a learner stopped the run before its planned end
-    timed_out: bool = False  # it reached the server's time limit for one training (and was stopped)
-
-    @property
-    def epochs_run(self) -> int:
-        return len(self.loss)
-
-    @property
-    def finished(self) -> bool:
-        return (
-            self.epochs_run >= self.epochs_planned
-            or self.stopped_at_target is not None
-            or self.diverged_at is not None
-            or self.cancelled
-        )
-
-    @property
-    def outcome(self) -> str:
-        """How the run ended, in the run table's words."""
-        if self.diverged_at is not None:
-            return "diverged"
-        if self.stopped_at_target is not None:
-            return "stopped at target"
-        if self.timed_out:
-            return "time limit"
-        if self.cancelled:
-            return "stopped"
-        return "finished" if self.epochs_run >= self.epochs_planned else "interrupted"
-
-    def copy(self) -> TrainingHistory:
-        """A snapshot another thread can draw while this history keeps growing."""
-        return dataclasses.replace(
-            self,
-            loss=list(self.loss),
-            accuracy=list(self.accuracy),
-            val_loss=list(self.val_loss),
-            val_accuracy=list(self.val_accuracy),
-            weights=list(self.weights),
-        )
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A snapshot sent to the page between compiled chunks."""
-
-    epoch: int  # epochs completed
-    epochs: int
-    step_in_epoch: int  # batches done in the current epoch
-    steps_per_epoch: int
-    elapsed_s: float
-    seconds_left: float
-    history: TrainingHistory
-
-    @property
-    def fraction(self) -> float:
-        done = self.epoch * self.steps_per_epoch + self.step_in_epoch
-        return min(1.0, done / max(1, self.epochs * self.steps_per_epoch))
-
-    @property
-    def status_line(self) -> str:
-        """The progress bar's words: the epoch and batch under way and the time left, or, once
-        training has ended, how it ended (never "batch 0 of the epoch after the last")."""
-        elapsed = f"{self.elapsed_s:.0f} s"
-        history = self.history
-        if not (history.finished or self.epoch >= self.epochs):
-            return (
-                f"Epoch {self.epoch + 1}/{self.epochs}, batch {self.step_in_epoch}/{self.steps_per_epoch} · "
-                f"{elapsed} elapsed, about {self.seconds_left:.0f} s left"
-            )
-        after = f"after epoch {self.epoch} of {self.epochs} · {elapsed}"
-        if history.diverged_at is not None:
-            return f"Stopped: the loss diverged at epoch {history.diverged_at} of {self.epochs} · {elapsed}"
-        if history.stopped_at_target is not None:
-            return f"Stopped at the target {after}"
-        if history.timed_out:
-            return f"Stopped at the server's time limit {after}"
-        if history.cancelled:
-            return f"Stopped {after}"
-        return f"Epoch {self.epoch}/{self.epochs} done · {elapsed}"
-
-
-ProgressCallback = Callable[[Progress], None]
 
 # Per-example losses, reduced by the trainer so a padded last batch can be masked out.
 LOSSES = {
@@ -265,38 +135,6 @@ class EpochTally:
     @property
     def accuracy(self) -> float:
         return self.hits / self.seen
-
-
-def progress_so_far(history: TrainingHistory, step_in_epoch: int, steps_per_epoch: int) -> Progress:
-    """The snapshot a page shows, with the time left guessed from the pace so far."""
-    done = history.epochs_run * steps_per_epoch + step_in_epoch
-    total = history.epochs_planned * steps_per_epoch
-    return Progress(
-        epoch=history.epochs_run,
-        epochs=history.epochs_planned,
-        step_in_epoch=step_in_epoch,
-        steps_per_epoch=steps_per_epoch,
-        elapsed_s=history.seconds,
-        seconds_left=0.0 if history.finished else history.seconds / max(done, 1) * (total - done),
-        history=history,
-    )
-
-
-@dataclass
-class ProgressReporter:
-    """Sends progress to the page at most every `every_s` seconds, and always once training is
-    finished, so a fast run spends its time training rather than redrawing the page."""
-
-    on_progress: ProgressCallback | None
-    every_s: float
-    steps_per_epoch: int
-    last_report: float = field(default_factory=time.perf_counter)
-
-    def report(self, history: TrainingHistory, step_in_epoch: int) -> None:
-        due = time.perf_counter() - self.last_report >= self.every_s or history.finished
-        if self.on_progress and due:
-            self.last_report = time.perf_counter()
-            self.on_progress(progress_so_far(history, step_in_epoch, self.steps_per_epoch))
 
 
 class CompiledStep:
@@ -394,27 +232,38 @@ class CompiledSteps:
     def __init__(self, most: int = MAX_COMPILED_STEPS) -> None:
         self.most = most
         self._free: dict[str, list[CompiledStep]] = {}
+        self._compiling: set[str] = set()  # keys a precompile is working on: a run waits for it
         self._made = 0
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     @property
     def made(self) -> int:
         return self._made
 
-    def borrow(self, key: str, make: Callable[[], CompiledStep]) -> CompiledStep | None:
-        """A free compiled step for this key, a new one while there is room, else None."""
-        with self._lock:
+    def borrow(self, key: str, make: Callable[[], CompiledStep], compiling: bool = False) -> CompiledStep | None:
+        """A free compiled step for this key, a new one while there is room, else None. While a
+        precompile (`compiling=True`) of this key runs, a run waits for its step rather than
+        compiling a second one."""
+        with self._changed:
+            while not self._free.get(key) and key in self._compiling:
+                self._changed.wait()
             free = self._free.setdefault(key, [])
             if free:
-                return free.pop()
-            if self._made >= self.most:
+                step = free.pop()
+            elif self._made >= self.most:
                 return None
-            self._made += 1
-        return make()
+            else:
+                self._made += 1
+                step = None
+            if compiling:
+                self._compiling.add(key)
+        return step if step is not None else make()
 
     def give_back(self, key: str, step: CompiledStep) -> None:
-        with self._lock:
+        with self._changed:
             self._free.setdefault(key, []).append(step)
+            self._compiling.discard(key)
+            self._changed.notify_all()
 
 
 COMPILED_STEPS = CompiledSteps()
@@ -454,7 +303,7 @@ class Trainer:
     (XLA made a Lesson 3 epoch far slower), and the tiny Lesson 1 model would spend more on
     compiling than training. `x` may stay uint8: `input_scale` converts each batch to float
     inside the compiled step, so the training set never needs a float copy in memory. Each
-    compiled call takes its turn on the machine's thread pool (`core.threads`).
+    compiled call takes its turn on the machine's thread pool (`core.base.threads`).
     """
 
     def __init__(
@@ -539,6 +388,25 @@ class Trainer:
         optimizer = without_replica_all_reduce(type(self.optimizer).from_config(self.optimizer.get_config()))
         optimizer.build(model.trainable_variables)
         return self._make_step(model, optimizer, jit_compile=True)
+
+    def precompile(self) -> bool:
+        """Compiles this trainer's XLA step before any run needs it (a page starts it while the
+        learner chooses settings; compiling took about a second of the first Lesson 2 run). The
+        step joins `COMPILED_STEPS` for the runs that match it; nothing is trained. Returns
+        whether a compiled step is ready."""
+        if not self.jit_compile:
+            return False
+        key = self._step_key()
+        step = COMPILED_STEPS.borrow(key, self._compiled_step, compiling=True)
+        if step is None:
+            return False
+        try:
+            sizes = tf.zeros([self.steps_per_call], tf.int32)
+            x_batches, y_batches = self._gather(tf.zeros([self.steps_per_call * self.batch_size], tf.int32), sizes)
+            step.loop(x_batches, y_batches, sizes, tf.constant(0))  # zero steps: compiled, nothing changed
+        finally:
+            COMPILED_STEPS.give_back(key, step)
+        return True
 
     def _correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         return self._own_step.correct(y_true, y_pred)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.runs import RunRecord, run_labels
+from core.base.runs import RunRecord, run_labels
 
 # Under the chart, one run a line: a run's label names every setting that differs between the
 # runs, which beside the chart took most of its width.

@@ -15,19 +15,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.base.history import Outcome
+
 
 @dataclass(frozen=True)
 class RunRecord:
     """One finished (or interrupted) run: its label, settings, curves and headline numbers."""
 
-    lesson: str  # the lesson's registry key, e.g. "hello_world" (core.course)
+    lesson: str  # the lesson's registry key, e.g. "hello_world" (core.base.course)
     number: int  # 1-based, in the order the learner trained them
     settings: dict[str, object]  # the config's fields, shown as table columns
     loss: tuple[float, ...]  # per epoch
     seconds: float
     results: dict[str, object] = field(default_factory=dict)  # e.g. {"prediction at x=7": 4.0}
     accuracy: tuple[float, ...] = ()
-    outcome: str = "finished"  # "finished", "stopped at target", "diverged" or "interrupted"
+    outcome: Outcome = Outcome.FINISHED
 
 
 # Lesson 4's "teach it" runs (core.real_world_images.network.RealWorldConfig): the learner's own

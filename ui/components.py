@@ -22,29 +22,12 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-from core import (
-    classifier_charts,
-    course,
-    exercises,
-    fair_queue,
-    fashion_mnist,
-    hosting,
-    image_classifier,
-    image_folders,
-    jobs,
-    limits,
-    links,
-    mnist,
-    precision,
-    run_charts,
-    table_edits,
-    text,
-    training,
-    training_charts,
-    uploads,
-)
-from core import runs as run_history
-from pages import exercise_record, server_guards, training_jobs
+from core.base import course, exercises, fair_queue, hosting, jobs, limits, links, precision, table_edits, text
+from core.base import runs as run_history
+from core.charts import classifier_charts, run_charts, training_charts
+from core.data import fashion_mnist, image_folders, mnist, uploads
+from core.engine import image_classifier, training
+from ui import exercise_record, server_guards, training_jobs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -333,7 +316,7 @@ def show_code_ui(script: str, file_name: str) -> None:
 def experiment_link_ui(lesson: course.Lesson) -> None:
     """ "Copy link to this experiment": the page's address with every setting on screen in it (the
     settings widgets are bound to the URL's query parameters), so the link opens the same
-    experiment with the same seed. It is read in the browser (pages/experiment_link.html): settings
+    experiment with the same seed. It is read in the browser (ui/experiment_link.html): settings
     sit in forms, whose changes reach the server only with Train, yet are in the address at once.
     What a visitor's link brought that the page did not use is said once, in a note; so is a
     value of the wrong kind that a hand-made client sent a control (`server_guards` left it out)."""

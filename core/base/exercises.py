@@ -18,12 +18,10 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # TensorFlow loads only when an exercise trains: the home page shows the record
-    from core import training
+from core.base.history import StopAtTarget, TrainingHistory
 
 
 @dataclass(frozen=True)
@@ -104,13 +102,12 @@ class CallbackRule:
         return value >= self.target if self.comparison == ">=" else value > self.target
 
     @property
-    def stop_rule(self) -> training.StopAtTarget | None:
+    def stop_rule(self) -> StopAtTarget | None:
         """The shared trainer's stopping rule that behaves as this callback (None for a rule that
         watches loss with `>`: it would stop when loss grows, which no exercise asks for)."""
-        from core import training
 
         if self.metric == "accuracy":
-            return training.StopAtTarget("accuracy", self.target, strict=self.comparison == ">")
+            return StopAtTarget("accuracy", self.target, strict=self.comparison == ">")
         return None
 
 
@@ -169,7 +166,7 @@ def scaled_pixels_check(scaled: bool) -> Check:
     )
 
 
-def stopped_early_check(history: training.TrainingHistory, epochs: int) -> Check:
+def stopped_early_check(history: TrainingHistory, epochs: int) -> Check:
     """The callback fired before the last epoch: training ended early, by the callback."""
     fired = history.stopped_at_target is not None and history.epochs_run < epochs
     # Measured against the attempt's own epochs: a 10-epoch attempt that ran them all "ran 10 of 10".
@@ -183,7 +180,7 @@ def stopped_early_check(history: training.TrainingHistory, epochs: int) -> Check
     )
 
 
-def accuracy_check(history: training.TrainingHistory, target: float) -> Check:
+def accuracy_check(history: TrainingHistory, target: float) -> Check:
     reached = history.accuracy[-1] if history.accuracy else float("nan")
     passed = bool(history.accuracy) and reached >= target
     return Check(

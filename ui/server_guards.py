@@ -35,7 +35,7 @@ from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.state.common import WidgetMetadata
 from streamlit.runtime.state.session_state import SessionState, WStates
 
-from core import hosting, limits
+from core.base import hosting, limits
 
 LOG = logging.getLogger(__name__)
 REFUSED = "refused_widget_values"  # session key: the controls whose sent value was left out, by key

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 import keras
 import numpy as np
 
-from core import training
+from core.base.history import Evaluation, HeldOut  # noqa: F401 - also read as image_classifier.X
+from core.engine import training
 
 
 class ImageTrainingSettings(Protocol):
@@ -111,16 +112,6 @@ def make_trainer(
     )
 
 
-@dataclass(frozen=True)
-class HeldOut:
-    """The images a trained network is scored on, as they are stored and shown (uint8), and
-    what the lesson calls them: the "test" set or the "validation" photos."""
-
-    images: np.ndarray
-    labels: np.ndarray
-    name: str = "test"
-
-
 INFERENCE_BATCH_BYTES = 8 * 2**20  # the float input of one batch a trained network classifies or is measured on
 
 
@@ -149,22 +140,6 @@ def predict_probabilities(
     classes = model.output_shape[-1]
     probabilities = np.concatenate(outputs) if outputs else np.zeros((0, classes), dtype=np.float32)
     return np.concatenate([1 - probabilities, probabilities], axis=1) if classes == 1 else probabilities
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """How the trained network does on images it never trained on."""
-
-    loss: float
-    accuracy: float
-    predictions: np.ndarray  # predicted class per image
-    probabilities: np.ndarray  # (n, classes)
-    confusion: np.ndarray  # (classes, classes): rows are true classes, columns predicted
-
-    @property
-    def per_class_accuracy(self) -> np.ndarray:
-        totals = self.confusion.sum(axis=1)
-        return np.divide(np.diag(self.confusion), totals, out=np.zeros(len(totals)), where=totals > 0)
 
 
 def confusion_matrix(true_labels: np.ndarray, predicted_labels: np.ndarray, num_classes: int = 10) -> np.ndarray:

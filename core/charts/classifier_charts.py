@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core import text
+from core.base import text
 
 
 def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
