@@ -185,7 +185,8 @@ def feature_maps(model: keras.Model, images: np.ndarray, input_scale: float = 1 
     probe = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
     batch = images.reshape((-1, *model.input_shape[1:])).astype(np.float32) * input_scale
     outputs = probe(batch, training=False)
-    return [np.asarray(output) for output in (outputs if isinstance(outputs, list | tuple) else [outputs])]
+    outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
+    return [np.asarray(output, dtype=np.float32) for output in outputs]  # a bfloat16 network's maps too
 
 
 def classify(model: keras.Model, image: np.ndarray, input_scale: float = 1 / 255) -> np.ndarray:

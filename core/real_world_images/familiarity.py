@@ -53,10 +53,10 @@ def _build_probe(model: keras.Model) -> keras.Model:
     penultimate = model.layers[-1].input
     parts = []
     for layer in convolutions:
-        maps = layer.output
+        maps = ops.cast(layer.output, "float32")  # a bfloat16 network's maps: its 8 bits would blur the distances
         spread = ops.sqrt(ops.var(maps, axis=(1, 2)) + 1e-6)
         parts.append(ops.concatenate([ops.mean(maps, axis=(1, 2)), spread], axis=-1))
-    parts.append(penultimate)
+    parts.append(ops.cast(penultimate, "float32"))
     scaled = [part / (ops.norm(part, axis=-1, keepdims=True) + 1e-8) for part in parts]
     joined = ops.concatenate(scaled, axis=-1) / np.sqrt(len(scaled))  # the whole vector has length 1
     return keras.Model(inputs=model.inputs[0], outputs=joined)

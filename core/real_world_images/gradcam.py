@@ -24,7 +24,8 @@ def gradcam(model: keras.Model, image: np.ndarray, input_scale: float = 1 / 255)
         score = output[:, 0] if output.shape[-1] == 1 else tf.reduce_max(output, axis=-1)
         if output.shape[-1] == 1:  # explain the class it chose: "human" is p, "horse" is 1 - p
             score = tf.where(score >= 0.5, score, 1 - score)
-    gradients = tape.gradient(score, maps)
+    gradients = tf.cast(tape.gradient(score, maps), tf.float32)  # a bfloat16 network's maps: map in float32
+    maps = tf.cast(maps, tf.float32)
     weights = tf.reduce_mean(gradients, axis=(1, 2))
     heatmap = tf.nn.relu(tf.reduce_sum(maps * weights[:, None, None, :], axis=-1))[0]
     heatmap = heatmap / (tf.reduce_max(heatmap) + 1e-8)
