@@ -35,13 +35,14 @@ class ModelCost:
 
     parameters: int
     activations_per_example: int
+    activation_bytes: int = FLOAT_BYTES  # 2 when the layers compute in bfloat16 (their weights stay float32)
 
     def training_bytes(self, batch_size: int, optimizer_slots: int = 2) -> int:
         """Memory to train it: weights, gradients and the optimizer's slots (RMSprop and Adam keep
         one or two per weight; two is the safe side), and each batch's activations with their
         gradients."""
         weights = self.parameters * FLOAT_BYTES * (2 + optimizer_slots)
-        activations = self.activations_per_example * batch_size * FLOAT_BYTES * 2
+        activations = self.activations_per_example * batch_size * self.activation_bytes * 2
         return weights + activations
 
 

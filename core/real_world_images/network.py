@@ -128,7 +128,7 @@ def cost(config: RealWorldConfig, num_classes: int = 2) -> limits.ModelCost:
     outputs = 1 if num_classes == 2 else num_classes
     parameters += flat * 512 + 512 + 512 * outputs + outputs
     activations += flat + 512 + outputs
-    return limits.ModelCost(parameters, activations)
+    return limits.ModelCost(parameters, activations, activation_bytes=2 if config.bfloat16 else limits.FLOAT_BYTES)
 
 
 def check_cost(config: RealWorldConfig, num_classes: int = 2) -> None:

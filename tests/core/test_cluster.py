@@ -87,7 +87,7 @@ def test_without_ray_installed_the_cluster_is_unavailable_with_what_to_install()
     """A server given RAY_ADDRESS without requirements-ray.txt says so instead of a traceback."""
     check = (
         "import sys; sys.modules['ray'] = None\n"  # as if Ray were not installed
-        "from core import cluster\n"
+        "from core.base import cluster\n"
         "try:\n"
         "    cluster.ray_runner('127.0.0.1:6379')\n"
         "except cluster.ClusterUnavailable as problem:\n"

@@ -176,7 +176,7 @@ def join_in_a_new_process(address: str, home, **variables: str | None) -> dict:
             environment[name] = value
     check = (
         "import json, sys\n"
-        "from core import cluster, ray_jobs\n"
+        "from core.base import cluster\nfrom core.engine import ray_jobs\n"
         "try:\n"
         "    ray_jobs.connect(sys.argv[1])\n"
         "except cluster.ClusterUnavailable as problem:\n"
