@@ -119,10 +119,12 @@ def test_week_2_fails_when_the_callback_reads_the_loss_and_training_runs_to_the_
 
 def test_week_3_passes_with_max_pooling_and_fails_with_average_pooling(digits):
     callback = exercises.CallbackRule("accuracy", ">=", 0.995)
-    config = cnn.CnnConfig(conv_blocks=1, filters=32, epochs=10, stop=callback.stop_rule)
+    config = cnn.CnnConfig(conv_blocks=1, filters=32, epochs=10, stop=callback.stop_rule, bfloat16=False)
     grade = week3.grade_convolutions(config, callback, train_job(cnn.build_training, config, digits))
     assert grade.passed, failed(grade)
-    average = cnn.CnnConfig(conv_blocks=1, filters=16, pooling="average", epochs=10, stop=callback.stop_rule)
+    average = cnn.CnnConfig(
+        conv_blocks=1, filters=16, pooling="average", epochs=10, stop=callback.stop_rule, bfloat16=False
+    )
     history = training.TrainingHistory(10)  # the structure fails whatever training does
     grade = week3.grade_convolutions(average, callback, history)
     assert "at least one MaxPooling2D" in failed(grade) and "at least one Conv2D" not in failed(grade)
@@ -152,12 +154,14 @@ def test_on_the_stand_in_the_courses_dense_network_misses_98_and_a_wider_one_pas
 
 def test_on_the_stand_in_the_courses_cnn_misses_99_5_and_64_filters_at_0_01_pass_as_the_page_says(stand_in):
     callback = exercises.CallbackRule("accuracy", ">=", week3.TARGET)
-    course = cnn.CnnConfig(conv_blocks=1, filters=32, epochs=10, stop=callback.stop_rule)
+    course = cnn.CnnConfig(conv_blocks=1, filters=32, epochs=10, stop=callback.stop_rule, bfloat16=False)
     history = train_job(cnn.build_training, course, stand_in)
     grade = week3.grade_convolutions(course, callback, history)
     assert failed(grade) == ["callback ended training before epoch 10", "final training accuracy ≥ 0.995"]
     assert f"reaches {history.accuracy[-1]:.3f} after 10 epochs" in week3.STAND_IN_NOTE
-    faster = cnn.CnnConfig(conv_blocks=1, filters=64, learning_rate=0.01, epochs=10, stop=callback.stop_rule)
+    faster = cnn.CnnConfig(
+        conv_blocks=1, filters=64, learning_rate=0.01, epochs=10, stop=callback.stop_rule, bfloat16=False
+    )
     history = train_job(cnn.build_training, faster, stand_in)
     grade = week3.grade_convolutions(faster, callback, history)
     assert grade.passed, failed(grade)
