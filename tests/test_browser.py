@@ -19,18 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from bench import browser as browser_helpers
 from tests.conftest import REPOSITORY
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = browser_helpers.CHROMIUM
 CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *browser_helpers.CHROMIUM_FLAGS,  # the benchmarks' Chromium, one set of flags
     # A camera for st.camera_input: Chromium's own test pattern, allowed without asking.
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
