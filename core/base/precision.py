@@ -73,7 +73,7 @@ def default_bfloat16() -> bool:
 
 FASTER_IN_FLOAT32 = (
     "Trained in float32: this small dense network trains fastest XLA-compiled, and XLA computes "
-    "bfloat16 slower than float32 here (on an AMD EPYC with avx512_bf16: about 2.3 times slower)."
+    "bfloat16 slower than float32 here (on an AMD EPYC with avx512_bf16 it took more than twice as long)."
 )
 
 
