@@ -156,9 +156,30 @@ def test_heatmap_weighs_every_quadrant_by_its_gradient():
     assert quadrant_peaks[3] == pytest.approx(0.5 / 3, abs=1e-4)  # white blob, a sixth of the weight
 
 
-def test_heatmap_of_a_trained_network_is_a_map_of_the_photo(tiny_trained):
-    heatmap = gradcam.gradcam(tiny_trained.model, tiny_trained.images[0])
-    assert heatmap.shape == (150, 150) and heatmap.min() >= 0 and heatmap.max() <= 1.0 + 1e-6
+def test_heatmap_of_the_lessons_trained_network_follows_grad_cams_recipe(tiny_trained):
+    """On Lesson 4's own network (augmentation, a sigmoid output, bfloat16 where native), trained:
+    the map is the last convolution's maps weighted by their mean gradient of the chosen class's
+    score, negative parts cut, scaled to a maximum of 1 and laid over the photo, worked out here
+    from the network's own maps and gradients."""
+    import tensorflow as tf
+
+    model, photo = tiny_trained.model, tiny_trained.images[0]
+    last = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
+    probe = keras.Model(inputs=model.inputs[0], outputs=[last.output, model.outputs[0]])
+    with tf.GradientTape() as tape:
+        maps, output = probe(tf.convert_to_tensor(photo[np.newaxis].astype(np.float32) / 255), training=False)
+        human = output[0, 0]
+        score = human if float(human) >= 0.5 else 1 - human  # the class it chose
+    gradients = np.asarray(tape.gradient(score, maps), dtype=np.float32)[0]
+    maps = np.asarray(maps, dtype=np.float32)[0]
+    expected = np.maximum((maps * gradients.mean(axis=(0, 1))).sum(axis=-1), 0)
+    assert expected.max() > 0  # the photo lights something: the comparison is not of two blank maps
+    expected = expected / (expected.max() + 1e-8)
+    laid_over = np.asarray(tf.image.resize(expected[..., None], photo.shape[:2], method="bilinear"))[..., 0]
+
+    heatmap = gradcam.gradcam(model, photo)
+    assert heatmap.shape == photo.shape[:2]
+    np.testing.assert_allclose(heatmap, laid_over, atol=2e-3)
 
 
 def test_overlay_of_an_empty_heatmap_is_the_photo():
