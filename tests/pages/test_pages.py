@@ -572,8 +572,8 @@ def training_jobs_space_is_empty(app: AppTest) -> bool:
 def test_photos_over_the_memory_budget_at_300_pixels_are_refused_before_they_are_decoded(monkeypatch):
     """1,500 tiny photos fit at 150×150; at 300×300 they would be 405 MB decoded, held several
     times over by a training: refused with what to change, and nothing is decoded or queued."""
-    decoded_at = sizes_decoded(monkeypatch)
     app = open_app("pages/real_world_images.py")
+    decoded_at = sizes_decoded(monkeypatch)  # from the upload on (the page opened on its default photos)
     upload_zip(app, tiny_photos_zip(2, 750), "tiny_1500.zip")
     assert decoded_at == [150] and not app.error
     assert any("with 1,500 photos at 150×150" in caption.value for caption in app.caption)
@@ -591,8 +591,8 @@ def test_photos_over_the_memory_budget_at_300_pixels_are_refused_before_they_are
 def test_hundreds_of_class_folders_are_refused_before_a_tile_is_drawn(monkeypatch, classes):
     """300 class folders of two photos (101 KB) crashed the lesson after 2.6 s (uint8 labels); 2,400
     drew 2,400 tiles first and crashed after 301.5 s. The visitor saw only the redacted error box."""
-    decoded_at = sizes_decoded(monkeypatch)
     app = open_app("pages/real_world_images.py")
+    decoded_at = sizes_decoded(monkeypatch)  # from the upload on (the page opened on its default photos)
     app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
     started = time.monotonic()
     app.file_uploader(key="rw_zip").set_value(("classes.zip", tiny_photos_zip(classes, 2), "application/zip")).run()
