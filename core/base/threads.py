@@ -14,10 +14,11 @@ cores and oversubscribing them. Measured on a 2-core AMD EPYC (2026-12-07), one 
 | Lesson 3, 1 epoch of 20%, bfloat16 | 3.34 s | 2.79 s |
 | Lesson 3, same, float32 | 5.20 s | 3.70 s |
 
-and two of the same at once (each, wall): Lesson 2 with XLA took 6.2 s on one-thread pools side
-by side and 11.2 s sharing a two-thread pool without turns; Lesson 3 in bfloat16 6.4-10.1 s side
-by side. Taking turns on the whole pool, two trainings finish in about twice one's time (4.6 s
-and 5.6 s), so a class loses nothing and a learner alone gains the whole machine.
+and two of the same at once (each, wall, on a busy machine): Lesson 2 with XLA took 6.2 s on
+one-thread pools side by side and 11.2 s sharing a two-thread pool without turns; Lesson 3 in
+bfloat16 6.4-10.1 s side by side. Taking turns on the whole pool, two trainings should finish in
+about twice one's time (worked out, not measured: 4.6 s and 5.6 s), so a class loses little and a
+learner alone gains the whole machine; `bench class_load` measures the class as a whole.
 
 Overrides: `TF_NUM_INTRAOP_THREADS` sets the pool's width (then `cores // width` chunks may run
 at once: `TF_NUM_INTRAOP_THREADS=1` on two cores brings back one thread per training side by
