@@ -270,12 +270,13 @@ COMPILED_STEPS = CompiledSteps()
 
 
 def structure_key(model: keras.Model, optimizer: keras.optimizers.Optimizer, *parts: object) -> str:
-    """What a compiled step depends on: each layer's configuration (less its name), the input,
-    the optimizer's kind and settings (less its name and learning rate, which is a variable),
-    and the shapes and options the caller adds."""
+    """What a compiled step depends on: each layer's configuration (less its name and its
+    initializers, which only set the starting weights a run copies in), the input, the
+    optimizer's kind and settings (less its name and learning rate, which is a variable), and the
+    shapes and options the caller adds. Runs that differ only in their seed share one step."""
 
     def unnamed(config: dict) -> dict:
-        return {key: value for key, value in config.items() if key != "name"}
+        return {key: value for key, value in config.items() if key != "name" and not key.endswith("_initializer")}
 
     optimizer_config = {key: value for key, value in unnamed(optimizer.get_config()).items() if key != "learning_rate"}
     description = {

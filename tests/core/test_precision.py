@@ -109,9 +109,11 @@ def test_lesson_2s_page_precompiles_the_step_its_training_then_uses(monkeypatch)
     thread.join(60)
     assert steps.made == 1
     assert dense_network.precompile_in_background(config, data) is None  # once per settings
-    trainer = dense_network.make_trainer(config, dense_network.make_model(config), images, labels)
+    other_run = dataclasses.replace(config, epochs=3, seed=9, learning_rate=0.01)
+    assert dense_network.precompile_in_background(other_run, data) is None  # the same compiled step
+    trainer = dense_network.make_trainer(other_run, dense_network.make_model(other_run), images, labels)
     trainer.run(training.TrainingHistory(epochs_planned=1))
-    assert steps.made == 1  # the training took the precompiled step
+    assert steps.made == 1  # the training, with another seed and rate, took the precompiled step
 
 
 def test_what_a_bfloat16_network_shows_and_measures_is_float32():
