@@ -4,10 +4,11 @@ Starts `streamlit run` (the embedded runner: one training slot per core unless T
 otherwise), measures one session training alone (the solo time, from pressing Train to the
 results: the median of three such runs, one at a time), then opens K sessions in headless
 Chromium and presses Train in all of them within a second. For each it records the time to
-results, when its progress bar first showed (its job had left the queue), the places in the queue the page showed and any exception; for the server, its peak
-resident memory (VmHWM); and the CPU time the server and the browsers used in each phase, since on
-one machine they share the cores. The targets, from the issue: the slowest finishes within
-0.5 × K × solo, the median within 0.75 × the slowest, memory ≤ 2.0 GB.
+results, when its progress bar first showed (its job had left the queue), the places in the queue
+the page showed and any exception, all seen from inside the page (`WATCHER`); for the server, its
+peak resident memory (VmHWM); and the CPU time the server and the browsers used in each phase, since on
+one machine they share the cores. The targets, from Step 12: the slowest finishes within
+K × solo (never slower than one after another), the median within 0.75 × the slowest, memory ≤ 2.0 GB.
 
 Run with `python -m bench class_load` (K = 8); the last line is the JSON result.
 """
@@ -15,7 +16,6 @@ Run with `python -m bench class_load` (K = 8); the last line is the JSON result.
 from __future__ import annotations
 
 import os
-import re
 import statistics
 import time
 from pathlib import Path
@@ -25,7 +25,6 @@ from bench import browser as browsers
 SESSIONS = 8
 SOLO_RUNS = 3
 TIMEOUT_S = int(os.environ.get("CLASS_LOAD_TIMEOUT_S", "300"))
-QUEUE_PLACE = re.compile(r"number (\d+) in the queue")
 
 
 def cpu_seconds(server_pid: int) -> dict[str, float]:
@@ -61,43 +60,74 @@ def open_lesson(browser, url: str):
     return page
 
 
-def train_button(page):
-    return page.get_by_role("button", name="Train", exact=True)
+# Watches a page from inside it: a MutationObserver notes, in the page's own clock (the machine's), when
+# the progress bar first shows, each place in the queue shown and when the results show. Asking each page
+# from here many times a second made the browsers lay out their pages over and over: on a 2-core machine
+# that watching took more CPU than the app's own drawing and delayed what it measured.
+WATCHER = """() => {
+  const seen = {training: null, results: null, places: [], exceptions: 0};
+  window.__classLoad = seen;
+  const look = () => {
+    const now = Date.now();
+    if (seen.training === null && document.querySelector("[data-testid='stProgress']")) seen.training = now;
+    for (const alert of document.querySelectorAll("[data-testid='stAlert']")) {
+      for (const match of (alert.textContent || "").matchAll(/number (\\d+) in the queue/g)) {
+        const place = Number(match[1]);
+        if (!seen.places.includes(place)) seen.places.push(place);
+      }
+    }
+    seen.exceptions = Math.max(seen.exceptions, document.querySelectorAll("[data-testid='stException']").length);
+    if (seen.results === null) {
+      for (const metric of document.querySelectorAll("[data-testid='stMetric']")) {
+        if ((metric.textContent || "").includes("Test accuracy")) { seen.results = now; break; }
+      }
+    }
+  };
+  new MutationObserver(look).observe(document.body, {childList: true, subtree: true, characterData: true});
+  look();
+}"""
 
 
-def finished(page) -> bool:
-    return page.locator("[data-testid='stMetric']", has_text="Test accuracy").count() > 0
+def press_train(page) -> float:
+    """Starts watching the page, presses Train, and returns when it was pressed (ms, the machine's clock)."""
+    page.evaluate(WATCHER)
+    pressed = time.time() * 1000
+    page.get_by_role("button", name="Train", exact=True).click()
+    return pressed
 
 
-def watch(pages: list, started: list[float]) -> list[dict]:
-    """Polls every page until each shows its results, noting the queue places it showed."""
-    outcomes = [{"seconds": None, "training_from_s": None, "queue_places": [], "exceptions": 0} for _ in pages]
+def watch(pages: list, pressed: list[float]) -> list[dict]:
+    """Waits until every page shows its results (asking each page once a second what its watcher saw)."""
     deadline = time.monotonic() + TIMEOUT_S
-    while any(outcome["seconds"] is None for outcome in outcomes):
+    seen = [{} for _ in pages]
+    while True:
+        seen = [page.evaluate("() => window.__classLoad") for page in pages]
+        if all(page_seen["results"] is not None for page_seen in seen):
+            break
         if time.monotonic() > deadline:
+            for index, (page, page_seen) in enumerate(zip(pages, seen, strict=True)):
+                if page_seen["results"] is None and os.environ.get("CLASS_LOAD_SCREENSHOTS"):
+                    page.screenshot(path=f"{os.environ['CLASS_LOAD_SCREENSHOTS']}/stuck-{index}.png", full_page=True)
             waiting = [
                 " | ".join(page.locator("[data-testid='stAlert']").all_inner_texts())[:300]
-                for page, outcome in zip(pages, outcomes, strict=True)
-                if outcome["seconds"] is None
+                for page, page_seen in zip(pages, seen, strict=True)
+                if page_seen["results"] is None
             ]
-            for index, (page, outcome) in enumerate(zip(pages, outcomes, strict=True)):
-                if outcome["seconds"] is None and os.environ.get("CLASS_LOAD_SCREENSHOTS"):
-                    page.screenshot(path=f"{os.environ['CLASS_LOAD_SCREENSHOTS']}/stuck-{index}.png", full_page=True)
             raise TimeoutError(f"{len(waiting)} sessions got no results; their pages say: {waiting}")
-        for page, began, outcome in zip(pages, started, outcomes, strict=True):
-            if outcome["seconds"] is not None:
-                continue
-            text = page.locator("[data-testid='stAlert']").all_inner_texts()
-            for place in (int(match) for block in text for match in QUEUE_PLACE.findall(block)):
-                if place not in outcome["queue_places"]:
-                    outcome["queue_places"].append(place)
-            outcome["exceptions"] = page.locator("[data-testid='stException']").count()
-            if outcome["training_from_s"] is None and page.locator("[data-testid='stProgress']").count():
-                outcome["training_from_s"] = round(time.monotonic() - began, 2)  # its job left the queue
-            if finished(page):
-                outcome["seconds"] = round(time.monotonic() - began, 2)
-        time.sleep(0.2)
-    return outcomes
+        time.sleep(1.0)
+
+    def since(moment: float | None, began: float) -> float | None:
+        return None if moment is None else round((moment - began) / 1000, 2)
+
+    return [
+        {
+            "seconds": since(page_seen["results"], began),
+            "training_from_s": since(page_seen["training"], began),
+            "queue_places": page_seen["places"],
+            "exceptions": page_seen["exceptions"],
+        }
+        for page_seen, began in zip(seen, pressed, strict=True)
+    ]
 
 
 def run(sessions: int = SESSIONS) -> dict:
@@ -107,17 +137,14 @@ def run(sessions: int = SESSIONS) -> dict:
         solos, solo_cpu = [], []
         for _ in range(SOLO_RUNS):  # one at a time; the median, as one run is noisy
             solo_page = open_lesson(browser, url)
-            before, began = cpu_seconds(server.pid), time.monotonic()
-            train_button(solo_page).click()
-            solos.append(watch([solo_page], [began])[0]["seconds"])
+            before = cpu_seconds(server.pid)
+            solos.append(watch([solo_page], [press_train(solo_page)])[0]["seconds"])
             solo_cpu.append(cpu_used(before, cpu_seconds(server.pid)))
             solo_page.context.close()
         pages = [open_lesson(browser, url) for _ in range(sessions)]
-        before, started = cpu_seconds(server.pid), []
-        for page in pages:  # all within about a second, as a class pressing Train together
-            started.append(time.monotonic())
-            train_button(page).click()
-        outcomes = watch(pages, started)
+        before = cpu_seconds(server.pid)
+        pressed = [press_train(page) for page in pages]  # all within about a second, as a class together
+        outcomes = watch(pages, pressed)
         class_cpu = cpu_used(before, cpu_seconds(server.pid))
         memory_gb = browsers.peak_memory_gb(server.pid)
     times = [outcome["seconds"] for outcome in outcomes]
@@ -147,8 +174,8 @@ def meets_targets(result: dict) -> list[str]:
     misses = []
     if result["exceptions"]:
         misses.append(f"{result['exceptions']} exceptions")
-    if result["slowest_over_k_solo"] > 0.5:
-        misses.append(f"slowest is {result['slowest_over_k_solo']} of K × solo (target ≤ 0.5)")
+    if result["slowest_over_k_solo"] > 1.0:
+        misses.append(f"slowest is {result['slowest_over_k_solo']} of K × solo (target ≤ 1)")
     if result["median_over_slowest"] > 0.75:
         misses.append(f"median is {result['median_over_slowest']} of the slowest (target ≤ 0.75)")
     if result["peak_memory_gb"] > 2.0:
