@@ -17,6 +17,7 @@ missing), and its column in the glossary.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import string
 import tomllib
@@ -104,6 +105,13 @@ class Words:
             raise KeyError(f"No entry {key!r} in the {name} catalogue.") from None
         return entry.format(**values) if values else entry
 
+    def say(self, message: Message) -> str:
+        """A message chosen elsewhere, in this language; values that are messages are said too."""
+        values = {
+            name: self.say(value) if isinstance(value, Message) else value for name, value in message.values.items()
+        }
+        return self(message.key, **values)
+
     def number(self, value: float, digits: int = 0) -> str:
         """`value` with the language's digit grouping and `digits` decimals (60,000 · 0.86)."""
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -113,6 +121,27 @@ class Words:
         """A fraction as a percentage, as the language writes it (0.8623 → 86.2%)."""
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return numbers.format_percent(fraction, format=pattern, locale=self.language)
+
+
+@dataclass(frozen=True)
+class Message:
+    """Words to be said in the learner's language, chosen where the language is not known (core's
+    checks and errors): a catalogue key and its values, said by `Words.say`."""
+
+    key: str
+    values: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return words(DEFAULT).say(self)
+
+
+class LearnerError(ValueError):
+    """A problem the learner can fix (a broken photo, a wrong folder, a value out of range), told in
+    their language: the page shows `words.say(error.message)`; in English, `str(error)` is the same."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.message = Message(key, values)
+        super().__init__(str(self.message))
 
 
 @functools.cache

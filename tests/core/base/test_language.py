@@ -102,3 +102,15 @@ def test_the_glossary_check_finds_a_stray_term():
     overfitting = next(term for term in terms if term.english == "overfitting")
     assert term_pattern(overfitting.english).search("Signs of Overfitting")
     assert overfitting.korean not in "오버피팅의 징후"
+
+
+def test_a_learner_error_is_said_in_english_and_in_the_learners_language():
+    error = language.LearnerError("base.trainings.queued", place=3)
+    assert isinstance(error, ValueError) and str(error) == "queued, #3"
+    assert language.words("ko").say(error.message) == "대기 중, 3번째"
+
+
+def test_a_message_can_carry_another_message():
+    outer = language.Message("base.home.question", {"question": language.Message("base.trainings.done")})
+    assert language.words("en").say(outer) == "**The question:** done, see the results"
+    assert language.words("ko").say(outer) == "**질문:** 완료, 결과 보기"
