@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.base import jobs, precision
+from core.base import jobs, layers
 from core.data import fashion_mnist
-from core.engine import code_export, image_classifier, training
+from core.engine import builder, code_export, image_classifier, training
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
@@ -52,29 +52,27 @@ class DenseNetConfig:
         return image_classifier.pixel_scale(self.scale_pixels)
 
 
-def make_model(config: DenseNetConfig) -> keras.Model:
-    """The course's dense network, with seeded initializers so a run can be reproduced; its hidden
-    layers in mixed bfloat16 when the run uses it (`core.base.precision`), the output in float32."""
-    hidden = precision.layer_dtype(config.bfloat16)
-    layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28)), keras.layers.Flatten(dtype=hidden)]
-    for index, units in enumerate(config.hidden_units):
-        layers.append(
-            keras.layers.Dense(
-                units,
-                activation=config.activation,
-                kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + index),
-                dtype=hidden,
-            )
-        )
-    layers.append(
-        keras.layers.Dense(
-            10,
-            activation="softmax",
-            kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + len(config.hidden_units)),
-            dtype=precision.FLOAT32,
-        )
+def network(config: DenseNetConfig) -> layers.Network:
+    """The course's dense network, described once: the model, the shown script and its size all
+    come from here. Seeded starting weights, so a run can be reproduced; its hidden layers in
+    mixed bfloat16 when the run uses it (`core.base.precision`), the output in float32."""
+    hidden = (
+        layers.Dense(units, activation=config.activation, seed=config.seed + index)
+        for index, units in enumerate(config.hidden_units)
     )
-    return keras.Sequential(layers)
+    return layers.Network(
+        input_shape=(28, 28),
+        layers=(
+            layers.Flatten(),
+            *hidden,
+            layers.Dense(10, activation="softmax", seed=config.seed + len(config.hidden_units)),
+        ),
+        bfloat16=config.bfloat16,
+    )
+
+
+def make_model(config: DenseNetConfig) -> keras.Model:
+    return builder.build(network(config))
 
 
 def make_trainer(
@@ -119,26 +117,13 @@ def precompile_in_background(config: DenseNetConfig, data: fashion_mnist.Fashion
 
 def make_script(config: DenseNetConfig) -> str:
     """ "Show the code": the course's Fashion-MNIST program with this network, written out layer for
-    layer as `make_model` builds it (a test builds both and compares them)."""
-    layers = "\n".join(
-        [
-            "    keras.Input(shape=(28, 28)),",
-            "    keras.layers.Flatten(),",
-            *(
-                f"    keras.layers.Dense({units}, activation={config.activation!r}, "
-                f"kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + index})),"
-                for index, units in enumerate(config.hidden_units)
-            ),
-            code_export.softmax_line(config.seed + len(config.hidden_units), config.bfloat16),
-        ]
-    )
+    layer from the description `make_model` builds (a test builds both and compares them)."""
     return code_export.fashion_mnist_script(
         config,
         config.stop,
         "Lesson 2, computer vision: a dense network learns Fashion-MNIST.",
         "fashion_mnist_dense.py",
-        layers,
-        bfloat16=config.bfloat16,
+        network(config),
     )
 
 
