@@ -72,6 +72,7 @@ def network(config: DenseNetConfig) -> layers.Network:
 
 
 def make_model(config: DenseNetConfig) -> keras.Model:
+    """The dense network as the Keras model the dashboard trains."""
     return builder.build(network(config))
 
 

@@ -87,6 +87,7 @@ def network(config: CnnConfig) -> layers.Network:
 
 
 def make_model(config: CnnConfig) -> keras.Model:
+    """The CNN as the Keras model the dashboard trains."""
     return builder.build(network(config))
 
 

@@ -68,6 +68,7 @@ def network(config: HousePricesConfig) -> layers.Network:
 
 
 def make_model(config: HousePricesConfig) -> keras.Model:
+    """The learner's model as the Keras model the app trains and grades."""
     return builder.build(network(config))
 
 

@@ -124,6 +124,7 @@ def network(seed: int = 0) -> layers.Network:
 
 
 def make_model(seed: int = 0) -> keras.Model:
+    """The neuron as the Keras model the dashboard trains."""
     return builder.build(network(seed))
 
 

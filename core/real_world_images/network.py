@@ -101,6 +101,7 @@ def network(config: RealWorldConfig, num_classes: int = 2) -> layers.Network:
 
 
 def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
+    """The network as the Keras model the dashboard trains."""
     return builder.build(network(config, num_classes))
 
 
