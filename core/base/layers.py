@@ -183,6 +183,9 @@ class RandomZoom(_Augmentation):
         return _augmentation("RandomZoom", self.factor, self.seed, seeded, dtype)
 
 
+# Every layer answers the same three questions about itself: `output_shape(shape)` and
+# `parameters(shape)` for the shape it receives, and `source(seeded, dtype)`, its line of the exported
+# script (`seeded` writes its seeds out, `dtype` names a dtype policy other than the script's own).
 Layer = Dense | Conv2D | MaxPooling2D | AveragePooling2D | Flatten | RandomFlip | RandomRotation | RandomZoom
 
 
