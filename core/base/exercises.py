@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.base.history import StopAtTarget, TrainingHistory
+from core.base.history import COMPARE, StopAtTarget, TrainingHistory
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,16 @@ class CallbackRule:
 
     def stops(self, logs: dict[str, float]) -> bool:
         """What the callback does at the end of an epoch with these logs: a metric the logs lack
-        never stops it (the course's `logs.get(...)` is None)."""
+        never stops it (the course's `logs.get(...)` is None). It compares as the learner wrote it,
+        with the stopping rules' own comparisons."""
         value = logs.get(self.metric)
-        if value is None:
-            return False
-        return value >= self.target if self.comparison == ">=" else value > self.target
+        return value is not None and bool(COMPARE[self.comparison](value, self.target))
 
     @property
     def stop_rule(self) -> StopAtTarget | None:
-        """The shared trainer's stopping rule that behaves as this callback (None for a rule that
-        watches loss with `>`: it would stop when loss grows, which no exercise asks for)."""
-
+        """The shared trainer's stopping rule that behaves as this callback. None for a rule that
+        watches the loss: it stops once the loss is at least the target, which no exercise asks for
+        and the trainer's loss rule (loss ≤ target) does not do."""
         if self.metric == "accuracy":
             return StopAtTarget("accuracy", self.target, strict=self.comparison == ">")
         return None

@@ -8,11 +8,16 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+# How a stopping rule, or a learner's callback, compares a metric with its target.
+COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le}
+SYMBOLS = {">=": "≥", ">": ">", "<=": "≤"}
 
 
 @dataclass(frozen=True)
@@ -33,18 +38,24 @@ class StopAtTarget:
         if not math.isfinite(self.target):
             raise ValueError("The stopping target must be a finite number.")
 
+    @property
+    def comparison(self) -> str:
+        """How the metric is compared with the target, as Python writes it (the exported script's)."""
+        if self.metric == "loss":
+            return "<="
+        return ">" if self.strict else ">="
+
     def __str__(self) -> str:
         """How the run table shows the rule: "accuracy ≥ 0.9" or "loss ≤ 0.3"."""
-        if self.metric == "loss":
-            return f"loss ≤ {self.target:g}"
-        return f"accuracy {'>' if self.strict else '≥'} {self.target:g}"
+        return f"{self.metric} {SYMBOLS[self.comparison]} {self.target:g}"
+
+    def passes(self, value: float) -> bool:
+        """Whether a value of the metric reaches the target."""
+        return bool(COMPARE[self.comparison](value, self.target))
 
     def reached(self, loss: float, accuracy: float | None) -> bool:
-        if self.metric == "loss":
-            return loss <= self.target
-        if accuracy is None:
-            return False
-        return accuracy > self.target if self.strict else accuracy >= self.target
+        value = loss if self.metric == "loss" else accuracy
+        return value is not None and self.passes(value)
 
     def message(self, epoch: int) -> str:
         if self.metric == "loss":
@@ -162,6 +173,7 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+
 
 def progress_so_far(history: TrainingHistory, step_in_epoch: int, steps_per_epoch: int) -> Progress:
     """The snapshot a page shows, with the time left guessed from the pace so far."""

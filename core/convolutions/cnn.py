@@ -14,9 +14,9 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core.base import jobs, precision
+from core.base import jobs, layers, precision
 from core.data import fashion_mnist
-from core.engine import code_export, image_classifier, training
+from core.engine import builder, code_export, image_classifier, training
 
 FILTER_CHOICES = (16, 32, 64, 128)
 
@@ -61,39 +61,34 @@ class CnnConfig:
         return image_classifier.pixel_scale(self.scale_pixels)
 
 
-def make_model(config: CnnConfig) -> keras.Model:
-    """The course's CNN (seeded initializers so a run can be reproduced); all but its output layer
-    in mixed bfloat16 when the run uses it (`core.base.precision`)."""
-    pooling = keras.layers.MaxPooling2D if config.pooling == "max" else keras.layers.AveragePooling2D
-    hidden = precision.layer_dtype(config.bfloat16)
-    layers: list[keras.layers.Layer] = [keras.Input(shape=(28, 28, 1))]
-    for block in range(config.conv_blocks):
-        layers.append(
-            keras.layers.Conv2D(
-                config.filters,
-                (config.kernel_size, config.kernel_size),
-                activation="relu",
-                kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + block),
-                dtype=hidden,
-            )
+def network(config: CnnConfig) -> layers.Network:
+    """The course's CNN, described once: the model, the shown script and its size all come from
+    here. Seeded starting weights, so a run can be reproduced; all but its output layer in mixed
+    bfloat16 when the run uses it (`core.base.precision`)."""
+    pooling = layers.MaxPooling2D if config.pooling == "max" else layers.AveragePooling2D
+    blocks = [
+        layer
+        for block in range(config.conv_blocks)
+        for layer in (
+            layers.Conv2D(config.filters, config.kernel_size, activation="relu", seed=config.seed + block),
+            pooling(2),
         )
-        layers.append(pooling(2, 2, dtype=hidden))
-    layers += [
-        keras.layers.Flatten(dtype=hidden),
-        keras.layers.Dense(
-            config.dense_units,
-            activation="relu",
-            kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 10),
-            dtype=hidden,
-        ),
-        keras.layers.Dense(
-            10,
-            activation="softmax",
-            kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 11),
-            dtype=precision.FLOAT32,
-        ),
     ]
-    return keras.Sequential(layers)
+    return layers.Network(
+        input_shape=(28, 28, 1),
+        layers=(
+            *blocks,
+            layers.Flatten(),
+            layers.Dense(config.dense_units, activation="relu", seed=config.seed + 10),
+            layers.Dense(10, activation="softmax", seed=config.seed + 11),
+        ),
+        bfloat16=config.bfloat16,
+    )
+
+
+def make_model(config: CnnConfig) -> keras.Model:
+    """The CNN as the Keras model the dashboard trains."""
+    return builder.build(network(config))
 
 
 def make_trainer(config: CnnConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray) -> training.Trainer:
@@ -104,49 +99,30 @@ def make_trainer(config: CnnConfig, model: keras.Model, images: np.ndarray, labe
 
 def make_script(config: CnnConfig) -> str:
     """ "Show the code": the course's Fashion-MNIST program with this CNN, written out layer for
-    layer as `make_model` builds it (a test builds both and compares them)."""
-    pooling = "MaxPooling2D" if config.pooling == "max" else "AveragePooling2D"
-    blocks = []
-    for block in range(config.conv_blocks):
-        blocks.append(
-            f"    keras.layers.Conv2D({config.filters}, ({config.kernel_size}, {config.kernel_size}), "
-            f"activation='relu', kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + block})),"
-        )
-        blocks.append(f"    keras.layers.{pooling}(2, 2),")
-    layers = "\n".join(
-        [
-            "    keras.Input(shape=(28, 28, 1)),",
-            *blocks,
-            "    keras.layers.Flatten(),",
-            f"    keras.layers.Dense({config.dense_units}, activation='relu', "
-            f"kernel_initializer=keras.initializers.GlorotUniform(seed={config.seed + 10})),",
-            code_export.softmax_line(config.seed + 11, config.bfloat16),
-        ]
-    )
+    layer from the description `make_model` builds (a test builds both and compares them)."""
     return code_export.fashion_mnist_script(
         config,
         config.stop,
         "Lesson 3, convolutions: a CNN learns Fashion-MNIST.",
         "fashion_mnist_cnn.py",
-        layers,
-        bfloat16=config.bfloat16,
+        network(config),
         reshape="# Convolutions expect a channel axis: (28, 28) -> (28, 28, 1).\n"
         "train_images = train_images.reshape(-1, 28, 28, 1)\ntest_images = test_images.reshape(-1, 28, 28, 1)\n",
     )
 
 
+# Lesson 2's course network (Flatten, Dense(128, relu), Dense(10)), which the course's convolutions
+# notebook first trains again as the baseline to beat; described here so that this lesson does not
+# depend on Lesson 2's code. A test checks that it matches Lesson 2's model.
+DENSE_BASELINE = layers.Network(
+    input_shape=(28, 28),
+    layers=(layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")),
+)
+
+
 def dense_baseline() -> keras.Model:
-    """Lesson 2's course network (Flatten, Dense(128, relu), Dense(10)), which the course's
-    convolutions notebook first trains again as the baseline to beat; built here so that this
-    lesson does not depend on Lesson 2's code. A test checks that it matches Lesson 2's model."""
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28)),
-            keras.layers.Flatten(),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ]
-    )
+    """The baseline the CNN beats, as a Keras model (left to Keras's own starting weights)."""
+    return builder.build(DENSE_BASELINE)
 
 
 def model_summary(model: keras.Model) -> pd.DataFrame:

@@ -1,15 +1,19 @@
 """ "Show the code": the pieces every lesson's exported script shares.
 
 The dashboard trains with a compiled loop for speed, but learners should leave with code they
-can run anywhere. Each lesson writes its script next to its own `make_model`, so a model is
-defined in one place; what the scripts have in common (the optimizer in Keras 3's spelling,
-number lists, the Fashion-MNIST program of Lessons 2 and 3) is written here once. The tests
-run every script and compare its model and answer with the dashboard's.
+can run anywhere. Each lesson writes its script next to its network's description
+(`core.base.layers`), and the script's model code is written from that description, as the
+dashboard's model is built from it (`core.engine.builder`); what the scripts have in common (the
+model statement, the optimizer in Keras 3's spelling, number lists, the Fashion-MNIST program of
+Lessons 2 and 3) is written here once. The tests run every script and compare its model and
+answer with the dashboard's.
 """
 
 from __future__ import annotations
 
-from core.base import precision
+from collections.abc import Mapping
+
+from core.base import layers, precision
 from core.engine import training
 from core.engine.image_classifier import ImageTrainingSettings
 
@@ -25,19 +29,6 @@ def number_list(values: tuple[float, ...]) -> str:
     return "[" + ", ".join(f"{value!r}" for value in values) + "]"
 
 
-def softmax_line(seed: int, bfloat16: bool = False) -> str:
-    """The ten-class output layer of the Fashion-MNIST networks."""
-    return (
-        f"    keras.layers.Dense(10, activation='softmax', "
-        f"kernel_initializer=keras.initializers.GlorotUniform(seed={seed}){output_dtype(bfloat16)}),"
-    )
-
-
-def output_dtype(bfloat16: bool) -> str:
-    """The output layer's argument under mixed bfloat16: it stays float32, as the app's does."""
-    return ", dtype='float32'" if bfloat16 else ""
-
-
 def precision_lines(bfloat16: bool) -> str:
     """Before the model, when the run trained in mixed bfloat16: the app's one line on why, and the
     policy that makes every layer the script builds after it (but the output) compute the same way."""
@@ -46,14 +37,28 @@ def precision_lines(bfloat16: bool) -> str:
     return f'# {precision.why(True)}\nkeras.config.set_dtype_policy("{precision.MIXED}")\n'
 
 
+def model_source(network: layers.Network, seeded: bool = True, comments: Mapping[int, str] | None = None) -> str:
+    """The `model = keras.Sequential([...])` statement that builds the network, one line per layer,
+    as the course writes it. The script sets its precision once, before the model
+    (`precision_lines`), so a layer names its dtype only where it differs from that policy: the
+    float32 output of a bfloat16 network. `seeded` writes out the seeded starting weights;
+    `comments` puts a comment line before the layer of that index."""
+    policy = precision.layer_dtype(network.bfloat16)
+    lines = [f"    keras.Input(shape={network.input_shape!r}),"]
+    for index, (layer, dtype) in enumerate(zip(network.layers, network.dtypes(), strict=True)):
+        if comments and index in comments:
+            lines.append(f"    # {comments[index]}")
+        lines.append(f"    {layer.source(seeded, None if dtype == policy else dtype)},")
+    return precision_lines(network.bfloat16) + "model = keras.Sequential([\n" + "\n".join(lines) + "\n])\n"
+
+
 def fashion_mnist_script(
     config: ImageTrainingSettings,
     stop: training.StopAtTarget | None,
     title: str,
     file_name: str,
-    layers: str,
+    network: layers.Network,
     reshape: str = "",
-    bfloat16: bool = False,
 ) -> str:
     """The course's Fashion-MNIST program around a model (Lessons 2 and 3): data, scaling, the
     callback when the run used one, fit, evaluate."""
@@ -78,11 +83,8 @@ train_images, train_labels = train_images[subset], train_labels[subset]
         else "# Pixels stay 0..255 (no scaling), to see why the course divides by 255.\n"
     )
     if stop is not None:
-        comparison = (
-            f"logs.get('accuracy', 0) >= {stop.target!r}"
-            if stop.metric == "accuracy"
-            else f"logs.get('loss', float('inf')) <= {stop.target!r}"
-        )
+        missing = "0" if stop.metric == "accuracy" else "float('inf')"  # a log that is missing never stops it
+        comparison = f"logs.get({stop.metric!r}, {missing}) {stop.comparison} {stop.target!r}"
         callback = f'''
 
 class StopAtTarget(keras.callbacks.Callback):
@@ -109,10 +111,7 @@ import keras
 (train_images, train_labels), (test_images, test_labels) = keras.datasets.fashion_mnist.load_data()
 {subset}
 {scaling}{reshape}{callback}
-{precision_lines(bfloat16)}model = keras.Sequential([
-{layers}
-])
-model.summary()
+{model_source(network)}model.summary()
 model.compile(
     optimizer={optimizer_expression(config.optimizer, config.learning_rate)},
     loss="sparse_categorical_crossentropy",

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.base import exercises
-from core.engine import training
+from core.base import exercises, layers
+from core.engine import builder, training
 
 EXERCISE = exercises.Exercise(
     key="week1_house_prices",
@@ -61,13 +61,15 @@ def house_prices(scale_prices: bool) -> tuple[np.ndarray, np.ndarray]:
     return bedrooms, prices if scale_prices else prices * 100_000
 
 
+def network(config: HousePricesConfig) -> layers.Network:
+    """The learner's model: the single neuron, or a hidden relu layer before it."""
+    hidden = (layers.Dense(config.hidden_units, activation="relu", seed=config.seed),) if config.hidden_units else ()
+    return layers.Network(input_shape=(1,), layers=(*hidden, layers.Dense(1, seed=config.seed + 1)))
+
+
 def make_model(config: HousePricesConfig) -> keras.Model:
-    initializer = keras.initializers.GlorotUniform(seed=config.seed)
-    layers: list[keras.layers.Layer] = [keras.Input(shape=(1,))]
-    if config.hidden_units:
-        layers.append(keras.layers.Dense(config.hidden_units, activation="relu", kernel_initializer=initializer))
-    layers.append(keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=config.seed + 1)))
-    return keras.Sequential(layers)
+    """The learner's model as the Keras model the app trains and grades."""
+    return builder.build(network(config))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from core.base import jobs, limits, precision
-from core.engine import code_export, image_classifier, training
+from core.base import jobs, layers, limits, precision
+from core.engine import builder, code_export, image_classifier, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
 PHOTO_LIMITS = limits.PhotoLimits()  # classes anywhere, photos in an upload
@@ -73,62 +73,42 @@ class RealWorldConfig:
         return 1 / 255
 
 
-def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
-    """The course's network: one sigmoid output for two classes, softmax for more; all but the
-    output layer in mixed bfloat16 when the run uses it (`core.base.precision`)."""
-    hidden = precision.layer_dtype(config.bfloat16)
-    layers: list[keras.layers.Layer] = [keras.Input(shape=(config.image_size, config.image_size, 3))]
-    if config.augment:
-        layers += augmentation_layers(config.seed, hidden)
-    for block, filters in enumerate(BLOCK_FILTERS[: config.conv_blocks]):
-        layers.append(
-            keras.layers.Conv2D(
-                filters,
-                (3, 3),
-                activation="relu",
-                kernel_initializer=keras.initializers.GlorotUniform(config.seed + block),
-                dtype=hidden,
-            )
-        )
-        layers.append(keras.layers.MaxPooling2D(2, 2, dtype=hidden))
-    layers += [
-        keras.layers.Flatten(dtype=hidden),
-        keras.layers.Dense(
-            512, activation="relu", kernel_initializer=keras.initializers.GlorotUniform(config.seed + 10), dtype=hidden
-        ),
+def network(config: RealWorldConfig, num_classes: int = 2) -> layers.Network:
+    """The course's network, described once: the model, the shown script and the cost all come
+    from here. One sigmoid output for two classes, softmax for more; seeded starting weights and
+    augmentation; all but the output layer in mixed bfloat16 when the run uses it
+    (`core.base.precision`)."""
+    blocks = [
+        layer
+        for block, filters in enumerate(BLOCK_FILTERS[: config.conv_blocks])
+        for layer in (layers.Conv2D(filters, 3, activation="relu", seed=config.seed + block), layers.MaxPooling2D(2))
     ]
     if num_classes == 2:
-        output = keras.layers.Dense(
-            1,
-            activation="sigmoid",
-            kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11),
-            dtype=precision.FLOAT32,
-        )
+        output = layers.Dense(1, activation="sigmoid", seed=config.seed + 11)
     else:
-        output = keras.layers.Dense(
-            num_classes,
-            activation="softmax",
-            kernel_initializer=keras.initializers.GlorotUniform(config.seed + 11),
-            dtype=precision.FLOAT32,
-        )
-    return keras.Sequential([*layers, output])
+        output = layers.Dense(num_classes, activation="softmax", seed=config.seed + 11)
+    return layers.Network(
+        input_shape=(config.image_size, config.image_size, 3),
+        layers=(
+            *(augmentation(config.seed) if config.augment else ()),
+            *blocks,
+            layers.Flatten(),
+            layers.Dense(512, activation="relu", seed=config.seed + 10),
+            output,
+        ),
+        bfloat16=config.bfloat16,
+    )
+
+
+def make_model(config: RealWorldConfig, num_classes: int = 2) -> keras.Model:
+    """The network as the Keras model the dashboard trains."""
+    return builder.build(network(config, num_classes))
 
 
 def cost(config: RealWorldConfig, num_classes: int = 2) -> limits.ModelCost:
-    """`make_model`'s size, worked out without building it (a test compares the two)."""
-    side, channels = config.image_size, 3
-    parameters, activations = 0, side * side * channels * (4 if config.augment else 1)  # input and augmented copies
-    for filters in BLOCK_FILTERS[: config.conv_blocks]:
-        parameters += 3 * 3 * channels * filters + filters
-        side, channels = side - 2, filters
-        activations += side * side * channels  # the convolution's output
-        side //= 2
-        activations += side * side * channels  # after pooling
-    flat = side * side * channels
-    outputs = 1 if num_classes == 2 else num_classes
-    parameters += flat * 512 + 512 + 512 * outputs + outputs
-    activations += flat + 512 + outputs
-    return limits.ModelCost(parameters, activations, activation_bytes=2 if config.bfloat16 else limits.FLOAT_BYTES)
+    """`make_model`'s size, worked out from its description without building it: parameters, and
+    the input, its augmented copies and every layer's output per photo."""
+    return network(config, num_classes).cost()
 
 
 def check_cost(config: RealWorldConfig, num_classes: int = 2) -> None:
@@ -176,27 +156,17 @@ def check_training_memory(
 
 def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "horse-or-human") -> str:
     """ "Show the code": today's `image_dataset_from_directory` in place of the deprecated
-    `ImageDataGenerator`, with this network written out layer for layer as `make_model` builds it
-    (a test builds both and compares them). Pixels are scaled in the data pipeline, as the
+    `ImageDataGenerator`, with this network written out layer for layer from the description
+    `make_model` builds (a test builds both and compares them). Pixels are scaled in the data pipeline, as the
     dashboard scales each batch, so the script's model is the dashboard's model."""
     size = config.image_size
-    blocks = "\n".join(
-        f"    keras.layers.Conv2D({filters}, (3, 3), activation='relu'),\n    keras.layers.MaxPooling2D(2, 2),"
-        for filters in BLOCK_FILTERS[: config.conv_blocks]
-    )
-    augmentation = (
-        "    # Augmentation: random changes while training only (the course's answer to overfitting).\n"
-        "    keras.layers.RandomFlip('horizontal'),\n    keras.layers.RandomRotation(0.1),\n"
-        "    keras.layers.RandomZoom(0.2),\n"
-        if config.augment
-        else ""
-    )
-    out = code_export.output_dtype(config.bfloat16)
-    if num_classes == 2:
-        label_mode, output, loss = "binary", f'keras.layers.Dense(1, activation="sigmoid"{out})', "binary_crossentropy"
-    else:
-        label_mode, output = "int", f'keras.layers.Dense({num_classes}, activation="softmax"{out})'
-        loss = "sparse_categorical_crossentropy"
+    loss = "binary_crossentropy" if num_classes == 2 else "sparse_categorical_crossentropy"
+    label_mode = "binary" if num_classes == 2 else "int"
+    augmentation_note = "Augmentation: random changes while training only (the course's answer to overfitting)."
+    comments = {0: augmentation_note} if config.augment else None
+    # The starting weights are left to Keras, as the course does: the script's data pipeline visits the
+    # photos in another order than the dashboard's trainer, so the same seeds would not give the same run.
+    model = code_export.model_source(network(config, num_classes), seeded=False, comments=comments)
     split = config.validation_split
     validation = (
         f"validation_split={split!r}, subset='both', seed={config.seed}," if split > 0 else f"seed={config.seed},"
@@ -234,14 +204,7 @@ def scale(images, labels):
 train = train.map(scale).cache().prefetch(tf.data.AUTOTUNE)
 {prepare_validation}
 
-{code_export.precision_lines(config.bfloat16)}model = keras.Sequential([
-    keras.Input(shape=({size}, {size}, 3)),
-{augmentation}{blocks}
-    keras.layers.Flatten(),
-    keras.layers.Dense(512, activation="relu"),
-    {output},
-])
-model.summary()
+{model}model.summary()
 model.compile(
     optimizer=keras.optimizers.RMSprop(learning_rate={config.learning_rate!r}),  # not lr=, in Keras 3
     loss="{loss}",
@@ -313,22 +276,21 @@ def make_trainer(config: RealWorldConfig, model: keras.Model, split: PhotoSplit)
     )
 
 
-def augmentation_layers(seed: int = 0, dtype: str = precision.FLOAT32) -> list[keras.layers.Layer]:
+def augmentation(seed: int = 0) -> tuple[layers.Layer, ...]:
     """The course's next step against overfitting: random flips, rotations and zooms, active only
     while training (Keras skips them at prediction time)."""
-    return [
-        keras.layers.RandomFlip("horizontal", seed=seed, dtype=dtype),
-        keras.layers.RandomRotation(0.1, seed=seed + 1, dtype=dtype),
-        keras.layers.RandomZoom(0.2, seed=seed + 2, dtype=dtype),
-    ]
+    return (
+        layers.RandomFlip("horizontal", seed=seed),
+        layers.RandomRotation(0.1, seed=seed + 1),
+        layers.RandomZoom(0.2, seed=seed + 2),
+    )
 
 
 def augmented_samples(image: np.ndarray, count: int = 6, seed: int = 0) -> list[np.ndarray]:
     """What the network sees of one photo on different epochs when augmentation is on."""
-    layers = augmentation_layers(seed)
     batch = np.repeat(image[np.newaxis].astype(np.float32), count, axis=0)
-    for layer in layers:
-        batch = layer(batch, training=True)
+    for layer in augmentation(seed):
+        batch = builder.keras_layer(layer, precision.FLOAT32)(batch, training=True)
     return [np.clip(np.asarray(sample), 0, 255).astype(np.uint8) for sample in batch]
 
 

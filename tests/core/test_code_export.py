@@ -1,18 +1,14 @@
-"""Every generated script builds the dashboard's model, runs with plain Python and reproduces the
-dashboard's run."""
+"""Every generated script runs with plain Python and reproduces the dashboard's run; that each one
+builds the dashboard's model, over a grid of every lesson's settings, is `test_networks.py`'s check."""
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import subprocess
 import sys
 
-import keras
-import numpy as np
 import pytest
-import tensorflow as tf
 
 from core.computer_vision import dense_network
 from core.convolutions import cnn
@@ -20,6 +16,7 @@ from core.data import image_folders
 from core.engine import training
 from core.hello_world import neuron
 from core.real_world_images import network
+from tests.core.script_models import activations, layer_summary
 
 
 def run_script(source: str, tmp_path) -> str:
@@ -52,104 +49,20 @@ def test_scripts_use_todays_keras_spelling():
     assert "keras.Input(shape=(1,))" in source and "input_shape" not in source
 
 
-def script_model(source: str) -> keras.Model:
-    """The script's `model = keras.Sequential([...])` statement, run on its own: the model a learner
-    would get, without loading data or training."""
-    statements = [
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, ast.Assign)
-        and [target.id for target in node.targets if isinstance(target, ast.Name)] == ["model"]
-        and ast.unparse(node.value.func) == "keras.Sequential"
-    ]
-    assert len(statements) == 1, "the script should build its model in one keras.Sequential statement"
-    policies = [  # the precision the script sets before it builds the model
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, ast.Expr) and "set_dtype_policy" in ast.unparse(node)
-    ]
-    namespace = {"keras": keras, "tf": tf}
-    try:
-        exec(compile(ast.Module(body=[*policies, *statements], type_ignores=[]), "<script>", "exec"), namespace)
-    finally:
-        keras.config.set_dtype_policy("float32")
-    return namespace["model"]
+def test_a_bfloat16_script_sets_the_policy_once_and_keeps_its_output_in_float32():
+    """The script's model code names a dtype only where it differs from the policy it sets."""
+    source = cnn.make_script(cnn.CnnConfig(bfloat16=True))
+    assert source.count('keras.config.set_dtype_policy("mixed_bfloat16")') == 1
+    assert source.count("dtype=") == 1 and "activation='softmax'" in source.split("dtype=")[0].splitlines()[-1]
+    assert "dtype=" not in cnn.make_script(cnn.CnnConfig(bfloat16=False))
 
 
-def dtype_policies(model: keras.Model) -> list[str]:
-    return [layer.dtype_policy.name for layer in model.layers]
-
-
-def layer_summary(model: keras.Model) -> list[tuple[str, tuple, int]]:
-    """What `model.summary()` shows: each layer's kind, output shape and parameter count."""
-    return [(type(layer).__name__, tuple(layer.output.shape), layer.count_params()) for layer in model.layers]
-
-
-def activations(model: keras.Model) -> list[str]:
-    return [layer.activation.__name__ for layer in model.layers if hasattr(layer, "activation")]
-
-
-def assert_same_model(script: keras.Model, app: keras.Model, same_start: bool) -> None:
-    assert layer_summary(script) == layer_summary(app)
-    assert dtype_policies(script) == dtype_policies(app)  # the same precision, layer by layer
-    assert script.count_params() == app.count_params()
-    assert activations(script) == activations(app)
-    if same_start:  # the script writes out the app's seeded initializers, so training starts alike
-        for script_weights, app_weights in zip(script.get_weights(), app.get_weights(), strict=True):
-            np.testing.assert_array_equal(script_weights, app_weights)
-
-
-@pytest.mark.parametrize("config", [neuron.NeuronConfig(), neuron.NeuronConfig(optimizer="adam", seed=3)])
-def test_hello_world_script_builds_the_apps_model(config):
-    source = neuron.make_script(neuron.make_points(neuron.LineDataConfig()), config)
-    assert_same_model(script_model(source), neuron.make_model(config.seed), same_start=True)
-
-
-@pytest.mark.parametrize(
-    "config",
-    [
-        dense_network.DenseNetConfig(bfloat16=False),
-        dense_network.DenseNetConfig(bfloat16=True),
-        dense_network.DenseNetConfig(hidden_units=(256, 64, 32), activation="tanh", seed=4),
-        dense_network.DenseNetConfig(hidden_units=(16,), activation="sigmoid", stop=training.StopAtTarget("loss", 0.3)),
-    ],
-)
-def test_dense_script_builds_the_apps_model(config):
-    assert_same_model(
-        script_model(dense_network.make_script(config)), dense_network.make_model(config), same_start=True
-    )
-
-
-@pytest.mark.parametrize(
-    "config",
-    [
-        cnn.CnnConfig(bfloat16=False),
-        cnn.CnnConfig(bfloat16=True),
-        cnn.CnnConfig(conv_blocks=1, filters=16, dense_units=64),
-        cnn.CnnConfig(conv_blocks=3, filters=32, seed=2),
-        cnn.CnnConfig(kernel_size=5, pooling="average"),
-    ],
-)
-def test_cnn_script_builds_the_apps_model(config):
-    assert_same_model(script_model(cnn.make_script(config)), cnn.make_model(config), same_start=True)
-
-
-@pytest.mark.parametrize(
-    "config,num_classes",
-    [
-        (network.RealWorldConfig(bfloat16=False), 2),
-        (network.RealWorldConfig(bfloat16=True), 2),
-        (network.RealWorldConfig(augment=True, bfloat16=True), 2),
-        (network.RealWorldConfig(conv_blocks=3), 2),
-        (network.RealWorldConfig(image_size=300), 2),
-        (network.RealWorldConfig(conv_blocks=4, augment=True), 3),
-        (network.RealWorldConfig(conv_blocks=2, bfloat16=True), 3),
-    ],
-)
-def test_real_world_script_builds_the_apps_model(config, num_classes):
-    # The script leaves Keras to pick the starting weights, so only the architecture is compared.
-    source = network.make_script(config, num_classes=num_classes)
-    assert_same_model(script_model(source), network.make_model(config, num_classes), same_start=False)
+def test_an_exercises_strict_callback_is_exported_as_it_stops():
+    strict = training.StopAtTarget("accuracy", 0.98, strict=True)
+    source = dense_network.make_script(dense_network.DenseNetConfig(stop=strict))
+    assert "logs.get('accuracy', 0) > 0.98:" in source
+    loss = dense_network.make_script(dense_network.DenseNetConfig(stop=training.StopAtTarget("loss", 0.3)))
+    assert "logs.get('loss', float('inf')) <= 0.3:" in loss
 
 
 def test_lesson_3_baseline_is_lesson_2s_course_network():
