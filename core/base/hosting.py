@@ -35,9 +35,7 @@ def listens_on_loopback_only(server_address: str | None) -> bool:
         return False
 
 
-def any_folder_allowed(
-    server_address: str | None, server_settings: settings.ServerSettings | None = None
-) -> bool:
+def any_folder_allowed(server_address: str | None, server_settings: settings.ServerSettings | None = None) -> bool:
     """Whether a visitor may type any folder path: `ANY_FOLDER` says so, or else the server
     listens on loopback only. An unrecognised `ANY_FOLDER` value counts as no."""
     any_folder = (server_settings or settings.current()).any_folder

@@ -3,9 +3,10 @@
 Whoever runs the server sets these; a learner never sees them. `current()` reads them the first
 time anything asks (`core/__init__.py` asks before TensorFlow starts, since TensorFlow sizes its
 thread pools once), checks each, and keeps them for the life of the process. A value that cannot
-mean anything stops the server with a `ValueError` naming the variable and what it expects; where
-a variable's documented meaning is "anything else is the default" (the memory budget, the time
-limit, the queue's caps, the trusted proxies, an unrecognised `ANY_FOLDER`), that stays so.
+mean anything raises a `ValueError` naming the variable and what it expects, so the app stops at
+its first page instead of running on a setting nobody chose; where a variable's documented meaning
+is "anything else is the default" (the memory budget, the time limit, the queue's caps, the
+trusted proxies; an unrecognised `ANY_FOLDER` means no), that stays so.
 
 | variable | meaning | unset |
 | --- | --- | --- |
@@ -40,6 +41,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 SLOTS_VARIABLE = "TRAINING_SLOTS"
 INTRAOP_VARIABLE = "TF_NUM_INTRAOP_THREADS"
@@ -59,7 +61,6 @@ FASHION_MNIST_VARIABLE = "FASHION_MNIST_DIR"
 MNIST_VARIABLE = "MNIST_DIR"
 KERAS_HOME_VARIABLE = "KERAS_HOME"
 
-PRECISIONS = ("auto", "float32")
 YES = ("1", "true", "yes", "on")  # ANY_FOLDER's words for yes; any other word is no
 
 DEFAULT_MEMORY_MB = 1024
@@ -75,7 +76,7 @@ class ServerSettings:
 
     training_slots: int | None = None  # trainings in progress at once; None: one per core
     intraop_threads: int | None = None  # width of TensorFlow's intra-op pool; None: every core
-    precision: str = "auto"  # "auto": bfloat16 where the processor has it natively; "float32": never
+    precision: Literal["auto", "float32"] = "auto"  # "auto": bfloat16 where native; "float32": never
     memory_budget_mb: int = DEFAULT_MEMORY_MB  # what one training may hold, network and data together
     time_limit_s: float = DEFAULT_TIME_LIMIT_S  # one training's wall clock on a shared server
     abandon_after_s: float = DEFAULT_ABANDON_AFTER_S  # a session that stops polling this long loses its jobs
@@ -173,11 +174,13 @@ def _cpus_per_job(environ: Mapping[str, str]) -> float:
     return cpus
 
 
-def _precision(environ: Mapping[str, str]) -> str:
+def _precision(environ: Mapping[str, str]) -> Literal["auto", "float32"]:
     value = _text(environ, PRECISION_VARIABLE).lower() or "auto"
-    if value not in PRECISIONS:
-        raise ValueError(f"{PRECISION_VARIABLE} must be 'auto' or 'float32', not {value!r}.")
-    return value
+    if value == "auto":
+        return "auto"
+    if value == "float32":
+        return "float32"
+    raise ValueError(f"{PRECISION_VARIABLE} must be 'auto' or 'float32', not {value!r}.")
 
 
 def _yes_or_no(environ: Mapping[str, str], variable: str) -> bool | None:
