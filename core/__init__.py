@@ -4,7 +4,7 @@ The server's settings are read here from the environment, once (`core.base.setti
 TensorFlow's thread pools are sized from them before any module of the package imports TensorFlow
 (it reads them once, when its runtime starts): as wide as the machine, shared by the trainings
 in turn (`core.base.threads`, with the measurements behind the rule). A setting that cannot mean
-anything stops the server here, with a message naming the variable.
+anything is refused here, with a `ValueError` naming the variable and what it expects.
 """
 
 from core.base import threads as _threads
