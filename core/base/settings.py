@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -148,30 +148,30 @@ def _seconds_or_default(environ: Mapping[str, str], variable: str, default: floa
     return seconds if seconds > 0 else default
 
 
-def _abandon_after_s(environ: Mapping[str, str]) -> float:
-    value = _text(environ, ABANDON_VARIABLE)
+def _number(
+    environ: Mapping[str, str], variable: str, default: float, valid: Callable[[float], bool], expected: str
+) -> float:
+    """A number that `valid` accepts, or the default when unset; anything else is refused."""
+    value = _text(environ, variable)
     if not value:
-        return DEFAULT_ABANDON_AFTER_S
+        return default
     try:
-        seconds = float(value)
+        number = float(value)
     except ValueError:
-        seconds = math.nan
-    if not seconds >= 0:  # also refuses nan
-        raise ValueError(f"{ABANDON_VARIABLE} must be a number of seconds of at least 0, not {value!r}.")
-    return seconds
+        number = math.nan  # fails every comparison, so no check accepts it
+    if not valid(number):
+        raise ValueError(f"{variable} must be {expected}, not {value!r}.")
+    return number
+
+
+def _abandon_after_s(environ: Mapping[str, str]) -> float:
+    expected = "a number of seconds of at least 0"  # "inf": never
+    return _number(environ, ABANDON_VARIABLE, DEFAULT_ABANDON_AFTER_S, lambda seconds: seconds >= 0, expected)
 
 
 def _cpus_per_job(environ: Mapping[str, str]) -> float:
-    value = _text(environ, CPUS_VARIABLE)
-    if not value:
-        return DEFAULT_CPUS_PER_JOB
-    try:
-        cpus = float(value)
-    except ValueError:
-        cpus = math.nan
-    if not (cpus > 0 and math.isfinite(cpus)):
-        raise ValueError(f"{CPUS_VARIABLE} must be a number of CPUs above 0 (such as 1, 2 or 0.5), not {value!r}.")
-    return cpus
+    expected = "a number of CPUs above 0 (such as 1, 2 or 0.5)"  # Ray gives a task a fraction of a CPU too
+    return _number(environ, CPUS_VARIABLE, DEFAULT_CPUS_PER_JOB, lambda cpus: 0 < cpus < math.inf, expected)
 
 
 def _precision(environ: Mapping[str, str]) -> Literal["auto", "float32"]:
