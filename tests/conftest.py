@@ -1,4 +1,5 @@
-"""Shared test settings: quiet TensorFlow, the repository on sys.path, and a test-output folder."""
+"""Shared test settings: quiet TensorFlow, the repository on sys.path, a test-output folder, and the
+server's settings read afresh for every test."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ import pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TEST_OUTPUT = REPOSITORY / "test-output"
+
+
+@pytest.fixture(autouse=True)
+def fresh_server_settings():
+    """Every test starts and ends with the server's settings unread (`core.base.settings.forget`),
+    so the variables a test sets count, and none outlives it, in whatever order the tests run."""
+    from core.base import settings
+
+    settings.forget()
+    yield
+    settings.forget()
 
 
 @pytest.fixture(scope="session")

@@ -159,6 +159,41 @@ def test_lesson_titles_are_written_only_in_the_registry():
             assert not spelled, f"{path.relative_to(REPOSITORY)} spells {spelled} in {text!r}; use core.base.course"
 
 
+# Writes of a default for a library that reads the variable itself (TensorFlow's pools, Ray's mode).
+ENVIRONMENT_DEFAULTS = {("core/base/threads.py", "setdefault"), ("core/engine/ray_jobs.py", "setdefault")}
+# Lesson 4's page still reads HORSE_OR_HUMAN_DIR for its default source and its path box.
+READS_THE_ENVIRONMENT_FOR_NOW = {"pages/real_world_images.py"}
+
+
+def environment_uses(path: Path) -> list[str]:
+    """Where a file touches the process's environment (`os.environ`, `os.getenv`), as "line: use"."""
+    tree = ast.parse(path.read_text())
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    relative = str(path.relative_to(REPOSITORY))
+    uses = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "os":
+            uses += [f"{node.lineno}: from os import {alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Attribute) and node.attr in ("environ", "environb", "getenv", "getenvb"):
+            parent = parents.get(node)
+            method = parent.attr if isinstance(parent, ast.Attribute) else ""
+            if (relative, method) not in ENVIRONMENT_DEFAULTS:
+                uses.append(f"{node.lineno}: {ast.unparse(parent or node)}")
+    return uses
+
+
+def test_only_the_settings_module_reads_the_environment():
+    """The server's settings are read once, in `core/base/settings.py`; everything else asks it."""
+    sources = [REPOSITORY / "streamlit_app.py", *PAGES.glob("*.py"), *(REPOSITORY / "ui").rglob("*.py"), *core_files()]
+    readers = {
+        str(path.relative_to(REPOSITORY)): uses
+        for path in sources
+        if path != CORE / "base" / "settings.py" and (uses := environment_uses(path))
+    }
+    assert environment_uses(CORE / "base" / "settings.py")  # the check sees a read where there is one
+    assert set(readers) <= READS_THE_ENVIRONMENT_FOR_NOW, readers
+
+
 def test_registry_keys_and_addresses_are_unique():
     assert len(LESSON_KEYS) == len(course.LESSONS)
     assert len({lesson.url_path for lesson in course.LESSONS}) == len(course.LESSONS)

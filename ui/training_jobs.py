@@ -5,7 +5,6 @@ lesson pages' training pieces are in `components`."""
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.base import cluster, course, fair_queue, jobs, session_files
+from core.base import cluster, course, fair_queue, jobs, session_files, settings
 from ui import server_guards
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
@@ -27,7 +26,7 @@ def job_runner() -> jobs.JobRunner:
     the Ray cluster at RAY_ADDRESS when one is set. While that cluster cannot be joined, a
     stand-in whose trainings fail at once with the reason (the page shows it); the server never
     trains in its place."""
-    address = os.environ.get(cluster.ADDRESS_VARIABLE)
+    address = settings.current().ray_address
     if not address:
         return _embedded_runner()
     connection = _cluster_connection(address)

@@ -15,9 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from core.base import jobs
+from core.base import jobs, settings
 
-ADDRESS_VARIABLE = "RAY_ADDRESS"  # the cluster the server trains on; unset, it trains itself
+ADDRESS_VARIABLE = settings.RAY_ADDRESS_VARIABLE  # the cluster the server trains on; unset, it trains itself
 TOKEN_VARIABLE = "RAY_AUTH_TOKEN"  # the cluster's token, which every Ray client presents
 RETRY_S = 30.0  # how long a cluster that did not answer is left before the server tries again
 

@@ -22,15 +22,16 @@ import heapq
 import ipaddress
 import itertools
 import math
-import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-PER_CLIENT_VARIABLE = "QUEUE_PER_CLIENT"  # jobs one client may have waiting
-TOTAL_VARIABLE = "QUEUE_TOTAL"  # jobs the whole server keeps waiting
-TRUSTED_PROXY_VARIABLE = "TRUSTED_PROXY"  # reverse proxies in front of the server whose X-Forwarded-For is trusted
-DEFAULT_PER_CLIENT = 4
+from core.base import settings
+
+PER_CLIENT_VARIABLE = settings.PER_CLIENT_VARIABLE  # jobs one client may have waiting
+TOTAL_VARIABLE = settings.TOTAL_VARIABLE  # jobs the whole server keeps waiting
+TRUSTED_PROXY_VARIABLE = settings.TRUSTED_PROXY_VARIABLE  # proxies in front whose X-Forwarded-For is trusted
+DEFAULT_PER_CLIENT = settings.DEFAULT_PER_CLIENT
 DEFAULT_TOTAL_PER_SLOT = 8
 IPV6_PREFIX = 64  # one IPv6 host holds a whole /64 and may use any address in it
 
@@ -46,17 +47,10 @@ class QueueLimits:
         return self.total if self.total is not None else DEFAULT_TOTAL_PER_SLOT * slots
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> QueueLimits:
+    def from_settings(cls, server_settings: settings.ServerSettings | None = None) -> QueueLimits:
         """QUEUE_PER_CLIENT and QUEUE_TOTAL, whole numbers of at least 1; anything else is the default."""
-        return cls(
-            per_client=_whole_number(environ.get(PER_CLIENT_VARIABLE)) or DEFAULT_PER_CLIENT,
-            total=_whole_number(environ.get(TOTAL_VARIABLE)),
-        )
-
-
-def _whole_number(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+        chosen = server_settings or settings.current()
+        return cls(per_client=chosen.queue_per_client, total=chosen.queue_total)
 
 
 @dataclass(frozen=True)
@@ -229,7 +223,7 @@ def _network(address: str) -> str:
     return str(parsed)
 
 
-def trusted_proxies(environ: Mapping[str, str] = os.environ) -> int:
+def trusted_proxies(server_settings: settings.ServerSettings | None = None) -> int:
     """TRUSTED_PROXY: how many reverse proxies stand in front of the server (1 for one); unset, 0 or
     anything else, X-Forwarded-For is ignored, since any visitor can send one."""
-    return _whole_number(environ.get(TRUSTED_PROXY_VARIABLE)) or 0
+    return (server_settings or settings.current()).trusted_proxies

@@ -8,20 +8,20 @@ uploads included. A learner running the app for themselves may type any folder o
 The two cases are told apart by `ANY_FOLDER` (`1` or `0`); without it, free paths are on only when
 the server listens on loopback alone (`--server.address 127.0.0.1` or `localhost`), which nobody
 else can reach. Streamlit's default listens on every interface, so a server started without
-either setting is treated as shared.
+either setting is treated as shared. The three variables are read with the server's other
+settings (`core.base.settings`).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
-ANY_FOLDER_VARIABLE = "ANY_FOLDER"
-FOLDERS_VARIABLE = "TRAINING_FOLDERS"  # folders for Lesson 4, separated like PATH (":" on Linux)
-COURSE_FOLDER_VARIABLE = "HORSE_OR_HUMAN_DIR"
-YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+from core.base import settings
+
+ANY_FOLDER_VARIABLE = settings.ANY_FOLDER_VARIABLE
+FOLDERS_VARIABLE = settings.FOLDERS_VARIABLE  # folders for Lesson 4, separated like PATH (":" on Linux)
+COURSE_FOLDER_VARIABLE = settings.COURSE_FOLDER_VARIABLE
 
 
 def listens_on_loopback_only(server_address: str | None) -> bool:
@@ -35,24 +35,23 @@ def listens_on_loopback_only(server_address: str | None) -> bool:
         return False
 
 
-def any_folder_allowed(server_address: str | None, environ: Mapping[str, str] = os.environ) -> bool:
+def any_folder_allowed(server_address: str | None, server_settings: settings.ServerSettings | None = None) -> bool:
     """Whether a visitor may type any folder path: `ANY_FOLDER` says so, or else the server
     listens on loopback only. An unrecognised `ANY_FOLDER` value counts as no."""
-    setting = environ.get(ANY_FOLDER_VARIABLE, "").strip().lower()
-    if setting:
-        return setting in YES
+    any_folder = (server_settings or settings.current()).any_folder
+    if any_folder is not None:
+        return any_folder
     return listens_on_loopback_only(server_address)
 
 
-def configured_folders(environ: Mapping[str, str] = os.environ) -> dict[str, Path]:
+def configured_folders(server_settings: settings.ServerSettings | None = None) -> dict[str, Path]:
     """The training folders the operator offers, by the name shown to visitors (the folder's own
     name, never its path); folders that do not exist are left out."""
-    entries = [environ.get(COURSE_FOLDER_VARIABLE, ""), *environ.get(FOLDERS_VARIABLE, "").split(os.pathsep)]
+    chosen = server_settings or settings.current()
+    entries = [folder for folder in (chosen.course_folder, *chosen.training_folders) if folder is not None]
     folders: dict[str, Path] = {}
     for entry in entries:
-        if not entry.strip():
-            continue
-        path = Path(entry.strip()).expanduser()
+        path = entry.expanduser()
         if not path.is_dir() or path.resolve() in (known.resolve() for known in folders.values()):
             continue
         name, number = path.name or str(path), 2

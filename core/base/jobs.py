@@ -15,7 +15,6 @@ import dataclasses
 import enum
 import itertools
 import logging
-import os
 import statistics
 import threading
 import time
@@ -26,12 +25,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from core.base import fair_queue, threads
+from core.base import fair_queue, settings, threads
 from core.base.history import Evaluation, HeldOut, Outcome, Progress, ProgressCallback, TrainingHistory
 
 SLOTS_VARIABLE = threads.SLOTS_VARIABLE  # how many trainings run at once on this server
-ABANDON_VARIABLE = "TRAINING_ABANDON_AFTER_S"  # a session silent this long loses its jobs
-DEFAULT_ABANDON_AFTER_S = 30.0
+ABANDON_VARIABLE = settings.ABANDON_VARIABLE  # a session silent this long loses its jobs
+DEFAULT_ABANDON_AFTER_S = settings.DEFAULT_ABANDON_AFTER_S
 DISCONNECT_GRACE_S = 5.0  # a closed tab loses its jobs this long after, so a reconnect keeps them
 DEFAULT_JOB_S = 10.0  # guessed length of a job before any has finished, for the wait estimate
 
@@ -216,8 +215,8 @@ def default_slots() -> int:
 
 
 def default_abandon_after_s() -> float:
-    value = os.environ.get(ABANDON_VARIABLE, "").strip()
-    return float(value) if value else DEFAULT_ABANDON_AFTER_S
+    """TRAINING_ABANDON_AFTER_S, else 30 s (`core.base.settings`)."""
+    return settings.current().abandon_after_s
 
 
 class JobBook:
@@ -242,7 +241,7 @@ class JobBook:
             raise ValueError("A runner needs at least one training slot.")
         self.slots = slots
         self.abandon_after_s = abandon_after_s if abandon_after_s is not None else default_abandon_after_s()
-        self.limits = limits if limits is not None else fair_queue.QueueLimits.from_environment()
+        self.limits = limits if limits is not None else fair_queue.QueueLimits.from_settings()
         self._clock = clock
         self._connected = connected
         self._disconnected_since: dict[str, float] = {}

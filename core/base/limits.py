@@ -11,20 +11,21 @@ to 9.7 GB. Lessons that train on photos cost them before any is decoded, and cap
 the photos of an upload (`PhotoLimits`).
 
 `TRAINING_MEMORY_MB` sets the budget (1,024 MB by default), `TRAINING_TIME_LIMIT_S` the wall-clock
-limit of one training on a shared server (600 s by default; the run keeps what it trained).
+limit of one training on a shared server (600 s by default; the run keeps what it trained); both
+are read with the server's other settings (`core.base.settings`).
 """
 
 from __future__ import annotations
 
 import ctypes
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-MEMORY_VARIABLE = "TRAINING_MEMORY_MB"
-DEFAULT_MEMORY_MB = 1024
-TIME_LIMIT_VARIABLE = "TRAINING_TIME_LIMIT_S"
-DEFAULT_TIME_LIMIT_S = 600.0
+from core.base import settings
+
+MEMORY_VARIABLE = settings.MEMORY_VARIABLE
+DEFAULT_MEMORY_MB = settings.DEFAULT_MEMORY_MB
+TIME_LIMIT_VARIABLE = settings.TIME_LIMIT_VARIABLE
+DEFAULT_TIME_LIMIT_S = settings.DEFAULT_TIME_LIMIT_S
 FLOAT_BYTES = 4
 
 
@@ -88,19 +89,14 @@ class PhotoLimits:
             )
 
 
-def memory_budget_bytes(environ: Mapping[str, str] = os.environ) -> int:
-    value = environ.get(MEMORY_VARIABLE, "").strip()
-    megabytes = int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MEMORY_MB
-    return megabytes * 2**20
+def memory_budget_bytes(server_settings: settings.ServerSettings | None = None) -> int:
+    """What one training may hold on this server: TRAINING_MEMORY_MB, in bytes."""
+    return (server_settings or settings.current()).memory_budget_mb * 2**20
 
 
-def time_limit_s(environ: Mapping[str, str] = os.environ) -> float:
-    value = environ.get(TIME_LIMIT_VARIABLE, "").strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        return DEFAULT_TIME_LIMIT_S
-    return seconds if seconds > 0 else DEFAULT_TIME_LIMIT_S
+def time_limit_s(server_settings: settings.ServerSettings | None = None) -> float:
+    """One training's wall-clock limit on a shared server: TRAINING_TIME_LIMIT_S."""
+    return (server_settings or settings.current()).time_limit_s
 
 
 def training_bytes(cost: ModelCost, batch_size: int, data: DataCost | None = None) -> int:

@@ -10,18 +10,20 @@ Fashion-MNIST in 3.4-3.6 s against 5.5-6.1 s in float32, with the same test accu
 
 The policy is set per layer (`layer_dtype`), never globally, and the output layer stays float32:
 its softmax or sigmoid feeds the loss, where bfloat16's 8 bits of precision round probabilities
-near 0 and 1. `TRAINING_PRECISION=float32` turns bfloat16 off for the whole server.
+near 0 and 1. `TRAINING_PRECISION=float32` turns bfloat16 off for the whole server (read with the
+server's other settings, `core.base.settings`).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from core.base import settings
+
 NATIVE_FLAGS = ("avx512_bf16", "amx_bf16")  # /proc/cpuinfo's names for native bfloat16
-VARIABLE = "TRAINING_PRECISION"  # "float32" turns bfloat16 off; unset or "auto": where native
+VARIABLE = settings.PRECISION_VARIABLE  # "float32" turns bfloat16 off; unset or "auto": where native
 MIXED = "mixed_bfloat16"
 FLOAT32 = "float32"
 
@@ -50,19 +52,18 @@ def _this_processor() -> tuple[str, ...]:
     return native_flags(cpu_flags())
 
 
-def setting() -> str:
-    """TRAINING_PRECISION, read in one place: "auto" or "float32"."""
-    value = os.environ.get(VARIABLE, "").strip().lower() or "auto"
-    if value not in ("auto", FLOAT32):
-        raise ValueError(f"{VARIABLE} must be 'auto' or 'float32', not {value!r}.")
-    return value
+def setting(server_settings: settings.ServerSettings | None = None) -> str:
+    """TRAINING_PRECISION: "auto" or "float32"."""
+    return (server_settings or settings.current()).precision
 
 
-def bfloat16_available(flags: Iterable[str] | None = None) -> bool:
+def bfloat16_available(
+    flags: Iterable[str] | None = None, server_settings: settings.ServerSettings | None = None
+) -> bool:
     """Whether a training here may use bfloat16: the processor computes it natively and the
     server has not turned it off."""
     native = native_flags(flags) if flags is not None else _this_processor()
-    return bool(native) and setting() == "auto"
+    return bool(native) and setting(server_settings) == "auto"
 
 
 def default_bfloat16() -> bool:
@@ -82,7 +83,12 @@ def layer_dtype(bfloat16: bool) -> str:
     return MIXED if bfloat16 else FLOAT32
 
 
-def why(bfloat16: bool, flags: Iterable[str] | None = None, float32_reason: str | None = None) -> str:
+def why(
+    bfloat16: bool,
+    flags: Iterable[str] | None = None,
+    float32_reason: str | None = None,
+    server_settings: settings.ServerSettings | None = None,
+) -> str:
     """One line on which precision ran and why, for the page and the exported script; a lesson
     that prefers float32 where bfloat16 is available gives its reason."""
     native = native_flags(flags) if flags is not None else _this_processor()
@@ -94,7 +100,7 @@ def why(bfloat16: bool, flags: Iterable[str] | None = None, float32_reason: str 
         )
     if not native:
         return "Trained in float32: this processor has no native bfloat16, where it would be emulated and slower."
-    if setting() == FLOAT32:
+    if setting(server_settings) == FLOAT32:
         return f"Trained in float32: the server turned bfloat16 off ({VARIABLE}=float32)."
     return float32_reason or "Trained in float32: bfloat16 was turned off for this run."
 

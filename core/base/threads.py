@@ -1,5 +1,5 @@
-"""How the machine's cores are shared between trainings, read in one place. TensorFlow-free:
-`core/__init__.py` reads it before TensorFlow starts.
+"""How the machine's cores are shared between trainings. TensorFlow-free: `core/__init__.py`
+sizes TensorFlow's pools here before TensorFlow starts.
 
 TensorFlow has one intra-op thread pool per process, sized once when its runtime starts. It is
 as wide as the machine (`intraop_threads`), so a training that runs alone uses every core; the
@@ -23,7 +23,8 @@ learner alone gains the whole machine; `bench class_load` measures the class as 
 Overrides: `TF_NUM_INTRAOP_THREADS` sets the pool's width (then `cores // width` chunks may run
 at once: `TF_NUM_INTRAOP_THREADS=1` on two cores brings back one thread per training side by
 side); `TRAINING_SLOTS` sets how many trainings are in progress at once (default: one per core,
-so two learners both see their training move). A Ray worker's pool is as wide as its task's CPUs
+so two learners both see their training move); both are read with the server's other settings
+(`core.base.settings`). A Ray worker's pool is as wide as its task's CPUs
 (`core.engine.ray_jobs` sets TF_NUM_INTRAOP_THREADS in the workers' environment).
 """
 
@@ -35,9 +36,11 @@ import os
 import threading
 from collections.abc import Iterator
 
-SLOTS_VARIABLE = "TRAINING_SLOTS"
-INTRAOP_VARIABLE = "TF_NUM_INTRAOP_THREADS"
-INTEROP_VARIABLE = "TF_NUM_INTEROP_THREADS"
+from core.base import settings
+
+SLOTS_VARIABLE = settings.SLOTS_VARIABLE
+INTRAOP_VARIABLE = settings.INTRAOP_VARIABLE
+INTEROP_VARIABLE = "TF_NUM_INTEROP_THREADS"  # written for TensorFlow, never read: one inter-op thread
 
 
 def cores() -> int:
@@ -48,32 +51,24 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _whole_number(variable: str) -> int | None:
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{variable} must be a whole number of at least 1, not {value!r}.")
-    return int(value)
-
-
-def training_slots() -> int:
+def training_slots(server_settings: settings.ServerSettings | None = None) -> int:
     """Trainings in progress at once on this server: TRAINING_SLOTS, else one per core."""
-    return _whole_number(SLOTS_VARIABLE) or cores()
+    return (server_settings or settings.current()).training_slots or cores()
 
 
-def intraop_threads() -> int:
+def intraop_threads(server_settings: settings.ServerSettings | None = None) -> int:
     """The width of TensorFlow's intra-op pool: TF_NUM_INTRAOP_THREADS, else every core."""
-    return _whole_number(INTRAOP_VARIABLE) or cores()
+    return (server_settings or settings.current()).intraop_threads or cores()
 
 
-def concurrent_chunks() -> int:
+def concurrent_chunks(server_settings: settings.ServerSettings | None = None) -> int:
     """How many compiled chunks may run at once: as many pools' widths as fit in the cores."""
-    return max(1, cores() // intraop_threads())
+    return max(1, cores() // intraop_threads(server_settings))
 
 
 def configure_tensorflow() -> None:
-    """Sets the pools' sizes in the environment, before TensorFlow starts (it reads them once)."""
+    """Sets the pools' sizes in the environment, before TensorFlow starts (it reads them once from
+    there). Reads the server's settings, so a wrong one stops the server before anything else runs."""
     os.environ.setdefault(INTRAOP_VARIABLE, str(intraop_threads()))
     os.environ.setdefault(INTEROP_VARIABLE, "1")
 

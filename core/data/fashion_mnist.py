@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import gzip
 import logging
-import os
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from core.base import jobs
+from core.base import jobs, settings
 from core.data import downloads
 from core.engine import image_classifier, training
 
@@ -221,19 +220,18 @@ def validated(
     return FashionMNIST(source=source, **arrays)
 
 
-def keras_home() -> Path:
+def keras_home(server_settings: settings.ServerSettings | None = None) -> Path:
     """Where Keras keeps its downloads: $KERAS_HOME when set, otherwise ~/.keras."""
-    keras_home = os.environ.get("KERAS_HOME")
-    return Path(keras_home) if keras_home else Path.home() / ".keras"
+    return (server_settings or settings.current()).keras_home or Path.home() / ".keras"
 
 
-def sources_to_try() -> list[tuple[str, Path]]:
-    """The folders to look in, in order, read from the environment now so a changed setting counts."""
+def sources_to_try(server_settings: settings.ServerSettings | None = None) -> list[tuple[str, Path]]:
+    """The folders to look in, in order: FASHION_MNIST_DIR when set, Keras's cache, Debian's package."""
+    chosen = server_settings or settings.current()
     sources = []
-    custom_folder = os.environ.get("FASHION_MNIST_DIR")
-    if custom_folder:
-        sources.append(("FASHION_MNIST_DIR", Path(custom_folder)))
-    sources.append(("Keras cache", keras_home() / "datasets" / "fashion-mnist"))
+    if chosen.fashion_mnist_dir is not None:
+        sources.append((settings.FASHION_MNIST_VARIABLE, chosen.fashion_mnist_dir))
+    sources.append(("Keras cache", keras_home(chosen) / "datasets" / "fashion-mnist"))
     sources.append(("Debian package", DEBIAN_DIR))
     return sources
 

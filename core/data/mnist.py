@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from core.base import settings
 from core.data import downloads, fashion_mnist
 
 DIGITS = tuple(str(digit) for digit in range(10))
-VARIABLE = "MNIST_DIR"
+VARIABLE = settings.MNIST_VARIABLE
 DOWNLOAD_MB = 11  # the size of Keras's mnist.npz
 
 # The stand-in's name wherever it is shown: the data's source, the grade, the certificate.
@@ -47,13 +47,13 @@ class MnistUnavailable(fashion_mnist.DataUnavailable):
         super().__init__("MNIST", ways, tried)
 
 
-def sources_to_try() -> list[tuple[str, Path]]:
-    """The places to look in, in order, read from the environment now."""
+def sources_to_try(server_settings: settings.ServerSettings | None = None) -> list[tuple[str, Path]]:
+    """The places to look in, in order: MNIST_DIR when set, then Keras's cache."""
+    chosen = server_settings or settings.current()
     sources = []
-    folder = os.environ.get(VARIABLE)
-    if folder:
-        sources.append((VARIABLE, Path(folder)))
-    sources.append(("Keras's cache", fashion_mnist.keras_home() / "datasets" / "mnist.npz"))
+    if chosen.mnist_dir is not None:
+        sources.append((VARIABLE, chosen.mnist_dir))
+    sources.append(("Keras's cache", fashion_mnist.keras_home(chosen) / "datasets" / "mnist.npz"))
     return sources
 
 
@@ -89,8 +89,9 @@ def load_from_npz(path: Path) -> fashion_mnist.FashionMNIST:
 def load_mnist(allow_download: bool = True) -> fashion_mnist.FashionMNIST:
     """MNIST from MNIST_DIR, Keras's cache, or Keras's download; a damaged file is an error that
     names it, never skipped."""
-    tried = [] if os.environ.get(VARIABLE) else [f"{VARIABLE}: not set"]
-    for label, place in sources_to_try():
+    chosen = settings.current()
+    tried = [] if chosen.mnist_dir is not None else [f"{VARIABLE}: not set"]
+    for label, place in sources_to_try(chosen):
         if place.suffix == ".npz":
             if place.is_file():
                 return load_from_npz(place)

@@ -30,10 +30,10 @@ os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import ray  # noqa: E402 - after the authentication mode
 
-from core.base import cluster, fair_queue, job_board, jobs, threads  # noqa: E402
+from core.base import cluster, fair_queue, job_board, jobs, settings, threads  # noqa: E402
 from core.engine import training  # noqa: E402
 
-CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"  # CPUs each training asks the cluster for
+CPUS_VARIABLE = settings.CPUS_VARIABLE  # CPUs each training asks the cluster for
 REFRESH_S = 2.0  # how often the runner looks at its jobs even when no page is polling
 STORED_DATA_SETS = 4  # decoded photo sets kept in the object store at once
 ANSWER_TIMEOUT_S = 3.0  # how long the cluster's address has to answer at all before Ray is asked to join
@@ -49,7 +49,7 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> None:
     if ray.is_initialized():
         return
     core_folder = str(Path(jobs.__file__).resolve().parents[1])  # core/, above its layers
-    address = address or os.environ.get(cluster.ADDRESS_VARIABLE)
+    address = address or settings.current().ray_address
     if address:
         _check_answers(address)
     try:
@@ -148,7 +148,7 @@ class RayJobRunner(jobs.JobBook):
         limits: fair_queue.QueueLimits | None = None,
     ) -> None:
         connect(address)
-        self.cpus_per_job = cpus_per_job or float(os.environ.get(CPUS_VARIABLE, "1"))
+        self.cpus_per_job = cpus_per_job or settings.current().cpus_per_job
         super().__init__(self._cluster_slots(), abandon_after_s, clock, connected, limits)
         self._board: Any = ray.remote(num_cpus=0)(job_board.JobBoard).remote()  # an actor handle
         self._task = ray.remote(_train).options(

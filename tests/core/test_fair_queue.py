@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.base import fair_queue
+from core.base import fair_queue, settings
 from core.base.fair_queue import Running, Waiting
 
 FLOODER, LEARNER = "address:198.51.100.7", "address:203.0.113.5"
@@ -90,7 +90,7 @@ def test_a_full_queue_refuses_everyone_and_says_when_the_next_job_starts():
     ],
 )
 def test_the_caps_come_from_the_environment(environ, per_client, total_for_two_slots):
-    limits = fair_queue.QueueLimits.from_environment(environ)
+    limits = fair_queue.QueueLimits.from_settings(settings.ServerSettings.from_environment(environ))
     assert limits.per_client == per_client and limits.total_for(2) == total_for_two_slots
 
 
@@ -134,4 +134,4 @@ def test_which_client_a_visitor_counts_as(arguments, key):
 @pytest.mark.parametrize(("value", "proxies"), [(None, 0), ("1", 1), ("2", 2), ("yes", 0), ("-1", 0)])
 def test_trusted_proxies_come_from_the_environment(value, proxies):
     environ = {} if value is None else {fair_queue.TRUSTED_PROXY_VARIABLE: value}
-    assert fair_queue.trusted_proxies(environ) == proxies
+    assert fair_queue.trusted_proxies(settings.ServerSettings.from_environment(environ)) == proxies

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from core.base import hosting
+from core.base import hosting, settings
 
 
 @pytest.mark.parametrize(
@@ -27,18 +27,19 @@ from core.base import hosting
 )
 def test_only_a_loopback_address_counts_as_a_private_server(address, loopback):
     assert hosting.listens_on_loopback_only(address) is loopback
-    assert hosting.any_folder_allowed(address, environ={}) is loopback
+    assert hosting.any_folder_allowed(address, settings.ServerSettings()) is loopback
 
 
 @pytest.mark.parametrize(("setting", "allowed"), [("1", True), ("true", True), ("0", False), ("off", False)])
 def test_the_setting_overrides_the_address_either_way(setting, allowed):
-    environ = {hosting.ANY_FOLDER_VARIABLE: setting}
-    assert hosting.any_folder_allowed("127.0.0.1", environ) is allowed
-    assert hosting.any_folder_allowed(None, environ) is allowed
+    server_settings = settings.ServerSettings.from_environment({hosting.ANY_FOLDER_VARIABLE: setting})
+    assert hosting.any_folder_allowed("127.0.0.1", server_settings) is allowed
+    assert hosting.any_folder_allowed(None, server_settings) is allowed
 
 
 def test_an_unrecognised_setting_locks_the_folders():
-    assert hosting.any_folder_allowed("127.0.0.1", {hosting.ANY_FOLDER_VARIABLE: "maybe"}) is False
+    server_settings = settings.ServerSettings.from_environment({hosting.ANY_FOLDER_VARIABLE: "maybe"})
+    assert hosting.any_folder_allowed("127.0.0.1", server_settings) is False
 
 
 def test_configured_folders_are_offered_by_name_existing_ones_only(tmp_path):
@@ -51,10 +52,10 @@ def test_configured_folders_are_offered_by_name_existing_ones_only(tmp_path):
         hosting.COURSE_FOLDER_VARIABLE: str(course),
         hosting.FOLDERS_VARIABLE: os.pathsep.join([str(extra), str(tmp_path / "missing"), "", str(twin), str(course)]),
     }
-    folders = hosting.configured_folders(environ)
+    folders = hosting.configured_folders(settings.ServerSettings.from_environment(environ))
     assert folders == {"horse-or-human": course, "flowers": extra, "flowers (2)": twin}
     assert all(str(tmp_path) not in name for name in folders)  # visitors see names, never paths
 
 
 def test_no_configured_folders_is_an_empty_offer():
-    assert hosting.configured_folders({}) == {}
+    assert hosting.configured_folders(settings.ServerSettings()) == {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from core.base import fair_queue, jobs
+from core.base import fair_queue, jobs, settings
 from core.engine import image_classifier, training
 from tests.core.tiny_jobs import TinyConfig, tiny_model, tiny_setup, wait_for
 
@@ -187,6 +187,7 @@ def test_slots_come_from_the_environment_or_the_cores(monkeypatch):
     monkeypatch.setenv(jobs.SLOTS_VARIABLE, "3")
     assert jobs.default_slots() == 3
     monkeypatch.setenv(jobs.SLOTS_VARIABLE, "zero")
+    settings.forget()  # a server reads its settings once; this test changes them, so they are read again
     with pytest.raises(ValueError, match="TRAINING_SLOTS"):
         jobs.default_slots()
     monkeypatch.delenv(jobs.SLOTS_VARIABLE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.base import limits
+from core.base import limits, settings
 
 
 def test_training_memory_counts_weights_gradients_optimizer_slots_and_activations():
@@ -22,12 +22,14 @@ def test_a_network_over_the_budget_is_refused_with_the_reason_and_a_suggestion()
 
 @pytest.mark.parametrize(("value", "megabytes"), [("", 1024), ("2048", 2048), ("0", 1024), ("lots", 1024)])
 def test_the_memory_budget_comes_from_the_environment(value, megabytes):
-    assert limits.memory_budget_bytes({limits.MEMORY_VARIABLE: value}) == megabytes * 2**20
+    server_settings = settings.ServerSettings.from_environment({limits.MEMORY_VARIABLE: value})
+    assert limits.memory_budget_bytes(server_settings) == megabytes * 2**20
 
 
 @pytest.mark.parametrize(("value", "seconds"), [("", 600.0), ("90", 90.0), ("-1", 600.0), ("soon", 600.0)])
 def test_the_time_limit_comes_from_the_environment(value, seconds):
-    assert limits.time_limit_s({limits.TIME_LIMIT_VARIABLE: value}) == seconds
+    server_settings = settings.ServerSettings.from_environment({limits.TIME_LIMIT_VARIABLE: value})
+    assert limits.time_limit_s(server_settings) == seconds
 
 
 def test_a_trainings_data_count_beside_its_network_and_the_copy_in_progress_shares_its_space():

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.base import settings
 from core.data import fashion_mnist, mnist
 from tests.core.digits import draw_digits, write_digit_idx
 from tests.core.test_fashion_mnist import write_idx
@@ -112,6 +113,7 @@ def test_local_sources_are_found_before_any_download(no_sources, monkeypatch, tm
     assert mnist.available_locally()
     (cache / "mnist.npz").unlink()
     monkeypatch.setenv(mnist.VARIABLE, str(write_digit_idx(tmp_path / "digits", train=10, test=10)))
+    settings.forget()  # a server reads its settings once; this test changes them, so they are read again
     assert mnist.available_locally()
 
 

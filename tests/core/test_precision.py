@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.base import precision
+from core.base import precision, settings
 from core.computer_vision import dense_network
 from core.convolutions import cnn
 from core.real_world_images import network
@@ -24,9 +24,7 @@ def cpuinfo(tmp_path, flags: str):
     return path
 
 
-@pytest.mark.parametrize(
-    "flags, native", [(AMD_ZEN4, ("avx512_bf16",)), (SAPPHIRE_RAPIDS, ("amx_bf16",)), (OLDER, ())]
-)
+@pytest.mark.parametrize("flags, native", [(AMD_ZEN4, ("avx512_bf16",)), (SAPPHIRE_RAPIDS, ("amx_bf16",)), (OLDER, ())])
 def test_native_bfloat16_is_read_from_the_processors_flags(tmp_path, monkeypatch, flags, native):
     monkeypatch.delenv(precision.VARIABLE, raising=False)
     found = precision.cpu_flags(cpuinfo(tmp_path, flags))
@@ -45,9 +43,8 @@ def test_the_server_can_turn_bfloat16_off(tmp_path, monkeypatch):
     monkeypatch.setenv(precision.VARIABLE, "float32")
     assert not precision.bfloat16_available(found)
     assert precision.VARIABLE in precision.why(False, found)
-    monkeypatch.setenv(precision.VARIABLE, "half")
     with pytest.raises(ValueError, match=precision.VARIABLE):
-        precision.bfloat16_available(found)
+        settings.ServerSettings.from_environment({precision.VARIABLE: "half"})
 
 
 @pytest.mark.parametrize(
@@ -74,10 +71,10 @@ def test_a_bfloat16_run_computes_its_hidden_layers_in_bfloat16_and_its_output_in
 
 
 def test_a_lessons_default_follows_the_processor(monkeypatch):
+    monkeypatch.delenv(precision.VARIABLE, raising=False)
     monkeypatch.setattr(precision, "_this_processor", lambda: ())
     assert cnn.CnnConfig().bfloat16 is False and network.RealWorldConfig().bfloat16 is False
     monkeypatch.setattr(precision, "_this_processor", lambda: ("avx512_bf16",))
-    monkeypatch.delenv(precision.VARIABLE, raising=False)
     assert cnn.CnnConfig().bfloat16 is True and network.RealWorldConfig().bfloat16 is True
     assert dense_network.DenseNetConfig().bfloat16 is False  # XLA's float32 is faster for Lesson 2
 

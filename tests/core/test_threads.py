@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from core.base import threads
+from core.base import settings, threads
 
 
 @pytest.fixture
@@ -29,8 +29,7 @@ def test_the_overrides_are_read_in_one_place(four_cores, monkeypatch):
     assert threads.intraop_threads() == 1
     assert threads.concurrent_chunks() == 4  # one-thread pools: four chunks side by side
     assert threads.training_slots() == 3
-    monkeypatch.setenv(threads.INTRAOP_VARIABLE, "2")
-    assert threads.concurrent_chunks() == 2
+    assert threads.concurrent_chunks(settings.ServerSettings(intraop_threads=2)) == 2
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.base import course, hosting, limits
+from core.base import course, hosting, limits, settings
 from tests.conftest import REPOSITORY
 
 TIMEOUT_S = 180  # importing TensorFlow and the first compiled run take a while on two cores
@@ -742,6 +742,7 @@ def test_real_world_on_a_shared_server_offers_only_the_operators_folders(tmp_pat
 
     monkeypatch.delenv(hosting.COURSE_FOLDER_VARIABLE)
     monkeypatch.delenv(hosting.FOLDERS_VARIABLE)
+    settings.forget()  # a server reads its settings once; this test changes them, so they are read again
     app = open_app("pages/real_world_images.py")
     app.radio(key="rw_source").set_value("Local folder").run()
     assert not app.text_input and "offers no training folders" in app.info[0].value
