@@ -358,16 +358,37 @@ def test_the_train_hint_is_gone_while_a_training_waits_or_runs(monkeypatch, page
     runner.cancel(blocker)
 
 
+def earlier_run(lesson: course.Lesson, data_set: str, accuracy: float) -> run_history.RunRecord:
+    """A run this learner trained before, in another lesson or exercise, as its run history keeps it."""
+    return run_history.RunRecord(
+        lesson=lesson.key,
+        number=1,
+        settings={},
+        loss=(0.5,),
+        seconds=2.0,
+        results={"test accuracy": accuracy, "parameters": 101_770},
+        data_set=data_set,
+    )
+
+
 def test_convolutions_summary_tables_and_training_views():
     app = open_app("pages/convolutions.py")
     summaries = [table.value for table in app.dataframe if "parameters" in table.value.columns]
     assert summaries[0]["parameters"].iloc[-1] == 243_786 and summaries[1]["parameters"].iloc[-1] == 101_770
+    # Earlier runs: a dense network on Fashion-MNIST (Lesson 2), week 2's exercise on MNIST, and Lesson 4's photos.
+    kept = app_session(app)
+    kept.track(course.COMPUTER_VISION.track).runs = [earlier_run(course.COMPUTER_VISION, "Fashion-MNIST", 0.81)]
+    kept.track(course.COMPUTER_VISION.exercise_track).runs = [earlier_run(course.COMPUTER_VISION, "MNIST", 0.98)]
+    kept.track(course.REAL_WORLD_IMAGES.track).runs = [earlier_run(course.REAL_WORLD_IMAGES, "", 0.9)]
     app.slider(key="cnn_percent").set_value(3)
     app.slider(key="cnn_epochs").set_value(1)
     app.button(key="FormSubmitter:cnn_settings-Train").click().run()
     assert not app.exception, app.exception
     wait_for_training(app, course.CONVOLUTIONS.track)
     assert float(metric(app, "Test accuracy").rstrip("%")) > 50
+    [compared] = [table.value for table in app.dataframe if "network" in table.value.columns]
+    assert list(compared["network"]) == ["dense", "CNN"]  # every Fashion-MNIST run, and nothing else
+    assert compared["test accuracy"].iloc[0] == 0.81
     titles = chart_titles(app)
     assert len(titles) == 7, titles  # the probe tab and the runs' overlay are drawn when there is reason to
     assert titles[:3] == [
