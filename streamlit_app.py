@@ -4,19 +4,20 @@ import streamlit as st
 
 from core.base import course
 from core.engine import warmup
-from ui import session
+from ui import i18n, session
 
-st.set_page_config(page_title="TensorFlow first steps", page_icon="🧠", layout="wide")
+st.set_page_config(page_title=i18n.t("base.app.title"), page_icon="🧠", layout="wide")
+i18n.language_ui()  # first: the navigation's titles are in the chosen language
 
-home = st.Page("pages/home.py", title="Course map", icon=":material/map:", default=True)
+home = st.Page("pages/home.py", title=i18n.t("base.app.course_map"), icon=":material/map:", default=True)
 lessons = [
-    st.Page(lesson.page, title=lesson.nav_title, icon=lesson.icon, url_path=lesson.url_path)
+    st.Page(lesson.page, title=i18n.lesson_nav_title(lesson), icon=lesson.icon, url_path=lesson.url_path)
     for lesson in course.LESSONS
 ]
-page = st.navigation({"Course": [home], "Lessons": lessons})
+page = st.navigation({i18n.t("base.app.course_group"): [home], i18n.t("base.app.lessons_group"): lessons})
 # The address a visitor arrived with, before the page's widgets take (or drop) its settings.
 session.note_arrival(page.url_path, st.query_params.to_dict())
 if page.url_path != home.url_path and not warmup.loaded():  # a lesson needs TensorFlow, imported once per server
-    with st.spinner("Loading TensorFlow (first visit only: it takes a few seconds)..."):
+    with st.spinner(i18n.t("base.app.loading_tensorflow")):
         warmup.load()
 page.run()

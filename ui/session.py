@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
-from core.base import course, exercises, lifecycle, links
+from core.base import course, exercises, language, lifecycle, links
 from core.base import runs as run_history
 
 if TYPE_CHECKING:  # named for the type checker only: both load more than the course map needs
@@ -161,6 +161,8 @@ def widget_values() -> dict[str, Any]:
     """Every widget value this session holds, by key: what a link's settings are compared with."""
     return {name: st.session_state[name] for name in st.session_state if isinstance(name, str) and name != KEY}
 
+
+LANGUAGE = language.ADDRESS_KEY  # "lang": the language switch (ui/i18n.py), bound to the address as ?lang=ko
 
 # The keys of the widgets the shared ui draws, each named once. A track's keys end in its key
 # ("computer_vision" or "computer_vision_exercise"), a lesson's in the lesson's.

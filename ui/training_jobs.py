@@ -14,7 +14,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.base import cluster, course, fair_queue, jobs, session_files, settings
-from ui import server_guards, session
+from ui import i18n, server_guards, session
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 
@@ -132,14 +132,18 @@ def _jobs_indicator() -> None:
     statuses = runner.jobs_of(learner_id())
     if not statuses:
         return
-    st.caption("Your trainings")
+    words = i18n.words()
+    st.caption(words("base.trainings.title"))
     lessons = {lesson.key: lesson for lesson in course.LESSONS}
     for status in statuses:
         lesson = lessons[status.lesson]
         if status.state is jobs.JobState.QUEUED:
-            state = f"queued, #{status.queue_position}"
+            state = words("base.trainings.queued", place=status.queue_position)
         elif status.state is jobs.JobState.RUNNING:
-            state = f"{status.fraction:.0%} trained"
+            state = words("base.trainings.running", percent=words.percent(status.fraction, digits=0))
+        elif status.state is jobs.JobState.FAILED:
+            state = words("base.trainings.failed")
         else:
-            state = "done, see the results" if status.state is not jobs.JobState.FAILED else "failed"
-        st.page_link(lesson.page, label=f"{lesson.nav_title} · {state}", icon=":material/model_training:")
+            state = words("base.trainings.done")
+        label = f"{i18n.lesson_nav_title(lesson)} · {state}"
+        st.page_link(lesson.page, label=label, icon=":material/model_training:")

@@ -1,0 +1,73 @@
+"""The page's language, Korean or English: the switch in the sidebar, and the words that pages and
+shared widgets say (`t("hello_world.intro")`), read from the catalogues of `core.base.language`.
+
+The switch is bound to the address (`?lang=ko`), so a shared link opens in the language it was
+shared in; without one in the address, a browser whose language is Korean gets Korean. It is drawn
+by `streamlit_app.py` before the navigation, whose titles are in the chosen language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.base import course, language
+from ui import session
+
+SWITCH_LABEL = "base.app.language_switch"
+
+
+def browser_language() -> str:
+    """The language the browser asks for, or English (`st.context.locale` is navigator.language)."""
+    return language.choose(None, st.context.locale)
+
+
+def chosen() -> str:
+    """This run's language: the switch's value, else the address's, else the browser's."""
+    value = session.widget_value(session.LANGUAGE)
+    if value in language.LANGUAGES:
+        return value
+    return language.choose(st.query_params.get(language.ADDRESS_KEY), st.context.locale)
+
+
+def words() -> language.Words:
+    return language.words(chosen())
+
+
+def t(key: str, **values: object) -> str:
+    """The catalogue's entry `key` in this run's language, its placeholders filled in."""
+    return words()(key, **values)
+
+
+def say(message: language.Message) -> str:
+    """A message that core chose (a check's verdict, an error), in this run's language."""
+    return words().say(message)
+
+
+def lesson_text(lesson: course.Lesson, field: str) -> str:
+    """One of a lesson's registry texts (title, short_title, question, teaches) in this run's language."""
+    return t(f"base.lesson.{lesson.key}.{field}")
+
+
+def lesson_heading(lesson: course.Lesson) -> str:
+    return t("base.lesson.heading", number=lesson.number, title=lesson_text(lesson, "title"))
+
+
+def lesson_nav_title(lesson: course.Lesson) -> str:
+    return t("base.lesson.nav_title", number=lesson.number, short_title=lesson_text(lesson, "short_title"))
+
+
+def language_ui() -> str:
+    """The language switch at the top of the sidebar; returns the chosen language. Its label is the
+    same in every language, so that a learner who landed in a language they cannot read finds it;
+    its help names each language in its own words."""
+    with st.sidebar:
+        chosen_language = st.segmented_control(
+            t(SWITCH_LABEL),
+            list(language.LANGUAGES),  # shown as their codes: the address holds what is shown (?lang=ko)
+            default=browser_language(),
+            required=True,
+            help=" · ".join(f"{code}: {name}" for code, name in language.LANGUAGES.items()),
+            key=session.LANGUAGE,
+            bind="query-params",
+        )
+    return chosen_language or chosen()
