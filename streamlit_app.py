@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.base import course
 from core.engine import warmup
+from ui import session
 
 st.set_page_config(page_title="TensorFlow first steps", page_icon="🧠", layout="wide")
 
@@ -14,7 +15,7 @@ lessons = [
 ]
 page = st.navigation({"Course": [home], "Lessons": lessons})
 # The address a visitor arrived with, before the page's widgets take (or drop) its settings.
-st.session_state.setdefault(f"arrival/{page.url_path}", st.query_params.to_dict())
+session.note_arrival(page.url_path, st.query_params.to_dict())
 if page.url_path != home.url_path and not warmup.loaded():  # a lesson needs TensorFlow, imported once per server
     with st.spinner("Loading TensorFlow (first visit only: it takes a few seconds)..."):
         warmup.load()

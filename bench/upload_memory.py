@@ -57,6 +57,9 @@ def session(data: bytes) -> int:
     """One visitor: upload, decode, train, and the tab closes. Returns the runs it recorded."""
     from streamlit.testing.v1 import AppTest
 
+    from core.base import course
+    from ui import session as app_session
+
     app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "streamlit_app.py"), default_timeout=600)
     app.run()
     app.switch_page("pages/real_world_images.py").run()
@@ -66,11 +69,12 @@ def session(data: bytes) -> int:
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
     assert not app.exception and not app.error, (app.exception, [error.value for error in app.error])
     deadline = time.monotonic() + 600
-    while "job/real_world_images" in app.session_state:
+    lesson = app_session.of(app.session_state).track(course.REAL_WORLD_IMAGES.track)
+    while lesson.jobs.active is not None:
         assert time.monotonic() < deadline, "the training did not end in time"
         time.sleep(0.5)
         app.run()
-    return len(app.session_state["runs/real_world_images"])
+    return len(lesson.runs)
 
 
 def run(photos: int = PHOTOS) -> dict:

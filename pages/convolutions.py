@@ -134,7 +134,7 @@ st.plotly_chart(feature_map_charts.all_filters_grid(maps[layer_index][0], layer_
 st.plotly_chart(feature_map_charts.kernel_grid(cnn.first_layer_kernels(model)), theme=None)
 
 st.header("Dense network vs CNN")
-dense_runs = components.session_runs(course.COMPUTER_VISION)
+dense_runs = [run for run in components.runs_on(fashion_mnist.NAME) if run.lesson != LESSON.key]
 table = comparison.dense_vs_cnn_table(dense_runs, components.session_runs(LESSON))
 st.plotly_chart(comparison.dense_vs_cnn_chart(table))
 st.dataframe(table, hide_index=True)

@@ -10,7 +10,7 @@ from core.base import runs as run_history
 from core.base.history import Outcome
 from core.hello_world import charts, exercise
 from core.hello_world import neuron as hello_world
-from ui import components, exercise_record, training_jobs
+from ui import components, exercise_record, session, training_jobs
 
 LESSON = course.HELLO_WORLD
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -77,11 +77,12 @@ def exercise_ui() -> None:
             )
             epochs = training_column.slider("Epochs", 10, 1000, 500, 10, key="hwx_epochs")
             submitted = st.form_submit_button("Train and grade", type="primary")
+        graded = session.track(LESSON.exercise_track)
         if submitted:
             config = exercise.HousePricesConfig(scale, hidden, optimizer, loss, learning_rate, epochs)
-            st.session_state["hwx_grade"] = exercise.grade_house_prices(exercise.train(config))
-        if "hwx_grade" in st.session_state:
-            exercise_record.grade_ui(st.session_state["hwx_grade"])
+            graded.grade = exercise.grade_house_prices(exercise.train(config))
+        if graded.grade is not None:
+            exercise_record.grade_ui(graded.grade)
 
 
 st.title(f"{LESSON.heading}: one neuron learns a rule")
@@ -105,8 +106,8 @@ with settings_column, st.form("hw_settings"):
 with settings_column:
     components.experiment_link_ui(LESSON)
 
-state = st.session_state.setdefault("hw_state", {})
-if submitted or "fit" not in state:
+shown = session.lesson_record(LESSON, hello_world.ShownFit)
+if submitted or shown is None:
     try:
         if source == "My own points":
             points = hello_world.parse_points(table.to_dict("records"))
@@ -121,7 +122,8 @@ if submitted or "fit" not in state:
     else:
         with results_column, st.spinner("Training the neuron..."):
             fit = cached_fit(points, config)
-        state.update(fit=fit, query_x=query_x, true_rule=true_rule)
+        shown = hello_world.ShownFit(fit, query_x, true_rule)
+        session.keep_lesson_record(LESSON, shown)
         components.record_run(
             LESSON,
             run_history.RunRecord(
@@ -139,8 +141,8 @@ if submitted or "fit" not in state:
             ),
         )
 
-if "fit" in state:
-    fit, query_x, true_rule = state["fit"], state["query_x"], state["true_rule"]
+if shown is not None:
+    fit, query_x, true_rule = shown.fit, shown.query_x, shown.true_rule
     with results_column:
         st.subheader("What the neuron learned")
         advice = hello_world.divergence_advice(fit)

@@ -14,7 +14,6 @@ import html
 import json
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,12 +21,24 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-from core.base import course, exercises, fair_queue, hosting, jobs, limits, links, precision, table_edits, text
+from core.base import (
+    course,
+    exercises,
+    fair_queue,
+    hosting,
+    jobs,
+    lifecycle,
+    limits,
+    links,
+    precision,
+    table_edits,
+    text,
+)
 from core.base import runs as run_history
 from core.charts import classifier_charts, run_charts, training_charts
 from core.data import fashion_mnist, image_folders, mnist, uploads
 from core.engine import image_classifier, training
-from ui import exercise_record, server_guards, training_jobs
+from ui import exercise_record, session, training_jobs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -97,7 +108,7 @@ def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
         list(MNIST_CHOICES),
         index=0 if mnist.available_locally() else 1,
         format_func=MNIST_CHOICES.__getitem__,
-        key=f"{key}_digits",
+        key=session.digits_key(key),
     )
     if choice == "stand_in":
         digits: fashion_mnist.FashionMNIST | None = stand_in_digits()
@@ -121,7 +132,7 @@ def _real_mnist_ui(key: str) -> fashion_mnist.FashionMNIST | None:
         st.error(text.plain(str(problem)), icon=":material/error:")
         return None
     except mnist.MnistUnavailable as missing:
-        if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=f"{key}_download"):
+        if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=session.mnist_download_key(key)):
             data_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info, STAND_IN_WORKS)
             return None
     try:
@@ -160,7 +171,7 @@ def exercise_panel(lesson: course.Lesson, exercise: exercises.Exercise, key: str
             return
         exercise_intro_ui(exercise)
         yield True
-        exercise_record.record_ui(lesson.exercise.key)
+        exercise_record.record_ui(lesson.exercise_track.key)
 
 
 def start_mnist_exercise(
@@ -169,15 +180,16 @@ def start_mnist_exercise(
     """An MNIST exercise's training (weeks 2 and 3), on the lesson's own network and trainer,
     remembering which digits it trains on (MNIST or the stand-in) for the grade."""
     load_again = mnist.load_stand_in_digits_once if mnist.is_stand_in(digits) else mnist.load_mnist_once
-    job = fashion_mnist.training_job(lesson.key, config, build, make_model, digits, load_again)
-    st.session_state.setdefault(f"exercise_data/{lesson.exercise.key}", {})[job.config] = mnist.data_name(digits)
+    data_set = mnist.data_name(digits)
+    job = fashion_mnist.training_job(lesson.key, config, build, make_model, digits, load_again, data_set=data_set)
+    session.track(lesson.exercise_track).trained_on[job.config] = data_set
     start_exercise(lesson, job, callback)
 
 
 def trained_on(lesson: course.Lesson, run: image_classifier.TrainedRun) -> str:
     """What the exercise's run was trained on, as `start_mnist_exercise` remembered it ("" when the
     session no longer knows)."""
-    return st.session_state.get(f"exercise_data/{lesson.exercise.key}", {}).get(run.config, "")
+    return session.track(lesson.exercise_track).trained_on.get(run.config, "")
 
 
 def exercise_intro_ui(exercise: exercises.Exercise) -> None:
@@ -193,20 +205,18 @@ def callback_ui(key: str, default_target: float) -> exercises.CallbackRule:
     """The course's callback as settings: the log it reads, how it compares, and the target."""
     st.markdown("**Your callback** (`on_epoch_end`): stop training when")
     metric_column, comparison_column, target_column = st.columns(3)
-    metric = metric_column.selectbox("logs[...]", ["accuracy", "loss"], key=f"{key}_metric")
-    comparison = comparison_column.selectbox("is", list(exercises.COMPARISONS), key=f"{key}_comparison")
-    target = target_column.number_input(
-        "the target", 0.0, 1.0, default_target, 0.001, format="%.3f", key=f"{key}_target"
-    )
+    metric_key, comparison_key, target_key = session.callback_keys(key)
+    metric = metric_column.selectbox("logs[...]", ["accuracy", "loss"], key=metric_key)
+    comparison = comparison_column.selectbox("is", list(exercises.COMPARISONS), key=comparison_key)
+    target = target_column.number_input("the target", 0.0, 1.0, default_target, 0.001, format="%.3f", key=target_key)
     return exercises.CallbackRule(metric, comparison, float(target))
 
 
 def start_exercise(lesson: course.Lesson, job: jobs.TrainingJob, callback: exercises.CallbackRule) -> None:
     """Queues an exercise's training on the lesson's exercise track, remembering the callback
     the grader will test (the trainer only sees the stopping rule it makes)."""
-    callbacks = st.session_state.setdefault(f"callbacks/{lesson.exercise.key}", {})
-    callbacks[job.config] = callback
-    start_training(lesson.exercise, job)
+    session.track(lesson.exercise_track).callbacks[job.config] = callback
+    _start(lesson.exercise_track, job)
 
 
 def exercise_attempt_ui(
@@ -214,11 +224,11 @@ def exercise_attempt_ui(
 ) -> tuple[image_classifier.TrainedRun, exercises.CallbackRule] | None:
     """The exercise's job while it trains (live, with Stop), then its trained run and the
     callback it was trained with, for the page to grade; None before the first attempt."""
-    track = lesson.exercise
-    run = training_ui(track)
+    track = lesson.exercise_track
+    run = _training_ui(track)
     if run is None:
         return None
-    callback = st.session_state.get(f"callbacks/{track.key}", {}).get(run.config)
+    callback = session.track(track).callbacks.get(run.config)
     if callback is None:  # the session no longer knows it (cleared): a callback that never fires
         callback = exercises.CallbackRule("loss", ">=", float("inf"))
     return run, callback
@@ -226,15 +236,30 @@ def exercise_attempt_ui(
 
 def session_runs(lesson: course.Lesson) -> list[run_history.RunRecord]:
     """The learner's runs for one lesson, kept in this browser session only."""
-    return st.session_state.setdefault(f"runs/{lesson.key}", [])
+    return session.track(lesson.track).runs
+
+
+def runs_on(data_set: str) -> list[run_history.RunRecord]:
+    """Every run of this session on one data set (`fashion_mnist.NAME`), whichever lesson trained
+    it: what a lesson compares its own runs with, without reading another lesson's."""
+    return session.current().runs_on(data_set)
 
 
 def record_run(lesson: course.Lesson, record: run_history.RunRecord) -> None:
-    st.session_state[f"runs/{lesson.key}"] = run_history.add_run(session_runs(lesson), record)
+    _record_run(lesson.track, record)
 
 
 def next_run_number(lesson: course.Lesson) -> int:
-    runs = session_runs(lesson)
+    return _next_run_number(lesson.track)
+
+
+def _record_run(track: course.Track, record: run_history.RunRecord) -> None:
+    state = session.track(track)
+    state.runs = run_history.add_run(state.runs, record)
+
+
+def _next_run_number(track: course.Track) -> int:
+    runs = session.track(track).runs
     return runs[-1].number + 1 if runs else 1
 
 
@@ -256,8 +281,8 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale))
     else:
         st.caption("Train again with other settings to see the runs' curves overlaid here.")
-    if st.button("Clear run history", key=f"clear/{lesson.key}"):
-        st.session_state[f"runs/{lesson.key}"] = []
+    if st.button("Clear run history", key=session.clear_runs_key(lesson.track)):
+        session.track(lesson.track).runs = []
         st.rerun()
 
 
@@ -301,7 +326,9 @@ def accuracy_overlay_ui(lesson: course.Lesson) -> None:
 def show_code_ui(script: str, file_name: str) -> None:
     """The runnable Keras script for the current settings, with a download button."""
     with st.expander(
-        "Show the code: a plain Keras script that reproduces this run", key=f"code/{file_name}", on_change="rerun"
+        "Show the code: a plain Keras script that reproduces this run",
+        key=session.code_key(file_name),
+        on_change="rerun",
     ) as code:
         if not code.open:  # drawn only when opened: a browser pays for every element on the page
             return
@@ -320,51 +347,50 @@ def experiment_link_ui(lesson: course.Lesson) -> None:
     sit in forms, whose changes reach the server only with Train, yet are in the address at once.
     What a visitor's link brought that the page did not use is said once, in a note; so is a
     value of the wrong kind that a hand-made client sent a control (`server_guards` left it out)."""
-    reading, dropped = _link_reading(lesson)
-    if reading.note and not st.session_state.get(f"link_note/{lesson.key}"):
-        st.session_state[f"link_note/{lesson.key}"] = True  # once per visit
-        st.warning(text.plain(reading.note), icon=":material/link_off:")
-    refused = links.refused_note(st.session_state.pop(server_guards.REFUSED, ()))
+    visit = _link_visit(lesson)
+    noted = session.current().link_noted
+    if visit.reading.note and lesson.key not in noted:
+        noted.add(lesson.key)  # once per visit
+        st.warning(text.plain(visit.reading.note), icon=":material/link_off:")
+    refused = links.refused_note(session.take_refused())
     if refused:
         st.warning(text.plain(refused), icon=":material/block:")
     with st.popover("Copy link to this experiment", icon=":material/link:"):
         st.caption("This address opens the settings on screen, trained or not, with the same seed.")
-        box = _EXPERIMENT_LINK.replace("__DROPPED__", html.escape(json.dumps(dropped), quote=True))
+        box = _EXPERIMENT_LINK.replace("__DROPPED__", html.escape(json.dumps(visit.dropped), quote=True))
         st.html(box, unsafe_allow_javascript=True)
 
 
 _EXPERIMENT_LINK = (Path(__file__).parent / "experiment_link.html").read_text()
 
 
-def _link_reading(lesson: course.Lesson) -> tuple[links.LinkReading, list[str]]:
+def _link_visit(lesson: course.Lesson) -> session.LinkVisit:
     """What the page did with the settings its address brought, and the parameters a copied link
     leaves out: those no widget took that are still in the address (Streamlit removes a refused
     value of its own widgets, and leaves unknown names). Read once per visit, on the first run,
     while the widgets still hold what the link sent."""
-    key = f"link_reading/{lesson.key}"
-    if key not in st.session_state:
-        arrived = st.session_state.get(f"arrival/{lesson.url_path}", {})  # noted by streamlit_app.py
-        values = {name: st.session_state[name] for name in st.session_state if isinstance(name, str)}
-        reading = links.read_link(arrived, values)
+    visits = session.current().link_visits
+    if lesson.key not in visits:
+        arrived = session.current().arrivals.get(lesson.url_path, {})  # noted by streamlit_app.py
+        reading = links.read_link(arrived, session.widget_values())
         in_address = set(st.query_params.to_dict())
-        st.session_state[key] = (reading, [name for name in reading.unused if name in in_address])
-    return st.session_state[key]
+        visits[lesson.key] = session.LinkVisit(reading, [name for name in reading.unused if name in in_address])
+    return visits[lesson.key]
 
 
 def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarget | None:
     """The course's callback settings, the same in every lesson that offers it: the rule, or None
     when the learner leaves it off."""
-    enabled = st.checkbox("Stop at a target", False, key=f"{key_prefix}_stop", bind="query-params")
-    metric = st.radio(
-        "Metric", ["accuracy", "loss"], horizontal=True, key=f"{key_prefix}_stop_metric", bind="query-params"
-    )
+    enabled_key, metric_key, target_key = session.stop_rule_keys(key_prefix)
+    enabled = st.checkbox("Stop at a target", False, key=enabled_key, bind="query-params")
+    metric = st.radio("Metric", ["accuracy", "loss"], horizontal=True, key=metric_key, bind="query-params")
     target = st.number_input(
         "Target (accuracy ≥ or loss ≤)",
         0.0,
         1.0,
         default_target,
         0.01,
-        key=f"{key_prefix}_stop_target",
+        key=target_key,
         bind="query-params",
     )
     return training.StopAtTarget(metric, float(target)) if enabled else None
@@ -390,9 +416,10 @@ def data_editor(data: pd.DataFrame, key: str, max_rows: int, **options) -> pd.Da
     """`st.data_editor`, but the edits the browser sent are checked first: edits this table
     cannot take (a row or a column it does not have, more rows than allowed) are dropped with a
     message instead of raising inside Streamlit."""
-    problem = table_edits.problem_with(st.session_state.get(key), len(data), [str(c) for c in data.columns], max_rows)
+    edits = session.widget_value(key)
+    problem = table_edits.problem_with(edits, len(data), [str(c) for c in data.columns], max_rows)
     if problem is not None:
-        del st.session_state[key]
+        session.forget_widget(key)
         st.warning(f"{problem} Your edits to the table were undone.", icon=":material/undo:")
     return st.data_editor(data, key=key, **options)
 
@@ -417,7 +444,7 @@ def camera_ui(label: str, key: str):
     """A photo from the learner's camera, a source wherever a photo upload is accepted. The camera
     starts only when switched on (the browser asks first); the shot is a JPEG upload, decoded by
     the same guarded decoder as any other, and stays in this session."""
-    if st.toggle("Use the camera", key=f"{key}/on", help="Your browser asks for permission first."):
+    if st.toggle("Use the camera", key=session.camera_switch_key(key), help="Your browser asks for permission first."):
         return st.columns(2)[0].camera_input(label, key=key)  # half the width: the preview is only a viewfinder
     return None
 
@@ -425,134 +452,161 @@ def camera_ui(label: str, key: str):
 POLL_S = 1.0  # how often a page asks its running job for progress
 QUEUE_POLL_S = 2.5  # how often a page asks its queued job for its place; every poll redraws the page
 
-
-@dataclass(frozen=True)
-class _LessonJob:
-    """The job this session runs for one lesson; the spec rebuilds the trained model."""
-
-    job_id: str
-    spec: jobs.TrainingJob
+# How the page says each way a job can leave its track (`lifecycle.Ending`): the element and its icon.
+ENDING_STYLES: dict[lifecycle.Ending, tuple[Callable[..., object], str]] = {
+    lifecycle.Ending.FAILED: (st.error, ":material/error:"),
+    lifecycle.Ending.NOTHING_TRAINED: (st.info, ":material/info:"),
+    lifecycle.Ending.TIME_LIMIT: (st.warning, ":material/timer_off:"),
+    lifecycle.Ending.STOPPED: (st.warning, ":material/pause_circle:"),
+    lifecycle.Ending.LOST: (st.warning, ":material/info:"),
+    lifecycle.Ending.BUSY: (st.warning, ":material/hourglass_disabled:"),
+}
 
 
 def start_training(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
     """Train was pressed: queue the job, unless one of this lesson is still active, in which case
     the page asks first (a learner has at most one active job per lesson). On a shared server
     the job carries the server's time limit for one training."""
-    if not hosting.any_folder_allowed(st.get_option("server.address")):  # not the learner's own machine
-        job = dataclasses.replace(job, time_limit_s=limits.time_limit_s())
-    if _active_job(lesson) is not None:
-        st.session_state[f"pending/{lesson.key}"] = job
-    else:
-        _submit(lesson, job)
-        st.rerun()  # from the top, so that the sidebar lists the new job too
+    _start(lesson.track, job)
 
 
 def training_ui(lesson: course.Lesson) -> image_classifier.TrainedRun | None:
     """The question about a pending run, the live job (polled, so the learner can keep working)
     and the latest finished run of this lesson, or None before the first."""
-    training_jobs.job_runner().heartbeat(training_jobs.learner_id())
-    for notice in st.session_state.pop(f"notices/{lesson.key}", []):
-        getattr(st, notice[0])(notice[1], icon=notice[2])
-    if f"pending/{lesson.key}" in st.session_state:
-        _pending_ui(lesson)
-    current = st.session_state.get(f"job/{lesson.key}")
-    if current is not None:
-        status = training_jobs.job_runner().status(current.job_id)
-        if status is not None and status.state is jobs.JobState.QUEUED:
-            _queued_ui(lesson)
-        else:
-            _job_ui(lesson)
-    return st.session_state.get(f"result/{lesson.key}")
-
-
-def _submit(lesson: course.Lesson, job: jobs.TrainingJob) -> None:
-    """Queues the job, or, when the server's queue has no room for it, says so and when to try
-    again (shown on the page's next run, which every caller starts)."""
-    runner = training_jobs.job_runner()
-    try:
-        job_id = runner.submit(training_jobs.learner_id(), job, client=training_jobs.client_key())
-    except fair_queue.ServerBusy as busy:
-        _notice(lesson, "warning", str(busy), ":material/hourglass_disabled:")
-        return
-    st.session_state[f"job/{lesson.key}"] = _LessonJob(job_id, job)
+    return _training_ui(lesson.track)
 
 
 def training_active(lesson: course.Lesson) -> bool:
     """Whether this lesson has a training queued or under way (its progress is on the page), so a
     page asks the learner to press Train only when there is nothing to wait for."""
-    return _active_job(lesson) is not None
+    return _active_status(lesson.track) is not None
 
 
-def _active_job(lesson: course.Lesson) -> jobs.JobStatus | None:
-    current = st.session_state.get(f"job/{lesson.key}")
-    status = training_jobs.job_runner().status(current.job_id) if current else None
+def _start(track: course.Track, job: jobs.TrainingJob) -> None:
+    if not hosting.any_folder_allowed(st.get_option("server.address")):  # not the learner's own machine
+        job = dataclasses.replace(job, time_limit_s=limits.time_limit_s())
+    _poll(track)  # a job that has ended since the last poll is recorded first, and no longer asks
+    step = _apply(track, lifecycle.Train(job))
+    if any(isinstance(action, lifecycle.Submit) for action in step.actions):
+        st.rerun()  # from the top, so that the sidebar lists the new job too
+
+
+def _training_ui(track: course.Track) -> image_classifier.TrainedRun | None:
+    training_jobs.job_runner().heartbeat(training_jobs.learner_id())
+    notices = session.track(track).jobs.notices
+    if notices:
+        _apply(track, lifecycle.NoticesShown())
+    for notice in notices:
+        show, icon = ENDING_STYLES[notice.ending]
+        show(notice.text, icon=icon)
+    if session.track(track).jobs.pending is not None:
+        _pending_ui(track)
+    active = session.track(track).jobs.active
+    if active is not None:
+        status = training_jobs.job_runner().status(active.job_id)
+        if status is not None and status.state is jobs.JobState.QUEUED:
+            _queued_ui(track)
+        else:
+            _job_ui(track)
+    return session.track(track).result
+
+
+def _apply(track: course.Track, event: lifecycle.Event) -> lifecycle.Step:
+    """Moves the track on (`lifecycle.next_state`) and carries out what the move asks, in order."""
+    state = session.track(track)
+    step = lifecycle.next_state(state.jobs, event)
+    state.jobs = step.track
+    runner = training_jobs.job_runner()
+    for action in step.actions:
+        match action:
+            case lifecycle.Submit(spec):
+                _submit(track, spec)
+            case lifecycle.Cancel(job_id):
+                runner.cancel(job_id)
+            case lifecycle.Record():
+                _record(track, action)
+            case lifecycle.Forget(job_id):
+                runner.forget(job_id)
+                state.live_figure = None
+    return step
+
+
+def _submit(track: course.Track, job: jobs.TrainingJob) -> None:
+    """Queues the job, or, when the server's queue has no room for it, says so and when to try
+    again (shown on the page's next run, which every caller starts)."""
+    try:
+        job_id = training_jobs.job_runner().submit(training_jobs.learner_id(), job, client=training_jobs.client_key())
+    except fair_queue.ServerBusy as busy:
+        _apply(track, lifecycle.Refused(str(busy)))
+        return
+    _apply(track, lifecycle.Queued(job_id, job))
+
+
+def _active_status(track: course.Track) -> jobs.JobStatus | None:
+    """The runner's status of the track's job while it is queued or training, else None."""
+    active = session.track(track).jobs.active
+    status = training_jobs.job_runner().status(active.job_id) if active is not None else None
     return status if status is not None and status.state.active else None
 
 
-def _pending_ui(lesson: course.Lesson) -> None:
+def _poll(track: course.Track) -> None:
+    """Asks the runner about the track's job and moves the track on: an ended job is recorded
+    once, a lost one said so."""
+    active = session.track(track).jobs.active
+    if active is not None:
+        _apply(track, lifecycle.Polled(training_jobs.job_runner().status(active.job_id)))
+
+
+def _pending_ui(track: course.Track) -> None:
     with st.container(border=True):
         st.warning(
             "A training of this lesson is still running. Stop it (keeping what it trained) and train the new settings?",
             icon=":material/help:",
         )
         stop_column, keep_column = st.columns(2)
-        if stop_column.button("Stop it and train the new settings", key=f"replace/{lesson.key}", type="primary"):
-            active = _active_job(lesson)
-            if active is None:
-                _submit(lesson, st.session_state.pop(f"pending/{lesson.key}"))
-            else:  # the new run starts once the old one has stopped and been recorded
-                training_jobs.job_runner().cancel(active.job_id)
-                st.session_state[f"replacing/{lesson.key}"] = True
+        if stop_column.button("Stop it and train the new settings", key=session.replace_key(track), type="primary"):
+            _poll(track)  # when it has ended meanwhile, the new settings start now
+            if session.track(track).jobs.pending is not None:  # else they started as it ended
+                _apply(track, lifecycle.Replace())  # or once it has stopped and been recorded
             st.rerun()
-        if keep_column.button("Keep it running", key=f"keep/{lesson.key}"):
-            st.session_state.pop(f"pending/{lesson.key}", None)
+        if keep_column.button("Keep it running", key=session.keep_key(track)):
+            _apply(track, lifecycle.Keep())
             st.rerun()
 
 
 @st.fragment(run_every=QUEUE_POLL_S)
-def _queued_ui(lesson: course.Lesson) -> None:
+def _queued_ui(track: course.Track) -> None:
     """Polls a queued job, less often than a running one: its place changes only when a job ends,
     and each poll costs the learner's browser a redraw of the page (in a class, most pages wait).
     Once the job has started, the page runs again and polls it every second."""
-    current: _LessonJob | None = st.session_state.get(f"job/{lesson.key}")
+    active = session.track(track).jobs.active
     runner = training_jobs.job_runner()
     runner.heartbeat(training_jobs.learner_id())
-    status = runner.status(current.job_id) if current is not None else None
+    status = runner.status(active.job_id) if active is not None else None
     if status is None or status.state is not jobs.JobState.QUEUED:
         st.rerun()
-    _progress_ui(lesson, status)
+    _progress_ui(track, status)
 
 
 @st.fragment(run_every=POLL_S)
-def _job_ui(lesson: course.Lesson) -> None:
-    """Polls this lesson's job: its place in the queue, or its progress and live curves, with a
+def _job_ui(track: course.Track) -> None:
+    """Polls this track's job: its place in the queue, or its progress and live curves, with a
     Stop button; when it ends, records the run once and redraws the page with the results."""
-    current: _LessonJob | None = st.session_state.get(f"job/{lesson.key}")
-    if current is None:
+    active = session.track(track).jobs.active
+    if active is None:
         return
     runner = training_jobs.job_runner()
     runner.heartbeat(training_jobs.learner_id())
-    status = runner.status(current.job_id)
-    if status is None:
-        st.session_state.pop(f"job/{lesson.key}")
-        _notice(lesson, "warning", "The training was lost (the server restarted or the session was idle too long).")
-        st.rerun()
-    if status.state.active:
-        _progress_ui(lesson, status)
+    status = runner.status(active.job_id)
+    _apply(track, lifecycle.Polled(status))
+    if status is not None and status.state.active:
+        _progress_ui(track, status)
         return
-    _finish(lesson, current, status)
-    runner.forget(current.job_id)
-    st.session_state.pop(f"job/{lesson.key}")
-    pending = st.session_state.pop(f"pending/{lesson.key}", None)
-    if pending is not None and st.session_state.pop(f"replacing/{lesson.key}", False):
-        _submit(lesson, pending)
-    elif pending is not None:
-        st.session_state[f"pending/{lesson.key}"] = pending
-    st.rerun()
+    st.rerun()  # it ended (recorded, and any waiting settings started) or was lost: the page shows why
 
 
-def _progress_ui(lesson: course.Lesson, status: jobs.JobStatus) -> None:
-    stopping = st.session_state.get(f"stopping/{status.job_id}", False)
+def _progress_ui(track: course.Track, status: jobs.JobStatus) -> None:
+    active = session.track(track).jobs.active
     if status.state is jobs.JobState.QUEUED:
         wait = f"about {status.estimated_wait_s:.0f} s" if status.estimated_wait_s else "any moment now"
         st.info(
@@ -567,74 +621,40 @@ def _progress_ui(lesson: course.Lesson, status: jobs.JobStatus) -> None:
         progress = status.progress
         st.progress(progress.fraction, text=progress.status_line)
         if progress.history.epochs_run:
-            st.plotly_chart(_live_curves(status.job_id, progress.history), key=f"live/{lesson.key}")
+            st.plotly_chart(_live_curves(track, status.job_id, progress.history), key=session.live_chart_key(track))
     st.caption(f"Training on {training_jobs.job_runner().where}.")
-    if stopping:
+    if active is not None and active.stopping:
         st.caption("Stopping after the current batch of steps...")
-    elif st.button("Stop training", key=f"stop/{lesson.key}", help="Keeps what was trained so far."):
-        training_jobs.job_runner().cancel(status.job_id)
-        st.session_state[f"stopping/{status.job_id}"] = True
+    elif st.button("Stop training", key=session.stop_key(track), help="Keeps what was trained so far."):
+        _apply(track, lifecycle.Stop())
         st.rerun(scope="fragment")
 
 
-def _live_curves(job_id: str, history: training.TrainingHistory) -> go.Figure:
-    """The live chart, drawn again only when an epoch has ended: a class polls every second, and
-    building a figure each time took the server's time from the trainings."""
-    drawn = st.session_state.get(f"live_figure/{job_id}")
-    if drawn is None or drawn[0] != history.epochs_run:
-        drawn = (history.epochs_run, training_charts.training_curves(history, "Training live"))
-        st.session_state[f"live_figure/{job_id}"] = drawn
-    return drawn[1]
+def _live_curves(track: course.Track, job_id: str, history: training.TrainingHistory) -> go.Figure:
+    """The live chart, drawn again only when an epoch has ended (`session.LiveFigure`)."""
+    state = session.track(track)
+    drawn = state.live_figure
+    if drawn is None or (drawn.job_id, drawn.epochs_run) != (job_id, history.epochs_run):
+        figure = training_charts.training_curves(history, "Training live")
+        drawn = state.live_figure = session.LiveFigure(job_id, history.epochs_run, figure)
+    return drawn.figure
 
 
-def _notice(lesson: course.Lesson, kind: str, text: str, icon: str = ":material/info:") -> None:
-    """A message shown once, on the page's next full run (a fragment cannot write outside itself)."""
-    st.session_state.setdefault(f"notices/{lesson.key}", []).append((kind, text, icon))
-
-
-def _finish(lesson: course.Lesson, current: _LessonJob, status: jobs.JobStatus) -> None:
-    """Records an ended job once: the rebuilt model, its history and evaluation, and a run row."""
-    st.session_state.pop(f"stopping/{current.job_id}", None)
-    st.session_state.pop(f"live_figure/{current.job_id}", None)
-    if status.state is jobs.JobState.FAILED:
-        _notice(lesson, "error", status.error or "Training failed.", ":material/error:")
-        return
-    result = status.result
-    if result is None or result.history.epochs_run == 0:
-        _notice(lesson, "info", "Training was stopped before its first epoch ended; nothing was recorded.")
-        return
-    spec = current.spec
+def _record(track: course.Track, ended: lifecycle.Record) -> None:
+    """Keeps an ended job's run once: the rebuilt model, its history and evaluation, and a run row."""
+    spec, result = ended.spec, ended.result
     model = spec.make_model(spec.config)
     model.set_weights(result.weights)
     history, evaluation, held_out = result.history, result.evaluation, result.held_out
     if evaluation is None or held_out is None:
         raise ValueError("An image lesson's job must score its model on held-out images.")
-    st.session_state[f"result/{lesson.key}"] = image_classifier.TrainedRun(
-        spec.config, model, history, evaluation, held_out
-    )
-    if history.timed_out:
-        _notice(
-            lesson,
-            "warning",
-            f"Training reached this server's limit of {spec.time_limit_s or 0:.0f} s for one training after "
-            f"{history.epochs_run} of {history.epochs_planned} epochs; the results below are for what was trained. "
-            "Fewer epochs, a smaller share of the images or smaller photos finish within it.",
-            ":material/timer_off:",
-        )
-    elif history.cancelled:
-        _notice(
-            lesson,
-            "warning",
-            f"Training was stopped after {history.epochs_run} of {history.epochs_planned} epochs; "
-            "the results below are for what was trained so far.",
-            ":material/pause_circle:",
-        )
+    session.track(track).result = image_classifier.TrainedRun(spec.config, model, history, evaluation, held_out)
     name = held_out.name
-    record_run(
-        lesson,
+    _record_run(
+        track,
         run_history.RunRecord(
-            lesson=lesson.key,
-            number=next_run_number(lesson),
+            lesson=track.lesson.key,
+            number=_next_run_number(track),
             settings=run_history.settings_of(spec.config),
             loss=tuple(history.loss),
             accuracy=tuple(history.accuracy),
@@ -645,6 +665,7 @@ def _finish(lesson: course.Lesson, current: _LessonJob, status: jobs.JobStatus) 
                 "parameters": model.count_params(),
             },
             outcome=result.outcome,
+            data_set=spec.data_set,
         ),
     )
 
@@ -698,7 +719,9 @@ def classifier_results_ui(
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.
     confusion_tab, mistakes_tab, probe_tab = st.tabs(
-        ["Confusion matrix", "Mistakes", f"Probe a {split_name} image"], key=f"results/{lesson.key}", on_change="rerun"
+        ["Confusion matrix", "Mistakes", f"Probe a {split_name} image"],
+        key=session.results_tabs_key(lesson),
+        on_change="rerun",
     )
     if confusion_tab.open:
         with confusion_tab:
@@ -729,7 +752,7 @@ def classifier_results_ui(
                 0,
                 len(test_labels) - 1,
                 0,
-                key=f"probe/{lesson.key}",
+                key=session.probe_key(lesson),
             )
             image_column, bars_column = st.columns([1, 3])
             image_column.image(

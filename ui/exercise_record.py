@@ -6,13 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.base import exercises, text
-
-KEY = "exercises/record"
+from ui import session
 
 
 def record() -> dict[str, exercises.Grade]:
     """This session's best grade per exercise: a pass stays a pass."""
-    return st.session_state.setdefault(KEY, {})
+    return session.current().record
 
 
 def keep(grade: exercises.Grade) -> None:
@@ -42,7 +41,7 @@ def record_ui(key: str) -> None:
             lambda make=make: make(passed),  # written only when pressed
             file_name=f"tensorflow-first-steps-exercises.{extension}",
             mime=mime,
-            key=f"certificate_{extension}/{key}",
+            key=session.certificate_key(extension, key),
             icon=icon,
         )
 

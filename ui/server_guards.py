@@ -6,7 +6,7 @@ client made by hand: answered here, before Streamlit acts on them.
   table) made Streamlit raise while reading it, before or while the page ran, so the visitor got
   the redacted error box, and kept getting it on every rerun. Such a value is now left out: the
   widget keeps the value it had (its default on a fresh page), and the page says so
-  (`REFUSED`, shown by `components.experiment_link_ui`).
+  (`session.Session.refused`, shown by `components.experiment_link_ui`).
 
 And what it does when a tab closes: Streamlit keeps the session, in case the tab comes back, for
 `server.disconnectedSessionTTL` (2 minutes), but it drops an expired session only when another
@@ -36,9 +36,9 @@ from streamlit.runtime.state.common import WidgetMetadata
 from streamlit.runtime.state.session_state import SessionState, WStates
 
 from core.base import hosting, limits
+from ui import session
 
 LOG = logging.getLogger(__name__)
-REFUSED = "refused_widget_values"  # session key: the controls whose sent value was left out, by key
 UNCHECKED_KINDS = frozenset({"chat_input_value"})  # reading one consumes its uploads; the app has no chat input
 CLOSE_BEFORE_EXPIRY_S = 5.0  # a closed tab's session is closed this long before Streamlit's window ends
 _disconnections: dict[str, object] = {}  # session id -> its latest disconnection (event-loop thread only)
@@ -105,7 +105,7 @@ def _readable_states_only(will_rerun: Callable[..., None]) -> Callable[..., None
             ]
             if refused:
                 keys = session_state._key_id_mapper.id_key_mapping
-                _note(session_state, [keys.get(state.id, state.id) for state in refused])
+                session.note_refused(session_state, [keys.get(state.id, state.id) for state in refused])
                 fresh_widget_states = WidgetStates(
                     widgets=[state for state in fresh_widget_states.widgets if state not in refused]
                 )
@@ -122,18 +122,10 @@ def _register_with_a_readable_state(register: Callable[..., Any]) -> Callable[..
         sent = getattr(session_state._new_widget_state.states.get(metadata.id), "value", None)
         if isinstance(sent, WidgetState) and not readable(sent, metadata):
             del session_state._new_widget_state[metadata.id]
-            _note(session_state, [user_key or metadata.id])
+            session.note_refused(session_state, [user_key or metadata.id])
         return register(session_state, metadata, user_key)
 
     return register_widget
-
-
-def _note(session_state: SessionState, keys: list[str]) -> None:
-    try:
-        noted = session_state[REFUSED]
-    except KeyError:
-        noted = ()
-    session_state[REFUSED] = tuple(dict.fromkeys([*noted, *keys]))
 
 
 def close_after_s(window_s: float) -> float:

@@ -15,7 +15,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.base import cluster, course, fair_queue, jobs, session_files
-from ui import server_guards
+from ui import server_guards, session
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 
@@ -84,10 +84,11 @@ def session_folders() -> session_files.SessionFolders:
 def learner_id() -> str:
     """This browser session's name for the runner (jobs have an owner; nobody sees another's): the
     Streamlit session's own id, so that the runner can ask whether its tab is still open."""
-    if "learner" not in st.session_state:
+    kept = session.current()
+    if not kept.learner:
         context = get_script_run_ctx()
-        st.session_state["learner"] = context.session_id if context is not None else uuid.uuid4().hex
-    return st.session_state["learner"]
+        kept.learner = context.session_id if context is not None else uuid.uuid4().hex
+    return kept.learner
 
 
 def tab_open(learner: str) -> bool:

@@ -1,13 +1,15 @@
 """The course map and the one lesson registry: every lesson's number, titles, page, address and icon.
 
 Everything else derives from this registry: the navigation in `streamlit_app.py`, each page's
-heading and session keys, the run records' lesson, and the course map. Renaming a lesson is a
-one-line change here; a test checks that no other file spells a lesson's title.
+heading and session keys, the run records' lesson, and the course map. A lesson trains on two
+tracks, its own experiment and its graded exercise (`Track`), each with its own job, result and
+runs. Renaming a lesson is a one-line change here; a test checks that no other file spells a
+lesson's title.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import enum
 from dataclasses import dataclass
 
 
@@ -36,15 +38,40 @@ class Lesson:
         return f"{self.number} · {self.short_title}"
 
     @property
-    def exercise(self) -> Lesson:
-        """The lesson's graded exercise, as the shared training pieces see it: the same lesson
-        under its own key, so the exercise's job, result and runs never mix with the lesson's.
-        (Its training job still names the lesson itself, so the sidebar links to its page.)"""
-        return dataclasses.replace(self, key=f"{self.key}_exercise")
+    def track(self) -> Track:
+        """The lesson's own training: its experiment's job, latest result and runs."""
+        return Track(self, Part.LESSON)
+
+    @property
+    def exercise_track(self) -> Track:
+        """The lesson's graded exercise, trained apart from the lesson's own runs."""
+        return Track(self, Part.EXERCISE)
 
     @property
     def heading(self) -> str:
         return f"Lesson {self.number} · {self.title}"
+
+
+class Part(enum.Enum):
+    """Which of a lesson's two trainings: its own experiment, or its week's graded exercise."""
+
+    LESSON = "lesson"
+    EXERCISE = "exercise"
+
+
+@dataclass(frozen=True)
+class Track:
+    """Where a training belongs: a lesson, and whether it is the lesson's experiment or its graded
+    exercise. Each track has its own job, latest result and runs, so that an exercise's attempts
+    never mix with the lesson's runs; both link to the lesson's page."""
+
+    lesson: Lesson
+    part: Part = Part.LESSON
+
+    @property
+    def key(self) -> str:
+        """A name for the track in widget keys: the lesson's key, with "_exercise" for its exercise."""
+        return self.lesson.key if self.part is Part.LESSON else f"{self.lesson.key}_{self.part.value}"
 
 
 HELLO_WORLD = Lesson(

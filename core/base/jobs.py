@@ -48,6 +48,26 @@ class JobState(enum.Enum):
         return self in (JobState.QUEUED, JobState.RUNNING)
 
 
+class IllegalTransition(ValueError):
+    """A move a job's lifecycle does not allow (`advance`, `core.base.lifecycle`): a bug in whoever
+    asked, named so that it says what it tried."""
+
+
+# The runner's moves: a waiting job starts, or is cancelled before it starts; a running one ends.
+RUNNER_MOVES: dict[JobState, frozenset[JobState]] = {
+    JobState.QUEUED: frozenset({JobState.RUNNING, JobState.STOPPED}),
+    JobState.RUNNING: frozenset({JobState.FINISHED, JobState.STOPPED, JobState.FAILED}),
+}
+
+
+def advance(state: JobState, to: JobState) -> JobState:
+    """The runner's move of one job from `state` to `to`: an ended job never moves again, and a
+    running one never goes back to the queue."""
+    if to not in RUNNER_MOVES.get(state, frozenset()):
+        raise IllegalTransition(f"A {state.value} job cannot become {to.value}.")
+    return to
+
+
 class Trains(Protocol):
     """What a job asks of a trainer (`core.engine.training.Trainer`)."""
 
@@ -88,6 +108,7 @@ class TrainingJob:
     data: Any = None
     load_data: Callable[[], Any] | None = None
     time_limit_s: float | None = None  # a shared server's limit for one training; it keeps what it trained
+    data_set: str = ""  # what it trains on, by name ("Fashion-MNIST"): runs on one data set compare across lessons
 
     @property
     def epochs(self) -> int:
@@ -354,16 +375,16 @@ class JobBook:
                 self._mark_ended(record, error=failure_message(problem))
 
     def _mark_started(self, record: JobRecord) -> None:
-        record.state, record.started = JobState.RUNNING, self._clock()
+        record.state, record.started = advance(record.state, JobState.RUNNING), self._clock()
 
     def _mark_ended(self, record: JobRecord, result: JobResult | None = None, error: str | None = None) -> None:
         """Records how a job ended; a job whose session has gone is dropped, nobody will collect it."""
         if error is not None:
-            record.state, record.error = JobState.FAILED, error
+            record.state, record.error = advance(record.state, JobState.FAILED), error
         elif result is None or result.history.cancelled:
-            record.state, record.result = JobState.STOPPED, result
+            record.state, record.result = advance(record.state, JobState.STOPPED), result
         else:
-            record.state, record.result = JobState.FINISHED, result
+            record.state, record.result = advance(record.state, JobState.FINISHED), result
             if record.started is not None:
                 self._durations = [*self._durations, self._clock() - record.started][-20:]
         record.ended = self._clock()

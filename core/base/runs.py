@@ -30,6 +30,7 @@ class RunRecord:
     results: dict[str, object] = field(default_factory=dict)  # e.g. {"prediction at x=7": 4.0}
     accuracy: tuple[float, ...] = ()
     outcome: Outcome = Outcome.FINISHED
+    data_set: str = ""  # what it trained on, by name ("Fashion-MNIST"), when its job said so
 
 
 # Lesson 4's "teach it" runs (core.real_world_images.network.RealWorldConfig): the learner's own

@@ -44,6 +44,7 @@ CLASS_NAMES: tuple[str, ...] = (
     "Bag",
     "Ankle boot",
 )
+NAME = "Fashion-MNIST"  # the data set's name, as runs on it are found across lessons
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 IMAGE_SIDE = 28
 
@@ -316,11 +317,14 @@ def training_job(
     make_model: Callable[[Any], keras.Model],
     data: FashionMNIST,
     load_data: Callable[[], FashionMNIST] = load_fashion_mnist_once,
+    data_set: str = NAME,
 ) -> jobs.TrainingJob:
     """A training job on a 28×28 ten-class data set (Lessons 2 and 3, and MNIST for their
-    exercises): it trains on the loaded data here, and a worker elsewhere loads the data itself
-    (`load_data`, a module-level function) from the usual sources."""
-    return jobs.TrainingJob(lesson, config, build=build, make_model=make_model, data=data, load_data=load_data)
+    exercises, named by `data_set`): it trains on the loaded data here, and a worker elsewhere
+    loads the data itself (`load_data`, a module-level function) from the usual sources."""
+    return jobs.TrainingJob(
+        lesson, config, build=build, make_model=make_model, data=data, load_data=load_data, data_set=data_set
+    )
 
 
 def setup_on_test_set(

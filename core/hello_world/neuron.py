@@ -224,6 +224,16 @@ def fit_line(points: Points, config: NeuronConfig) -> LineFit:
     )
 
 
+@dataclass(frozen=True)
+class ShownFit:
+    """What the lesson's page shows until the next Train: the fit, the x it was asked about, and
+    the rule the points came from (None for the learner's own points, compared with the best fit)."""
+
+    fit: LineFit
+    query_x: float
+    true_rule: tuple[float, float] | None
+
+
 def least_squares(points: Points) -> tuple[float, float]:
     """The exact best line for the points (the loss surface's minimum), for reference."""
     slope, intercept = np.polyfit(np.array(points.xs), np.array(points.ys), deg=1)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import socket
 
-from tests.pages.test_pages import open_app, wait_for_training
+from core.base import course
+from tests.pages.test_pages import app_session, lesson_runs, open_app, wait_for_training
 
 
 def test_an_unreachable_cluster_is_explained_the_runs_stay_and_train_says_why(monkeypatch):
@@ -15,7 +16,7 @@ def test_an_unreachable_cluster_is_explained_the_runs_stay_and_train_says_why(mo
         address = f"127.0.0.1:{closed.getsockname()[1]}"
     monkeypatch.setenv("RAY_ADDRESS", address)
     app = open_app("pages/hello_world.py")  # Lesson 1 trains its neuron in the page, on arrival
-    [kept] = app.session_state["runs/hello_world"]
+    [kept] = lesson_runs(app, course.HELLO_WORLD)
     said = [warning.value for warning in app.warning if "Training is unavailable" in warning.value]
     assert said and f"nothing answers at `{address}` (RAY_ADDRESS)" in said[0]
 
@@ -27,8 +28,8 @@ def test_an_unreachable_cluster_is_explained_the_runs_stay_and_train_says_why(mo
     app.slider(key="cv_epochs").set_value(1)
     app.button(key="FormSubmitter:cv_settings-Train").click().run()
     assert not app.exception, app.exception
-    wait_for_training(app, "computer_vision")
+    wait_for_training(app, course.COMPUTER_VISION.track)
     said = [error.value for error in app.error if error.value.startswith("Training is unavailable: nothing answers")]
     assert said and "RAY_ADDRESS" in said[0]  # pressing Train says why it cannot train
-    assert app.session_state["runs/hello_world"] == [kept]  # the learner's earlier run is still there
-    assert "result/computer_vision" not in app.session_state  # nothing was trained, here or anywhere
+    assert lesson_runs(app, course.HELLO_WORLD) == [kept]  # the learner's earlier run is still there
+    assert app_session(app).track(course.COMPUTER_VISION.track).result is None  # nothing was trained, here or anywhere

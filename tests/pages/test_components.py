@@ -13,9 +13,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.base import fair_queue, jobs
+from core.base import course, fair_queue, jobs
 from core.engine import image_classifier, training
 from tests.conftest import REPOSITORY
+from ui import session
+
+TRACK = course.COMPUTER_VISION.track  # the lesson whose shared pieces the scripts below use
 
 TIMEOUT_S = 180
 
@@ -38,9 +41,10 @@ def stop_rule_script():
 def test_stop_rule_is_none_until_turned_on_and_then_the_chosen_rule():
     app = run_script(stop_rule_script)
     assert app.session_state["rule"] is None
-    app.checkbox(key="test_stop").check()
-    app.radio(key="test_stop_metric").set_value("loss")
-    app.number_input(key="test_stop_target").set_value(0.25).run()
+    enabled, metric, target = session.stop_rule_keys("test")
+    app.checkbox(key=enabled).check()
+    app.radio(key=metric).set_value("loss")
+    app.number_input(key=target).set_value(0.25).run()
     assert app.session_state["rule"] == training.StopAtTarget("loss", 0.25)
 
 
@@ -114,8 +118,13 @@ def wait_until(app: AppTest, condition, timeout_s: float = 120) -> AppTest:
     return app
 
 
+def track(app: AppTest) -> session.TrackState:
+    """The lesson's trainings in the page's session: its job, latest result and runs."""
+    return session.of(app.session_state).track(TRACK)
+
+
 def job_ended(app: AppTest) -> bool:
-    return "job/computer_vision" not in app.session_state
+    return track(app).jobs.active is None
 
 
 @pytest.fixture
@@ -130,12 +139,12 @@ def runner(monkeypatch):
 
 def test_training_keeps_the_run_scores_it_on_the_held_out_images_and_records_it(runner):
     app = run_script(training_script, epochs=3, stop_target=None)
-    assert "result/computer_vision" not in app.session_state  # nothing before the first run
+    assert track(app).result is None  # nothing before the first run
     app.button(key="train").click().run()
     wait_until(app, job_ended)
-    run = app.session_state["result/computer_vision"]
+    run = track(app).result
     assert run.history.epochs_run == 3 and run.held_out.name == "validation" and len(run.held_out.labels) == 20
-    [record] = app.session_state["runs/computer_vision"]
+    [record] = track(app).runs
     assert record.lesson == "computer_vision" and record.outcome == "finished" and len(record.loss) == 3
     assert record.results["validation accuracy"] == round(run.evaluation.accuracy, 4)
     assert record.results["parameters"] == 8 * 8 * 2 + 2
@@ -144,14 +153,14 @@ def test_training_keeps_the_run_scores_it_on_the_held_out_images_and_records_it(
     assert [item.value for item in app.metric][3] == "3 of 3"
     assert len(app.get("plotly_chart")) == 3  # curves, confusion, per class: the other tabs and overlays wait
     assert len(app.dataframe) == 1 and list(app.dataframe[0].value["run"]) == [1]
-    assert runner.jobs_of(app.session_state["learner"]) == []  # the ended job was collected once
+    assert runner.jobs_of(session.of(app.session_state).learner) == []  # the ended job was collected once
 
 
 def test_the_stop_rule_travels_with_the_job_and_names_the_outcome(runner):
     app = run_script(training_script, epochs=20, stop_target=0.9)
     app.button(key="train").click().run()
     wait_until(app, job_ended)
-    record = app.session_state["runs/computer_vision"][-1]
+    record = track(app).runs[-1]
     assert record.outcome == "stopped at target" and len(record.loss) < 20
     assert "cancelling training" in app.success[0].value
 
@@ -164,33 +173,33 @@ def test_a_queued_job_shows_its_place_and_stop_keeps_what_was_trained(runner):
     assert "number 1 in the queue" in app.info[0].value  # the only slot is taken
     runner.cancel(blocker_id)
     wait_until(app, lambda app: any("Epoch" in bar.proto.text for bar in app.get("progress")))
-    wait_until(app, lambda app: app.session_state["job/computer_vision"] and epochs_trained(runner, app) >= 2)
-    app.button(key="stop/computer_vision").click().run()
+    wait_until(app, lambda app: track(app).jobs.active and epochs_trained(runner, app) >= 2)
+    app.button(key=session.stop_key(TRACK)).click().run()
     wait_until(app, job_ended)
     assert "Training was stopped after" in app.warning[0].value
-    [record] = app.session_state["runs/computer_vision"]
+    [record] = track(app).runs
     assert record.outcome == "stopped" and 2 <= len(record.loss) < 400
     app.run()  # recorded once, not again on every rerun
-    assert len(app.session_state["runs/computer_vision"]) == 1
+    assert len(track(app).runs) == 1
 
 
 def epochs_trained(runner, app) -> int:
-    status = runner.status(app.session_state["job/computer_vision"].job_id)
+    status = runner.status(track(app).jobs.active.job_id)
     return status.progress.epoch if status and status.progress else 0
 
 
 def test_train_during_a_run_asks_before_stopping_it(runner):
     app = run_script(training_script, epochs=400, stop_target=None)
     app.button(key="train").click().run()
-    first = app.session_state["job/computer_vision"].job_id
+    first = track(app).jobs.active.job_id
     app.button(key="train").click().run()
     assert "still running" in app.warning[0].value
-    assert app.session_state["job/computer_vision"].job_id == first  # nothing new was started
-    app.button(key="replace/computer_vision").click().run()
-    wait_until(app, lambda app: app.session_state["job/computer_vision"].job_id != first)
-    records = app.session_state.get("runs/computer_vision", [])
+    assert track(app).jobs.active.job_id == first  # nothing new was started
+    app.button(key=session.replace_key(TRACK)).click().run()
+    wait_until(app, lambda app: track(app).jobs.active.job_id != first)
+    records = track(app).runs
     assert [record.outcome for record in records] in ([], ["stopped"])  # stopped before or after its first epoch
-    runner.cancel(app.session_state["job/computer_vision"].job_id)
+    runner.cancel(track(app).jobs.active.job_id)
     wait_until(app, job_ended)
 
 
@@ -214,9 +223,9 @@ def crowded(monkeypatch):
     release = threading.Event()
     submitted: list[str] = []
 
-    def waiting_job(session: str, client: str) -> str:
+    def waiting_job(owner: str, client: str) -> str:
         job = jobs.TrainingJob("convolutions", TinySettings(2), held_build, tiny_model, data=release)
-        submitted.append(own.submit(session, job, client=client))
+        submitted.append(own.submit(owner, job, client=client))
         return submitted[-1]
 
     yield own, waiting_job
@@ -233,7 +242,7 @@ def test_a_learner_is_next_however_many_jobs_one_other_address_queued(crowded):
     app = run_script(training_script, epochs=2, stop_target=None)
     app.button(key="train").click().run()
     assert "number 1 in the queue" in app.info[0].value, app.info[0].value
-    runner.cancel(app.session_state["job/computer_vision"].job_id)
+    runner.cancel(track(app).jobs.active.job_id)
 
 
 @pytest.mark.parametrize(
@@ -254,7 +263,7 @@ def test_a_full_queue_says_the_server_is_busy_and_when_to_try_again(crowded, que
     assert warning.value.startswith("The server is busy") and said in warning.value, warning.value
     assert "Try again in about" in warning.value
     assert not any("in the queue" in info.value for info in app.info)  # no promise of a long wait
-    assert "job/computer_vision" not in app.session_state and runner.jobs_of(app.session_state["learner"]) == []
+    assert track(app).jobs.active is None and runner.jobs_of(session.of(app.session_state).learner) == []
 
 
 def client_script():
@@ -297,7 +306,7 @@ def test_a_failed_job_is_a_clear_message_and_records_nothing(runner):
     app.button(key="train").click().run()
     wait_until(app, job_ended)
     assert "ran out of memory" in app.error[0].value
-    assert "runs/computer_vision" not in app.session_state
+    assert track(app).runs == [] and track(app).result is None
     assert runner.running == 0
 
 
@@ -305,9 +314,9 @@ def test_clearing_the_run_history(runner):
     app = run_script(training_script, epochs=1, stop_target=None)
     app.button(key="train").click().run()
     wait_until(app, job_ended)
-    assert len(app.session_state["runs/computer_vision"]) == 1
-    app.button(key="clear/computer_vision").click().run()
-    assert app.session_state["runs/computer_vision"] == []
+    assert len(track(app).runs) == 1
+    app.button(key=session.clear_runs_key(TRACK)).click().run()
+    assert track(app).runs == []
     assert "Train to start your run history." in [caption.value for caption in app.caption]
 
 
@@ -320,7 +329,7 @@ def code_script():
 def test_show_the_code_offers_the_script_and_its_download():
     app = run_script(code_script)
     assert not app.code  # drawn only once opened: every element costs the learner's browser time
-    app.session_state["code/hello.py"] = True
+    app.session_state[session.code_key("hello.py")] = True
     app.run()
     assert app.code[0].value.strip() == "print('hello')" and app.code[0].language == "python"
     assert "Show the code" in app.expander[0].label

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.base import course
 from tests.core.digits import write_digit_idx
-from tests.pages.test_pages import open_app, shown, wait_for_training
+from tests.pages.test_pages import app_session, open_app, shown, wait_for_training
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -62,7 +63,7 @@ def test_week_1_house_prices_passes_then_fails_in_dollars():
     submit(app, "hw_exercise_settings")
     assert [item.value for item in app.success][0].startswith("Passed")
     assert failed_checks(app) == []
-    assert "week1_house_prices" in app.session_state["exercises/record"]
+    assert "week1_house_prices" in app_session(app).record
     app.checkbox(key="hwx_scale").uncheck()
     submit(app, "hw_exercise_settings")
     assert failed_checks(app) == [
@@ -70,7 +71,7 @@ def test_week_1_house_prices_passes_then_fails_in_dollars():
         "prediction for 10 bedrooms within ±0.25 of 5.5",
     ]
     assert "in what units are the prices" in hints(app)
-    assert app.session_state["exercises/record"]["week1_house_prices"].passed  # a pass stays a pass
+    assert app_session(app).record["week1_house_prices"].passed  # a pass stays a pass
     assert "Your record: passed week 1 (House prices)" in " ".join(caption.value for caption in app.caption)
 
 
@@ -98,33 +99,34 @@ def test_the_mnist_exercises_pass_with_good_settings_and_name_the_failed_check(p
     app = open_exercise(page, panel)
     assert any("MNIST" in item.value for item in app.markdown)
     submit(app, form)
-    wait_for_training(app, app_lesson_key(page) + "_exercise")
+    wait_for_training(app, exercise_track(page))
     assert failed_checks(app) == [], grade_table(app)
     assert "Trained and graded on MNIST." in [caption.value for caption in app.caption]
     for key, value in bad.items():
         widget = app.selectbox(key=key) if "callback" in key else app.radio(key=key)
         widget.set_value(value)
     submit(app, form)
-    wait_for_training(app, app_lesson_key(page) + "_exercise")
+    wait_for_training(app, exercise_track(page))
     assert set(bad_checks) <= set(failed_checks(app)), grade_table(app)
     assert "Your record: passed week" in " ".join(caption.value for caption in app.caption)
 
 
-def app_lesson_key(page: str) -> str:
-    return page.removeprefix("pages/").removesuffix(".py")
+def exercise_track(page: str) -> course.Track:
+    """The graded exercise of the lesson on this page, trained apart from the lesson's own runs."""
+    return next(lesson for lesson in course.LESSONS if lesson.page == page).exercise_track
 
 
 def test_week_4_happy_or_sad_on_the_drawn_faces_passes_and_fails_with_too_few_epochs():
     app = open_exercise("pages/real_world_images.py", "rw_exercise")
     app.slider(key="rwx_blocks").set_value(1)
     submit(app, "rw_exercise_settings")
-    wait_for_training(app, "real_world_images_exercise")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.exercise_track)
     assert failed_checks(app) == [], grade_table(app)
     app.slider(key="rwx_epochs").set_value(2)
     submit(app, "rw_exercise_settings")
-    wait_for_training(app, "real_world_images_exercise")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.exercise_track)
     assert {"epochs set to 15", "callback ended training before epoch 15"} <= set(failed_checks(app))
-    assert "week4_happy_or_sad" in app.session_state["exercises/record"]
+    assert "week4_happy_or_sad" in app_session(app).record
 
 
 @pytest.fixture
@@ -166,10 +168,10 @@ def test_without_mnist_the_exercise_trains_and_grades_on_the_stand_in_and_says_s
     for key, value in good.items():
         app.select_slider(key=key).set_value(value)
     submit(app, form)
-    wait_for_training(app, app_lesson_key(page) + "_exercise")
+    wait_for_training(app, exercise_track(page))
     assert failed_checks(app) == [], grade_table(app)
     assert f"Trained and graded on {mnist.STAND_IN_NAME}." in [shown(caption.value) for caption in app.caption]
-    grade = next(grade for grade in app.session_state["exercises/record"].values() if grade.exercise.week > 1)
+    grade = next(grade for grade in app_session(app).record.values() if grade.exercise.week > 1)
     assert grade.passed and grade.data == mnist.STAND_IN_NAME
 
 
@@ -217,7 +219,7 @@ def test_week_4_on_the_courses_downloaded_archive(monkeypatch, tmp_path):
     assert (tmp_path / "cache" / "happy-or-sad").is_dir()
     app.slider(key="rwx_blocks").set_value(1)
     submit(app, "rw_exercise_settings")
-    wait_for_training(app, "real_world_images_exercise")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.exercise_track)
     assert failed_checks(app) == [], grade_table(app)
 
     other = tmp_path / "pets.zip"

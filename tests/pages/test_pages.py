@@ -14,7 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.base import course, hosting, limits
+from core.base import runs as run_history
 from tests.conftest import REPOSITORY
+from ui import session
 
 TIMEOUT_S = 180  # importing TensorFlow and the first compiled run take a while on two cores
 
@@ -32,11 +34,25 @@ def metric(app: AppTest, label: str) -> str:
     return next(item.value for item in app.metric if item.label == label)
 
 
-def wait_for_training(app: AppTest, lesson_key: str, timeout_s: float = 300) -> AppTest:
+def app_session(app: AppTest) -> session.Session:
+    """The app's own values in the page's session (`ui.session`)."""
+    return session.of(app.session_state)
+
+
+def lesson_runs(app: AppTest, lesson: course.Lesson) -> list[run_history.RunRecord]:
+    """The learner's runs of a lesson, as its run history keeps them."""
+    return app_session(app).track(lesson.track).runs
+
+
+def job_active(app: AppTest, track: course.Track) -> bool:
+    return app_session(app).track(track).jobs.active is not None
+
+
+def wait_for_training(app: AppTest, track: course.Track, timeout_s: float = 300) -> AppTest:
     """Training runs as a job outside the script; the page polls it. Rerun as its fragment would
-    until the job has ended and been recorded."""
+    until the job of the track (a lesson's, or its exercise's) has ended and been recorded."""
     deadline = time.monotonic() + timeout_s
-    while f"job/{lesson_key}" in app.session_state:
+    while job_active(app, track):
         assert time.monotonic() < deadline, "the training job did not end in time"
         time.sleep(0.3)
         app.run()
@@ -51,15 +67,15 @@ def shown(markdown: str) -> str:
 
 def shown_code(app: AppTest, file_name: str) -> str:
     """The script in "Show the code", which is drawn only once the learner opens it."""
-    app.session_state[f"code/{file_name}"] = True
+    app.session_state[session.code_key(file_name)] = True
     app.run()
     assert not app.exception, app.exception
     return next(block.value for block in app.code if block.language == "python")
 
 
-def open_results_tab(app: AppTest, lesson_key: str, tab: str) -> AppTest:
+def open_results_tab(app: AppTest, lesson: course.Lesson, tab: str) -> AppTest:
     """Opens one tab of the results; only the open tab is drawn."""
-    app.session_state[f"results/{lesson_key}"] = tab
+    app.session_state[session.results_tabs_key(lesson)] = tab
     app.run()
     assert not app.exception, app.exception
     return app
@@ -112,7 +128,7 @@ def test_hello_world_changing_a_slider_and_training_changes_the_answer():
     app.run()
     assert not app.exception
     assert metric(app, "Prediction for x = 7") != first
-    assert len(app.session_state["runs/hello_world"]) == 2
+    assert len(lesson_runs(app, course.HELLO_WORLD)) == 2
     assert "optimizer = keras.optimizers.Adam(learning_rate=0.1)" in shown_code(app, "hello_world.py")
 
 
@@ -135,7 +151,7 @@ def test_hello_world_exploding_loss_is_a_lesson_not_a_crash():
     app.run()
     assert not app.exception
     assert "The loss exploded" in app.error[0].value and "smaller" in app.error[0].value
-    assert app.session_state["runs/hello_world"][-1].outcome == "diverged"
+    assert lesson_runs(app, course.HELLO_WORLD)[-1].outcome == "diverged"
 
 
 def test_a_tampered_link_gets_a_visible_note_that_counts_what_was_not_used_and_what_was_rounded():
@@ -184,7 +200,7 @@ def test_hello_world_log_scale_toggle_changes_the_loss_chart():
     assert not app.exception
     assert chart_layout(app, loss_chart)["yaxis"].get("type", "linear") == "linear"
     assert chart_layout(app, loss_chart)["yaxis"]["title"]["text"] == "loss"
-    assert len(app.session_state["runs/hello_world"]) == 1  # toggling a view does not retrain
+    assert len(lesson_runs(app, course.HELLO_WORLD)) == 1  # toggling a view does not retrain
 
 
 def train_fashion(app: AppTest, percent: int = 5, epochs: int = 1) -> AppTest:
@@ -192,13 +208,13 @@ def train_fashion(app: AppTest, percent: int = 5, epochs: int = 1) -> AppTest:
     app.slider(key="cv_epochs").set_value(epochs)
     app.button(key="FormSubmitter:cv_settings-Train").click().run()
     assert not app.exception, app.exception
-    return wait_for_training(app, "computer_vision")
+    return wait_for_training(app, course.COMPUTER_VISION.track)
 
 
 def test_a_shared_servers_time_limit_ends_a_long_training_and_keeps_what_it_trained(monkeypatch):
     monkeypatch.setenv(limits.TIME_LIMIT_VARIABLE, "2")  # AppTest is a shared server: no loopback address
     app = train_fashion(open_app("pages/computer_vision.py"), percent=100, epochs=30)
-    [record] = app.session_state["runs/computer_vision"]
+    [record] = lesson_runs(app, course.COMPUTER_VISION)
     assert record.outcome == "time limit" and 0 < len(record.loss) < 30
     assert any("limit of 2 s for one training" in warning.value for warning in app.warning)
     assert metric(app, "Test accuracy")  # the results of what was trained
@@ -216,7 +232,7 @@ def test_computer_vision_trains_and_evaluates():
     accuracy = float(metric(app, "Test accuracy").rstrip("%")) / 100
     assert 0.6 < accuracy < 1.0
     assert metric(app, "Epochs run") == "2 of 2"
-    runs = app.session_state["runs/computer_vision"]
+    runs = lesson_runs(app, course.COMPUTER_VISION)
     assert len(runs) == 1 and runs[0].outcome == "finished" and len(runs[0].accuracy) == 2
     script = shown_code(app, "fashion_mnist_dense.py")
     assert "keras.datasets.fashion_mnist.load_data()" in script and "epochs=2" in script
@@ -228,12 +244,12 @@ def test_computer_vision_trains_and_evaluates():
         "Accuracy per class",
     ]
     assert "Train again with other settings" in " ".join(caption.value for caption in app.caption)
-    open_results_tab(app, "computer_vision", "Mistakes")
+    open_results_tab(app, course.COMPUTER_VISION, "Mistakes")
     assert chart_titles(app) == ["Training, epoch by epoch"]
     *_, mistakes = app.get("image")  # after the class gallery (10 strips)
     assert len(app.get("image")) == 11 and len(mistakes.proto.imgs) == 24
     assert any("images are wrong" in caption.value for caption in app.caption)
-    open_results_tab(app, "computer_vision", "Probe a test image")
+    open_results_tab(app, course.COMPUTER_VISION, "Probe a test image")
     assert chart_titles(app)[-1] == "The network's probabilities for this image (green: the true class)"
     app.session_state["cv_why_scale"] = True
     app.run()
@@ -246,7 +262,7 @@ def test_computer_vision_trains_and_evaluates():
         "Loss per epoch, all your runs",
         "Training accuracy per epoch, all your runs",
     ]
-    assert len(app.session_state["runs/computer_vision"]) == 2
+    assert len(lesson_runs(app, course.COMPUTER_VISION)) == 2
 
 
 def test_computer_vision_callback_stops_at_the_target():
@@ -258,7 +274,7 @@ def test_computer_vision_callback_stops_at_the_target():
         block.value for block in [*app.error, *app.warning, *app.info]
     ]
     assert app.success and "cancelling training" in app.success[0].value, shown
-    run = app.session_state["runs/computer_vision"][-1]
+    run = lesson_runs(app, course.COMPUTER_VISION)[-1]
     assert run.outcome == "stopped at target" and len(run.accuracy) < 10
 
 
@@ -337,21 +353,42 @@ def test_the_train_hint_is_gone_while_a_training_waits_or_runs(monkeypatch, page
     shown = [info.value for info in app.info]
     assert any("number 1 in the queue" in value for value in shown), shown
     assert not any(hint in value for value in shown), shown
-    for status in runner.jobs_of(app.session_state["learner"]):
+    for status in runner.jobs_of(app_session(app).learner):
         runner.cancel(status.job_id)
     runner.cancel(blocker)
+
+
+def earlier_run(lesson: course.Lesson, data_set: str, accuracy: float) -> run_history.RunRecord:
+    """A run this learner trained before, in another lesson or exercise, as its run history keeps it."""
+    return run_history.RunRecord(
+        lesson=lesson.key,
+        number=1,
+        settings={},
+        loss=(0.5,),
+        seconds=2.0,
+        results={"test accuracy": accuracy, "parameters": 101_770},
+        data_set=data_set,
+    )
 
 
 def test_convolutions_summary_tables_and_training_views():
     app = open_app("pages/convolutions.py")
     summaries = [table.value for table in app.dataframe if "parameters" in table.value.columns]
     assert summaries[0]["parameters"].iloc[-1] == 243_786 and summaries[1]["parameters"].iloc[-1] == 101_770
+    # Earlier runs: a dense network on Fashion-MNIST (Lesson 2), week 2's exercise on MNIST, and Lesson 4's photos.
+    kept = app_session(app)
+    kept.track(course.COMPUTER_VISION.track).runs = [earlier_run(course.COMPUTER_VISION, "Fashion-MNIST", 0.81)]
+    kept.track(course.COMPUTER_VISION.exercise_track).runs = [earlier_run(course.COMPUTER_VISION, "MNIST", 0.98)]
+    kept.track(course.REAL_WORLD_IMAGES.track).runs = [earlier_run(course.REAL_WORLD_IMAGES, "", 0.9)]
     app.slider(key="cnn_percent").set_value(3)
     app.slider(key="cnn_epochs").set_value(1)
     app.button(key="FormSubmitter:cnn_settings-Train").click().run()
     assert not app.exception, app.exception
-    wait_for_training(app, "convolutions")
+    wait_for_training(app, course.CONVOLUTIONS.track)
     assert float(metric(app, "Test accuracy").rstrip("%")) > 50
+    [compared] = [table.value for table in app.dataframe if "network" in table.value.columns]
+    assert list(compared["network"]) == ["dense", "CNN"]  # every Fashion-MNIST run, and nothing else
+    assert compared["test accuracy"].iloc[0] == 0.81
     titles = chart_titles(app)
     assert len(titles) == 7, titles  # the probe tab and the runs' overlay are drawn when there is reason to
     assert titles[:3] == [
@@ -366,7 +403,7 @@ def test_convolutions_summary_tables_and_training_views():
     assert not app.exception
     app.slider(key="cnn_blocks").set_value(1)
     app.button(key="FormSubmitter:cnn_settings-Train").click().run()
-    wait_for_training(app, "convolutions")
+    wait_for_training(app, course.CONVOLUTIONS.track)
     one_block = [table.value for table in app.dataframe if "parameters" in table.value.columns]
     assert one_block[0]["parameters"].iloc[-1] != 243_786 and len(one_block[0]) == 6
     assert chart_titles(app)[-1] == "Loss per epoch, all your runs"
@@ -399,7 +436,7 @@ def test_real_world_refuses_a_network_too_big_for_the_server_before_building_it(
     assert not app.exception, app.exception
     [refusal] = [error.value for error in app.error]
     assert "181,872,065 parameters" in refusal and "More convolution blocks" in refusal
-    assert "job/real_world_images" not in app.session_state  # nothing was queued or built
+    assert not job_active(app, course.REAL_WORLD_IMAGES.track)  # nothing was queued or built
 
 
 def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads(monkeypatch):
@@ -413,9 +450,9 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads(monkey
     app.slider(key="rw_blocks").set_value(3)
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
     assert not app.exception, app.exception
-    wait_for_training(app, "real_world_images")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.track)
     assert metric(app, "Epochs run") == "2 of 2"
-    assert app.session_state["runs/real_world_images"][-1].outcome == "finished"
+    assert lesson_runs(app, course.REAL_WORLD_IMAGES)[-1].outcome == "finished"
     assert "image_dataset_from_directory" in shown_code(app, "real_world.py")
     # The .keras file is written only when the button is pressed, and never kept in the session.
     assert written == [] and "rw_model_file" not in app.session_state
@@ -478,11 +515,11 @@ def test_two_sessions_unpack_into_private_folders_deleted_when_each_session_ends
     from ui import training_jobs
 
     alice, bob = open_app("pages/real_world_images.py"), open_app("pages/real_world_images.py")
-    alice.session_state["learner"], bob.session_state["learner"] = "alice", "bob"  # AppTest gives one id to all
+    app_session(alice).learner, app_session(bob).learner = "alice", "bob"  # AppTest gives one id to all
     alice_root = upload_zip(alice, zip_of_classes(("alice-marker-a", "alice-marker-b")))
     bob_root = upload_zip(bob, zip_of_classes(("bob-marker-a", "bob-marker-b")))
     space = training_jobs.session_folders()
-    alice_id, bob_id = alice.session_state["learner"], bob.session_state["learner"]
+    alice_id, bob_id = app_session(alice).learner, app_session(bob).learner
     assert space.folder_of(alice_id) in alice_root.parents and space.folder_of(bob_id) in bob_root.parents
     assert not set(alice_root.parents) & {space.folder_of(bob_id)}
     assert [metric.label for metric in alice.metric] == ["alice\\-marker\\-a", "alice\\-marker\\-b"]
@@ -566,7 +603,7 @@ def training_jobs_space_is_empty(app: AppTest) -> bool:
     """Whether this session holds no unpacked upload (a refused zip is not kept)."""
     from ui import training_jobs
 
-    return training_jobs.session_folders().folder_of(app.session_state["learner"]) is None
+    return training_jobs.session_folders().folder_of(app_session(app).learner) is None
 
 
 def test_photos_over_the_memory_budget_at_300_pixels_are_refused_before_they_are_decoded(monkeypatch):
@@ -583,7 +620,7 @@ def test_photos_over_the_memory_budget_at_300_pixels_are_refused_before_they_are
     assert not app.exception, app.exception
     [refusal] = [error.value for error in app.error]
     assert "1,500 photos at 300×300 take" in refusal and "150×150 photos take a quarter" in refusal
-    assert decoded_at == [150] and "job/real_world_images" not in app.session_state
+    assert decoded_at == [150] and not job_active(app, course.REAL_WORLD_IMAGES.track)
     assert peak_since_reset_mb() < 100  # decoding them alone would have been 405 MB
 
 
@@ -708,7 +745,7 @@ def test_a_file_a_script_sends_past_the_pickers_types_is_checked_by_the_decoder(
     app = synthetic_lesson_four()
     app.slider(key="rw_epochs").set_value(1)
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
-    wait_for_training(app, "real_world_images")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.track)
     app.file_uploader(key="rw_photos").set_value([("moving.gif", b"GIF89a....", "image/gif")]).run()
     assert not app.exception, app.exception
     assert any("moving.gif" in shown(error.value) for error in app.error), [error.value for error in app.error]
@@ -779,7 +816,7 @@ def teach_the_first_photo(app: AppTest, label: int, epochs: int = 2) -> None:
     app.slider(key="rw_teach_epochs").set_value(epochs)
     app.button(key="FormSubmitter:rw_teach-Teach it").click().run()
     assert not app.exception, app.exception
-    wait_for_training(app, "real_world_images")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.track)
 
 
 def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_learners_photo():
@@ -790,7 +827,7 @@ def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_lear
     app.slider(key="rw_epochs").set_value(2)
     app.slider(key="rw_blocks").set_value(3)
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
-    wait_for_training(app, "real_world_images")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.track)
     app.file_uploader(key="rw_photos").set_value([("coffee.png", skimage_photo("coffee"), "image/png")]).run()
     assert not app.exception, app.exception
     captions = " ".join(caption.value for caption in app.caption) + " ".join(w.value for w in app.warning)
@@ -805,7 +842,7 @@ def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_lear
     teach_the_first_photo(app, label=1)  # it is a square, says the learner
     [own] = app.session_state["rw_own_photos"]
     assert own.label == 1 and own.before_run == 1 and own.picture.shape == (320, 480, 3)  # 600×400: its own shape
-    first, taught = app.session_state["runs/real_world_images"]
+    first, taught = lesson_runs(app, course.REAL_WORLD_IMAGES)
     assert taught.settings["own_photos"] == 1 and taught.settings["from_run"] == 1 and len(taught.loss) == 2
     assert first.settings["own_photos"] == 0 and first.settings["from_run"] == "off"
     report = " ".join(shown(item.value) for item in app.markdown)
@@ -828,7 +865,7 @@ def test_real_world_flags_a_real_photo_on_horse_or_human_and_learns_it_from_the_
     assert [item.label for item in app.metric] == ["horses", "humans"]
     app.slider(key="rw_epochs").set_value(3)
     app.button(key="FormSubmitter:rw_settings-Train").click().run()
-    wait_for_training(app, "real_world_images")
+    wait_for_training(app, course.REAL_WORLD_IMAGES.track)
     app.file_uploader(key="rw_photos").set_value([("chelsea.png", skimage_photo("chelsea"), "image/png")]).run()
     assert not app.exception, app.exception
     [flag] = [warning.value for warning in app.warning if "unlike anything the network trained on" in warning.value]
@@ -846,12 +883,12 @@ def test_a_learners_own_photos_stay_in_their_session():
     with the caches every visitor shares), trains and classifies too: he sees none of her photos,
     and his yardstick of training photos holds none of hers."""
     alice, bob = synthetic_lesson_four(), synthetic_lesson_four()
-    alice.session_state["learner"], bob.session_state["learner"] = "alice", "bob"  # AppTest gives one id to all
+    app_session(alice).learner, app_session(bob).learner = "alice", "bob"  # AppTest gives one id to all
     for app in (alice, bob):
         app.slider(key="rw_epochs").set_value(1)
         app.slider(key="rw_blocks").set_value(3)
         app.button(key="FormSubmitter:rw_settings-Train").click().run()
-        wait_for_training(app, "real_world_images")
+        wait_for_training(app, course.REAL_WORLD_IMAGES.track)
     alice.file_uploader(key="rw_photos").set_value([("alice-marker.png", skimage_photo("coffee"), "image/png")]).run()
     key = alice.session_state["rw_photos"][0].file_id
     alice.selectbox(key=f"rw_truth/{key}").set_value(0).run()
