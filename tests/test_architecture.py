@@ -194,15 +194,6 @@ def test_a_page_is_short_and_ui_packages_are_lessons():
     assert packages <= LESSON_KEYS, f"ui/ packages {packages - LESSON_KEYS} are not lessons"
 
 
-# Lesson 4's widgets still keep its photos under keys of their own; they move to a record of its own
-# (`session.lesson_state`) with the thin-pages work, which removes them from this list.
-SESSION_STATE_NOT_YET_TYPED = {
-    "ui/real_world_images/photo_sources.py",
-    "ui/real_world_images/photo_classifier.py",
-    "ui/real_world_images/teach_it.py",
-}
-
-
 def test_only_the_session_module_touches_streamlits_session_state():
     """Every value kept across reruns is a typed field of `ui/session.py`; no other module of the
     app spells `st.session_state` (Streamlit's hooks in `server_guards` are handed its object and
@@ -214,6 +205,6 @@ def test_only_the_session_module_touches_streamlits_session_state():
         for path in app_files
         if "session_state" in path.read_text() and path != REPOSITORY / "ui" / "session.py"
     }
-    assert reaching - {"ui/server_guards.py"} == SESSION_STATE_NOT_YET_TYPED, reaching
+    assert reaching - {"ui/server_guards.py"} == set(), reaching
     guards = (REPOSITORY / "ui" / "server_guards.py").read_text()
     assert "st.session_state" not in guards and "session_state[" not in guards  # only Streamlit's own widget states

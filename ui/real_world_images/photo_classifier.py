@@ -15,7 +15,7 @@ from core.data import image_folders, uploads
 from core.engine import image_classifier
 from core.real_world_images import familiarity, gradcam, photos, teaching
 from ui import components
-from ui.real_world_images import photo_sources
+from ui.real_world_images import lesson_record, photo_sources
 
 LESSON = course.REAL_WORLD_IMAGES
 
@@ -41,18 +41,18 @@ def photos_to_classify_ui() -> list[tuple[str, str, np.ndarray]]:
 
 def training_memory(
     run: image_classifier.TrainedRun, images: np.ndarray, labels: np.ndarray, separate_validation: bool
-) -> familiarity.TrainingMemory:
+) -> lesson_record.RunMemory:
     """The run's training photos as its network sees them, measured once per run and kept in
     this session (a few MB), with the learner's own photos when the run was taught them."""
-    kept = st.session_state.get("rw_memory")
-    if kept is not None and kept[0] is run:
-        return kept[1]
-    st.session_state.pop("rw_memory", None)
-    own_images, own_labels = st.session_state.get("rw_taught_with", {}).get(run.config, (None, None))
+    record = lesson_record.record()
+    if record.memory is not None and record.memory.run is run:
+        return record.memory
+    record.memory = None  # the previous run's, before this one is measured
+    own_images, own_labels = record.taught_with.get(run.config, (None, None))
     with st.spinner("Measuring the training photos as the network sees them (once per run)..."):
         memory = familiarity.remember_run(run, images, labels, separate_validation, own_images, own_labels)
-    st.session_state["rw_memory"] = (run, memory, own_images)  # the run's own photos, to show them
-    return memory
+    record.memory = lesson_record.RunMemory(run, memory, own_images)
+    return record.memory
 
 
 def classified_photos_ui(
@@ -68,7 +68,7 @@ def classified_photos_ui(
     run_photos = photo_sources.photos_at(folder, run.config.image_size)
     memory = training_memory(run, run_photos.images, run_photos.labels, separate_validation)
     squares = np.stack([uploads.squashed(picture, run.config.image_size) for _, _, picture in candidates])
-    measured = familiarity.familiarity(memory, run.model, squares, run.config.input_scale)
+    measured = familiarity.familiarity(memory.measured, run.model, squares, run.config.input_scale)
     explained = False
     for (key, name, picture), square, result in zip(candidates, squares, measured, strict=True):
         with st.container(border=True):  # one photo's picture, answer, measure and insides together
@@ -86,7 +86,7 @@ def classified_photo_ui(
     square: np.ndarray,
     result: familiarity.Familiarity,
     run_photos: photos.DecodedPhotos,
-    memory: familiarity.TrainingMemory,
+    memory: lesson_record.RunMemory,
     explain: bool,
 ) -> bool:
     """One classified photo: the picture (its own shape) and where the network looked, its answer,
@@ -117,11 +117,10 @@ def classified_photo_ui(
         st.caption(verdict)
     st.caption(
         f"The {len(result.nearest)} training photos nearest to it, as the network sees them (distance 0 is identical; "
-        f"the held-out photos lie up to {memory.threshold:.3f} from their nearest):"
+        f"the held-out photos lie up to {memory.measured.threshold:.3f} from their nearest):"
     )
-    _, _, own_images = st.session_state["rw_memory"]
     st.image(
-        [familiarity.training_photo(int(index), run_photos.images, own_images) for index in result.nearest],
+        [familiarity.training_photo(int(index), run_photos.images, memory.own_images) for index in result.nearest],
         caption=[
             text.plain(f"{class_names[label]} · {distance:.3f}")
             for label, distance in zip(result.nearest_labels, result.nearest_distances, strict=True)
@@ -146,7 +145,7 @@ def add_to_class_ui(
     class_names: Sequence[str], key: str, name: str, picture: np.ndarray, probabilities: np.ndarray
 ) -> None:
     """ "It is really a ...": the photo joins the learner's own photos with the right label."""
-    own = st.session_state.get("rw_own_photos", ())
+    record = lesson_record.record()
     label_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
     label = label_column.selectbox(
         "Teach it: this photo really is",
@@ -164,9 +163,9 @@ def add_to_class_ui(
             key, name, picture, int(label), tuple(float(p) for p in probabilities), runs[-1].number if runs else 0
         )
         try:
-            own = st.session_state["rw_own_photos"] = teaching.add_own_photo(own, photo)
+            record.own_photos = teaching.add_own_photo(record.own_photos, photo)
         except ValueError as problem:
             st.warning(str(problem), icon=":material/photo_library:")
-    added = next((photo for photo in own if photo.key == key), None)
+    added = next((photo for photo in record.own_photos if photo.key == key), None)
     if added is not None:
         st.caption(text.plain(f"In your photos as {class_names[added.label]}: see Teach it with your photos below."))

@@ -14,7 +14,8 @@ import streamlit as st
 from core.base import hosting, text
 from core.data import image_folders
 from core.real_world_images import course_download, exercise, network, photos
-from ui import components, training_jobs
+from ui import components, session, training_jobs
+from ui.real_world_images import lesson_record
 
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
 TILES_PER_ROW = 5  # the classes' photo counts; the lesson takes up to network.PHOTO_LIMITS.max_classes
@@ -32,14 +33,14 @@ def photos_at(folder: image_folders.ImageFolder, size: int) -> photos.DecodedPho
     visitor. A visitor's upload is theirs alone: its photos live in their session, at two sizes at
     most, and go with it; in the shared cache a closed tab's upload stayed until two other folders
     pushed it out."""
-    unpacked = st.session_state.get("rw_unpacked")
-    if unpacked is None or unpacked[1].root != folder.root:
+    record = lesson_record.record()
+    if record.unpacked is None or record.unpacked.folder.root != folder.root:
         return decoded(str(folder.root), folder.files, size)
-    kept: dict[int, photos.DecodedPhotos] = st.session_state.get("rw_upload_photos", {})
+    kept = record.upload_photos
     if size not in kept:
         with st.spinner("Decoding the photos once..."):
             kept = {**kept, size: photos.load_images(folder, size)}
-        st.session_state["rw_upload_photos"] = dict(list(kept.items())[-2:])
+        record.upload_photos = dict(list(kept.items())[-2:])
     return kept[size]
 
 
@@ -73,7 +74,8 @@ def source_ui() -> image_folders.ImageFolder | None:
     )
     # The default goes through the session, as "Download the course's photos" sets it: a widget
     # given both a default and a session value makes Streamlit warn.
-    st.session_state.setdefault("rw_source", SOURCES[default])
+    if session.widget_value("rw_source") is None:
+        session.set_widget("rw_source", SOURCES[default])
     source = st.radio(
         "Pictures",
         SOURCES,
@@ -101,7 +103,7 @@ def source_ui() -> image_folders.ImageFolder | None:
 
 def validation_folder() -> image_folders.ImageFolder | None:
     """The course's separate validation set, which comes with its download; other sources hold out a split."""
-    return st.session_state.get("rw_validation_folder") if st.session_state.get("rw_source") == SOURCES[2] else None
+    return lesson_record.record().validation_folder if session.widget_value("rw_source") == SOURCES[2] else None
 
 
 def uploaded_zip_ui() -> image_folders.ImageFolder | None:
@@ -112,14 +114,13 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
     st.caption(f"Up to {caps.max_uploaded_photos:,} photos in up to {caps.max_classes} class folders.")
     if upload is None:
         return None
-    refused = st.session_state.get("rw_refused_zip")
-    if refused is not None and refused[0] == upload.file_id:  # said once; not unpacked again on every rerun
-        raise ValueError(refused[1])
+    record = lesson_record.record()
+    if record.refused_zip is not None and record.refused_zip[0] == upload.file_id:  # not unpacked on every rerun
+        raise ValueError(record.refused_zip[1])
     space, learner = training_jobs.session_folders(), training_jobs.learner_id()
-    unpacked = st.session_state.get("rw_unpacked")
-    if not unpacked or unpacked[0] != upload.file_id or not unpacked[1].root.exists():
-        st.session_state.pop("rw_unpacked", None)
-        st.session_state.pop("rw_upload_photos", None)  # the previous upload's
+    unpacked = record.unpacked
+    if unpacked is None or unpacked.file_id != upload.file_id or not unpacked.folder.root.exists():
+        record.unpacked, record.upload_photos = None, {}  # the previous upload's
         data = upload.getvalue()
         destination = space.fresh_folder(learner, needed_bytes=len(data))
         try:
@@ -127,22 +128,22 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
             caps.check(len(folder.class_names), len(folder.files), uploaded=True)  # before anything is drawn
         except ValueError as problem:
             space.release(learner)
-            st.session_state["rw_refused_zip"] = (upload.file_id, str(problem))
+            record.refused_zip = (upload.file_id, str(problem))
             raise
-        st.session_state["rw_unpacked"] = (upload.file_id, folder, notes)
+        record.unpacked = lesson_record.UnpackedZip(upload.file_id, folder, tuple(notes))
     space.touch(learner)
-    _, folder, notes = st.session_state["rw_unpacked"]
-    for note in notes:
+    for note in record.unpacked.notes:
         st.caption(f"Skipped: {text.plain(note)}")
-    return folder
+    return record.unpacked.folder
 
 
 def course_download_ui(
     cached: tuple[image_folders.ImageFolder, image_folders.ImageFolder] | None,
 ) -> image_folders.ImageFolder | None:
     """The course's training and validation photos: from the cache at once, else one press away."""
-    pressed_before = st.session_state.pop("rw_download_now", False)  # "Download the course's photos" below
-    if cached is None and "rw_downloaded" not in st.session_state:
+    record = lesson_record.record()
+    pressed_before, record.download_asked = record.download_asked, False  # "Download the course's photos" below
+    if cached is None and not record.downloaded:
         # The button stays on screen while downloading, so a failed download can be tried again.
         pressed = st.button("Download (about 140 MB, once)", key="rw_download", type="primary")
         if not (pressed or pressed_before):
@@ -165,16 +166,17 @@ def course_download_ui(
                 f"{problem} Without internet, use the synthetic sample, a zip of class folders you upload, or a folder."
             ) from None
         bar.empty()
-    st.session_state["rw_downloaded"] = True
-    training_folder, st.session_state["rw_validation_folder"] = cached
+    record.downloaded = True
+    training_folder, record.validation_folder = cached
     kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
     st.caption(f"The course's horse-or-human photos, kept {kept}; validated on its separate validation set.")
     return training_folder
 
 
 def use_course_download() -> None:
-    st.session_state["rw_source"] = SOURCES[2]
-    st.session_state["rw_download_now"] = True
+    """ "Download the course's photos": the source switches to the download, which starts at once."""
+    session.set_widget("rw_source", SOURCES[2])
+    lesson_record.record().download_asked = True
 
 
 def synthetic_notice_ui() -> None:
@@ -249,7 +251,7 @@ def faces_ui() -> image_folders.ImageFolder | None:
     )
     if source.startswith("Drawn"):
         faces = drawn_faces()
-    elif not st.button("Download", key="rwx_download") and "rwx_faces" not in st.session_state:
+    elif not st.button("Download", key="rwx_download") and not lesson_record.record().faces_downloaded:
         kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
         st.caption(f"From {exercise.URL}, checked and kept {kept}.")
         return None
@@ -259,7 +261,7 @@ def faces_ui() -> image_folders.ImageFolder | None:
         except (ValueError, ConnectionError, OSError) as problem:
             st.error(text.plain(f"{problem} The drawn faces work without internet."), icon=":material/cloud_off:")
             return None
-        st.session_state["rwx_faces"] = True
+        lesson_record.record().faces_downloaded = True
     try:
         exercise.check_faces(faces)
     except ValueError as problem:

@@ -11,7 +11,7 @@ from core.data import image_folders
 from core.engine import image_classifier
 from core.real_world_images import teaching, trainings
 from ui import components
-from ui.real_world_images import photo_sources
+from ui.real_world_images import lesson_record, photo_sources
 
 LESSON = course.REAL_WORLD_IMAGES
 
@@ -22,7 +22,8 @@ def teach_ui(
     validation_folder: image_folders.ImageFolder | None,
 ) -> None:
     """The learner's photos with the current run's answers, then a form that trains with them."""
-    own: tuple[teaching.OwnPhoto, ...] = st.session_state.get("rw_own_photos", ())
+    record = lesson_record.record()
+    own = record.own_photos
     st.subheader("Teach it with your photos")
     if not own:
         st.caption(
@@ -55,8 +56,8 @@ def teach_ui(
     fine_tune = mode.startswith("This network")
     config = trainings.teaching_config(run.config, len(own), fine_tune, epochs, current)
     labels = trainings.own_labels(own)
-    taught_with = {**st.session_state.get("rw_taught_with", {}), config: (squares, labels)}
-    st.session_state["rw_taught_with"] = dict(list(taught_with.items())[-3:])  # the latest few runs' photos
+    taught_with = {**record.taught_with, config: (squares, labels)}
+    record.taught_with = dict(list(taught_with.items())[-3:])  # the latest few runs' photos
     classes = len(folder.class_names)
     validation_count = len(validation_folder.files) if validation_folder is not None else 0
     try:  # the learner's photos and their copies count too, before anything is decoded
@@ -91,5 +92,6 @@ def own_photos_ui(
                 st.image(photo.picture, caption=text.plain(f"{photo.name}: really {class_names[photo.label]}"))
                 st.markdown(teaching.before_and_now(photo, probabilities, class_names, current))
                 if st.button("Remove", key=f"rw_remove/{photo.key}", icon=":material/delete:"):
-                    st.session_state["rw_own_photos"] = tuple(kept for kept in own if kept.key != photo.key)
+                    record = lesson_record.record()
+                    record.own_photos = tuple(kept for kept in own if kept.key != photo.key)
                     st.rerun()
