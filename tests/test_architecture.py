@@ -128,6 +128,20 @@ def test_no_lesson_imports_another_lesson(lesson):
         assert not others, f"{path.relative_to(REPOSITORY)} imports lesson(s) {others}: move what both need to core/"
 
 
+@pytest.mark.parametrize("lesson", course.LESSONS, ids=lambda lesson: lesson.key)
+def test_a_lesson_page_names_no_other_lesson(lesson):
+    """A page reads its own lesson's runs and jobs; what it compares with others' runs it finds by
+    data set (`components.runs_on`), not through another lesson's entry in the registry."""
+    registered = {name for name in vars(course) if isinstance(getattr(course, name), course.Lesson)}
+    tree = ast.parse((REPOSITORY / lesson.page).read_text())
+    named = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "course" and node.attr in registered
+    }
+    assert named == {name for name in registered if getattr(course, name) is lesson}, f"{lesson.page} names {named}"
+
+
 def test_shared_modules_import_no_lesson():
     shared = [path for layer in LAYERS for path in (CORE / layer).glob("*.py")] + [*CORE.glob("*.py")]
     shared += [*UI.glob("*.py"), PAGES / "home.py"]  # ui/<lesson key>/ holds one lesson's own widgets
