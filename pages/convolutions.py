@@ -2,120 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from core.base import course, text
+from core.base import course
 from core.charts import feature_map_charts
 from core.convolutions import cnn, comparison, exercise, playground
-from core.data import fashion_mnist, uploads
+from core.data import fashion_mnist
 from core.engine import image_classifier
 from ui import components, exercise_record, training_jobs
+from ui.convolutions import cnn_settings, playground_controls
 
 LESSON = course.CONVOLUTIONS
 NAMES = fashion_mnist.CLASS_NAMES
-PRESETS = playground.KERNEL_PRESETS
-
-
-def photo_ui() -> np.ndarray | None:
-    """The photo to filter: the offline sample, or the learner's own, uploaded or taken with the
-    camera (both checked by the same guarded decoder)."""
-    source = st.radio("Photo", [playground.SAMPLE_PHOTO, "My own photo"], horizontal=True, key="cp_src")
-    if source == playground.SAMPLE_PHOTO:
-        return playground.sample_photo()
-    upload = components.file_uploader(
-        "A photo (PNG, JPEG, WebP, GIF or BMP)", key="cp_upload", types=["png", "jpg", "jpeg", "webp", "gif", "bmp"]
-    )
-    shot = components.camera_ui("Take a photo to filter", key="cp_camera")
-    photo, name = (shot, "camera photo") if shot is not None else (upload, upload.name if upload else "")
-    if photo is None:
-        st.caption("Upload a photo or take one to filter it; until then nothing is shown.")
-        return None
-    try:
-        return uploads.grey_photo_from_upload(photo.getvalue())
-    except ValueError as problem:
-        st.error(text.plain(f"{name}: {problem}"), icon=":material/broken_image:")
-        return None
-
-
-def kernel_ui() -> tuple[np.ndarray | None, float]:
-    """A preset, then an editable 3×3 grid and the weight the course multiplies by."""
-    preset = st.selectbox("Start from", list(PRESETS), key="cp_preset")
-    grid = components.data_editor(
-        pd.DataFrame(PRESETS[preset], columns=["left", "middle", "right"], dtype=float),
-        key=f"cp_kernel/{preset}",  # a new preset starts a fresh grid
-        max_rows=3,
-        hide_index=True,
-    )
-    weight = st.number_input(
-        "Weight (multiplies the result)",
-        -10.0,
-        10.0,
-        playground.PRESET_WEIGHTS[preset],
-        0.01,
-        format="%.4f",
-        key=f"cp_weight/{preset}",
-    )
-    kernel = grid.to_numpy(dtype=float, na_value=np.nan)
-    if kernel.shape != (3, 3) or not np.all(np.isfinite(kernel)):
-        st.error("Every cell of the 3×3 filter needs a number.", icon=":material/grid_off:")
-        return None, weight
-    return kernel, weight
-
-
-def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
-    with st.form("cnn_settings"):
-        network, training_column, stop_column = st.columns(3)
-        with network:
-            st.markdown("**Network**")
-            blocks = st.slider("Convolution blocks", 1, 3, 2, key="cnn_blocks", bind="query-params")
-            filters = st.select_slider(
-                "Filters per block", cnn.FILTER_CHOICES, value=64, key="cnn_filters", bind="query-params"
-            )
-            kernel_size = st.radio(
-                "Kernel size",
-                [3, 5],
-                horizontal=True,
-                format_func=lambda k: f"{k}×{k}",
-                key="cnn_k",
-                bind="query-params",
-            )
-            pooling = st.radio(
-                "Pooling (2×2)", ["max", "average"], horizontal=True, key="cnn_pool", bind="query-params"
-            )
-            dense_units = st.select_slider(
-                "Dense units", (32, 64, 128, 256, 512), value=128, key="cnn_dense", bind="query-params"
-            )
-        with training_column:
-            st.markdown("**Training**")
-            epochs = st.slider("Epochs", 1, 30, 5, key="cnn_epochs", bind="query-params")
-            percent = st.slider(
-                "Share of the 60,000 training images (%)", 1, 100, 20, key="cnn_percent", bind="query-params"
-            )
-            seed = st.number_input("Random seed", 0, 10_000, 0, key="cnn_seed", bind="query-params")
-            bfloat16 = components.precision_ui("cnn_bf16")
-        with stop_column:
-            st.markdown("**The course's callback**")
-            stop = components.stop_rule_ui("cnn", default_target=0.9)
-        submitted = st.form_submit_button("Train", type="primary")
-    try:
-        config = cnn.CnnConfig(
-            conv_blocks=blocks,
-            filters=filters,
-            kernel_size=kernel_size,
-            pooling=pooling,
-            dense_units=dense_units,
-            epochs=epochs,
-            train_fraction=percent / 100,
-            stop=stop,
-            seed=int(seed),
-            bfloat16=bfloat16,
-        )
-    except ValueError as problem:
-        st.error(str(problem), icon=":material/error:")
-        return None, False
-    return config, submitted
 
 
 def exercise_ui() -> None:
@@ -169,9 +67,9 @@ exercise_ui()
 st.header("Convolution playground")
 photo_column, kernel_column = st.columns([3, 1])
 with kernel_column:
-    kernel, weight = kernel_ui()
+    kernel, weight = playground_controls.kernel_ui()
 with photo_column:
-    photo = photo_ui()
+    photo = playground_controls.photo_ui()
     if photo is not None and kernel is not None:
         result = playground.filter_and_pool(photo, kernel, weight)
         original, filtered, pooled = st.columns(3)
@@ -184,7 +82,7 @@ with photo_column:
 st.header("The course's CNN")
 data = components.fashion_mnist_ui()
 
-config, submitted = cnn_settings_ui()
+config, submitted = cnn_settings.cnn_settings_ui()
 components.experiment_link_ui(LESSON)
 if config is None:
     st.stop()

@@ -14,6 +14,8 @@ from tests.conftest import REPOSITORY
 
 CORE = REPOSITORY / "core"
 PAGES = REPOSITORY / "pages"
+UI = REPOSITORY / "ui"
+MOST_PAGE_LINES = 200  # a page reads top to bottom as its lesson does; widget groups live in ui/
 LESSON_KEYS = {lesson.key for lesson in course.LESSONS}
 LAYERS = {"base", "engine", "data", "charts"}  # core's shared packages, by import weight
 LIGHT = ["core/base", "core/charts", "core/data/uploads.py", "core/data/image_folders.py", "core/data/downloads.py"]
@@ -39,9 +41,18 @@ def module_name(path: Path) -> str:
 
 
 def lessons_imported(path: Path) -> set[str]:
-    """The lesson packages (core.<lesson key>) a file imports."""
+    """The lesson packages (core.<lesson key>, and a lesson's own widgets ui.<lesson key>) a file imports."""
     parts = [name.split(".") for name in imported_modules(path, depth=2)]
-    return {part[1] for part in parts if len(part) == 2 and part[0] == "core"} & LESSON_KEYS
+    return {part[1] for part in parts if len(part) == 2 and part[0] in ("core", "ui")} & LESSON_KEYS
+
+
+def lesson_files(lesson: course.Lesson) -> list[Path]:
+    """A lesson's own code: its core package, its widgets in ui/ (if it has any) and its page."""
+    return (
+        sorted((CORE / lesson.key).rglob("*.py"))
+        + sorted(UI.joinpath(lesson.key).rglob("*.py"))
+        + [REPOSITORY / lesson.page]
+    )
 
 
 def core_files() -> list[Path]:
@@ -112,8 +123,7 @@ def test_each_page_names_its_own_lesson_from_the_registry(lesson):
 
 @pytest.mark.parametrize("lesson", course.LESSONS, ids=lambda lesson: lesson.key)
 def test_no_lesson_imports_another_lesson(lesson):
-    own_files = sorted((CORE / lesson.key).rglob("*.py")) + [REPOSITORY / lesson.page]
-    for path in own_files:
+    for path in lesson_files(lesson):
         others = lessons_imported(path) - {lesson.key}
         assert not others, f"{path.relative_to(REPOSITORY)} imports lesson(s) {others}: move what both need to core/"
 
@@ -134,7 +144,7 @@ def test_a_lesson_page_names_no_other_lesson(lesson):
 
 def test_shared_modules_import_no_lesson():
     shared = [path for layer in LAYERS for path in (CORE / layer).glob("*.py")] + [*CORE.glob("*.py")]
-    shared += [*(REPOSITORY / "ui").glob("*.py"), PAGES / "home.py"]
+    shared += [*UI.glob("*.py"), PAGES / "home.py"]  # ui/<lesson key>/ holds one lesson's own widgets
     for path in shared:
         assert not lessons_imported(path), f"{path.relative_to(REPOSITORY)} is shared, yet imports a lesson"
 
@@ -160,7 +170,7 @@ def string_literals(path: Path) -> list[str]:
 def test_lesson_titles_are_written_only_in_the_registry():
     """Renaming a lesson is a one-line change: no other code spells a course title, or uses a short
     title as a whole string (a label or a comparison); docstrings and prose may mention them."""
-    files = [REPOSITORY / "streamlit_app.py", *PAGES.glob("*.py"), *(REPOSITORY / "ui").glob("*.py"), *core_files()]
+    files = [REPOSITORY / "streamlit_app.py", *PAGES.glob("*.py"), *UI.rglob("*.py"), *core_files()]
     for path in files:
         if path == CORE / "base" / "course.py":
             continue
@@ -218,14 +228,19 @@ def test_registry_keys_and_addresses_are_unique():
 def test_pages_holds_pages_only_and_nothing_imports_a_page():
     """The shared widgets live in ui/; a page is a lesson (or the course map) and no module,
     test or page imports one (Streamlit runs them)."""
-    for path in [*REPOSITORY.glob("*.py"), *PAGES.glob("*.py"), *(REPOSITORY / "ui").rglob("*.py"), *core_files()]:
+    for path in [*REPOSITORY.glob("*.py"), *PAGES.glob("*.py"), *UI.rglob("*.py"), *core_files()]:
         imported = imported_modules(path, depth=1)
         assert "pages" not in imported, f"{path.relative_to(REPOSITORY)} imports a page"
 
 
-# Lesson 4's page still keeps its photos under keys of its own; it moves to a record of its own
-# (`session.lesson_record`) with the thin-pages work, which removes it from this list.
-SESSION_STATE_NOT_YET_TYPED = {"pages/real_world_images.py"}
+def test_a_page_is_short_and_ui_packages_are_lessons():
+    """A page is the lesson read top to bottom: at most MOST_PAGE_LINES lines, its groups of widgets
+    in ui/, where a sub-package holds one lesson's own widgets and is named by its key."""
+    for path in PAGES.glob("*.py"):
+        lines = len(path.read_text().splitlines())
+        assert lines <= MOST_PAGE_LINES, f"{path.relative_to(REPOSITORY)} has {lines} lines; move widget groups to ui/"
+    packages = {path.parent.name for path in UI.glob("*/__init__.py")}
+    assert packages <= LESSON_KEYS, f"ui/ packages {packages - LESSON_KEYS} are not lessons"
 
 
 def test_only_the_session_module_touches_streamlits_session_state():
@@ -239,6 +254,6 @@ def test_only_the_session_module_touches_streamlits_session_state():
         for path in app_files
         if "session_state" in path.read_text() and path != REPOSITORY / "ui" / "session.py"
     }
-    assert reaching - {"ui/server_guards.py"} == SESSION_STATE_NOT_YET_TYPED, reaching
+    assert reaching - {"ui/server_guards.py"} == set(), reaching
     guards = (REPOSITORY / "ui" / "server_guards.py").read_text()
     assert "st.session_state" not in guards and "session_state[" not in guards  # only Streamlit's own widget states

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 from PIL import Image
 
@@ -67,6 +68,15 @@ def _check_kernel(kernel) -> np.ndarray:
     if not np.isfinite(values).all():
         raise ValueError("Every number in the kernel must be finite (no NaN or infinity).")
     return values.astype(np.float32)
+
+
+def kernel_from_grid(grid: pd.DataFrame) -> np.ndarray:
+    """The filter the learner typed into the page's 3×3 table; an emptied cell (or a missing row)
+    is refused in words the table's reader understands."""
+    kernel = grid.to_numpy(dtype=float, na_value=np.nan)
+    if kernel.shape != (3, 3) or not np.all(np.isfinite(kernel)):
+        raise ValueError("Every cell of the 3×3 filter needs a number.")
+    return kernel
 
 
 def _check_weight(weight: float) -> float:

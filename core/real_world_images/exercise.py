@@ -75,6 +75,12 @@ def _draw_face(happy: bool, size: int, rng: np.random.Generator) -> Image.Image:
     return picture
 
 
+def check_faces(folder: image_folders.ImageFolder) -> None:
+    """Refuses folders that are not the exercise's two classes (the course's archive unpacks to them)."""
+    if tuple(name.lower() for name in folder.class_names) != CLASSES:
+        raise ValueError("The faces must be in two folders, happy/ and sad/.")
+
+
 def exercise_config(
     conv_blocks: int, learning_rate: float, epochs: int, callback: exercises.CallbackRule, batch_size: int = 8
 ) -> network.RealWorldConfig:

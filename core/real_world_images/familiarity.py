@@ -122,6 +122,45 @@ def remember(
     return TrainingMemory(known, np.asarray(train_indices), np.asarray(train_labels), np.sort(reference), name)
 
 
+def trained_on(labels: np.ndarray, validation_split: float, seed: int, separate_validation: bool) -> np.ndarray:
+    """The indices of the decoded photos a run trained on: all of them when the course's separate
+    validation set scored it, else those its split did not hold out (the split its job made)."""
+    if separate_validation:
+        return np.arange(len(labels))
+    train_indices, _ = image_classifier.split_validation(labels, validation_split, seed)
+    return train_indices
+
+
+def remember_run(
+    run: image_classifier.TrainedRun,
+    images: np.ndarray,
+    labels: np.ndarray,
+    separate_validation: bool,
+    own_images: np.ndarray | None = None,
+    own_labels: np.ndarray | None = None,
+) -> TrainingMemory:
+    """`remember` for a trained run: the decoded photos it trained on and, when it was taught them,
+    the learner's own photos (numbered after the decoded ones, see `training_photo`), against the
+    photos it was scored on, unless those were its training photos."""
+    train_indices = trained_on(labels, run.config.validation_split, run.config.seed, separate_validation)
+    train_images, train_labels = images[train_indices], labels[train_indices]
+    if own_images is not None and own_labels is not None and len(own_images):
+        train_images = np.concatenate([train_images, own_images])
+        train_labels = np.concatenate([train_labels, own_labels.astype(train_labels.dtype)])
+        train_indices = np.concatenate([train_indices, len(labels) + np.arange(len(own_images))])
+    held_out = run.held_out.images if run.held_out.name != "training" else None
+    return remember(run.model, train_images, train_labels, train_indices, held_out, run.config.input_scale)
+
+
+def training_photo(index: int, images: np.ndarray, own_images: np.ndarray | None = None) -> np.ndarray:
+    """A training photo by its index in a run's memory: the decoded photos, then the learner's own."""
+    if index < len(images):
+        return images[index]
+    if own_images is None:
+        raise IndexError(f"Photo {index} is past the {len(images)} decoded photos and the run was taught none.")
+    return own_images[index - len(images)]
+
+
 @dataclass(frozen=True)
 class Familiarity:
     """How one photo compares with the training photos."""

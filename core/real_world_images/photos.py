@@ -68,6 +68,13 @@ def load_images(folder: ImageFolder, size: int, workers: int = 2) -> DecodedPhot
     return DecodedPhotos(images, labels, tuple(skipped))
 
 
+def spread_sample(folder: ImageFolder, label: int | None = None, count: int = 8) -> tuple[Path, ...]:
+    """Up to `count` photos of one class (of every class when `label` is None), taken at even steps
+    through the folder so that a preview shows its range, not one sequence of similar shots."""
+    members = [path for path, index in folder.files if label is None or index == label]
+    return tuple(members[:: max(1, len(members) // count)][:count])
+
+
 def thumbnails(paths: list[Path], side: int = 110) -> list[np.ndarray]:
     """Small previews through the guarded decoder (a file that fails shows as grey)."""
     previews = []

@@ -10,11 +10,12 @@ its current weights for a few epochs (fine-tuning) or trains again from scratch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.base import jobs
+from core.base import jobs, text
 from core.data import uploads
 from core.real_world_images import network
 
@@ -111,3 +112,15 @@ def what_changed(config: network.RealWorldConfig, epochs_run: int) -> str:
             "form's epochs (those are for training from scratch)."
         )
     return f"This run was trained from scratch with {photos} among the training photos ({epochs})."
+
+
+def before_and_now(photo: OwnPhoto, probabilities: np.ndarray, class_names: Sequence[str], current_run: int) -> str:
+    """What the network said about the learner's photo when it was added, and what the current run
+    says, marked right or wrong against the learner's label (markdown; class names as plain text)."""
+    before = int(np.argmax(photo.before))
+    said = int(np.argmax(probabilities))
+    return (
+        f"Run {photo.before_run} said {text.plain(class_names[before])} ({photo.before[before]:.0%})  \n"
+        f"**Run {current_run} says {text.plain(class_names[said])} ({probabilities[said]:.0%})** "
+        + (":green[right]" if said == photo.label else ":red[wrong]")
+    )

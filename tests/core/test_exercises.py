@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from core.computer_vision import dense_network
 from core.computer_vision import exercise as week2
 from core.convolutions import cnn
 from core.convolutions import exercise as week3
-from core.data import fashion_mnist, mnist
+from core.data import fashion_mnist, image_folders, mnist
 from core.engine import training
 from core.hello_world import exercise as week1
 from core.real_world_images import exercise as week4
@@ -173,6 +174,19 @@ def faces(tmp_path_factory) -> photos.DecodedPhotos:
     folder = week4.draw_faces(tmp_path_factory.mktemp("faces"))
     assert folder.class_names == ("happy", "sad") and folder.counts == {"happy": 40, "sad": 40}
     return photos.load_images(folder, 150)
+
+
+@pytest.mark.parametrize(
+    ("class_names", "taken"),
+    [(("happy", "sad"), True), (("Happy", "SAD"), True), (("sad", "happy"), False), (("happy",), False)],
+)
+def test_week_4_takes_only_the_happy_and_sad_folders(class_names, taken):
+    folder = image_folders.ImageFolder(Path("/faces"), class_names, (), ())
+    if taken:
+        week4.check_faces(folder)
+    else:
+        with pytest.raises(ValueError, match="two folders, happy/ and sad/"):
+            week4.check_faces(folder)
 
 
 def test_the_drawn_faces_differ_by_their_mouths(faces):

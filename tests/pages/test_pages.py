@@ -39,6 +39,15 @@ def app_session(app: AppTest) -> session.Session:
     return session.of(app.session_state)
 
 
+def lesson_four(app: AppTest):
+    """Lesson 4's own record in the page's session (`ui.real_world_images.lesson_record`), empty
+    before the page keeps one (imported here: it loads TensorFlow, which the home page's tests do not)."""
+    from ui.real_world_images import lesson_record
+
+    kept = app_session(app).lessons.get(course.REAL_WORLD_IMAGES.key)
+    return kept if kept is not None else lesson_record.RealWorldRecord()
+
+
 def lesson_runs(app: AppTest, lesson: course.Lesson) -> list[run_history.RunRecord]:
     """The learner's runs of a lesson, as its run history keeps them."""
     return app_session(app).track(lesson.track).runs
@@ -508,7 +517,7 @@ def upload_zip(app: AppTest, data: bytes, name: str = "classes.zip") -> Path:
     app.radio(key="rw_source").set_value("Upload a zip of class folders").run()
     app.file_uploader(key="rw_zip").set_value((name, data, "application/zip")).run()
     assert not app.exception, app.exception
-    return app.session_state["rw_unpacked"][1].root
+    return lesson_four(app).unpacked.folder.root
 
 
 def test_two_sessions_unpack_into_private_folders_deleted_when_each_session_ends(monkeypatch):
@@ -595,7 +604,7 @@ def test_thousands_of_tiny_photos_are_refused_before_a_single_one_is_decoded(mon
     assert not app.exception, app.exception
     [refusal] = [error.value for error in app.error]
     assert "4,990 photos; an upload may hold at most 2,000" in refusal
-    assert decoded_at == [] and not app.metric and "rw_unpacked" not in app.session_state
+    assert decoded_at == [] and not app.metric and lesson_four(app).unpacked is None
     assert training_jobs_space_is_empty(app)
 
 
@@ -648,7 +657,7 @@ def test_an_uploads_decoded_photos_are_the_sessions_and_go_with_it():
 
     app = open_app("pages/real_world_images.py")
     upload_zip(app, zip_of_classes(("cats", "dogs")))
-    photos_of_the_upload = weakref.ref(app.session_state["rw_upload_photos"][150].images)
+    photos_of_the_upload = weakref.ref(lesson_four(app).upload_photos[150].images)
     app.run()
     assert photos_of_the_upload().shape == (4, 150, 150, 3)  # decoded once, theirs while the tab is open
     del app  # the session ends: Streamlit lets a closed tab's session go
@@ -841,7 +850,7 @@ def test_real_world_on_the_synthetic_sample_speaks_of_shapes_and_learns_the_lear
     assert "circle" in words and "horse" not in words.lower()
 
     teach_the_first_photo(app, label=1)  # it is a square, says the learner
-    [own] = app.session_state["rw_own_photos"]
+    [own] = lesson_four(app).own_photos
     assert own.label == 1 and own.before_run == 1 and own.picture.shape == (320, 480, 3)  # 600×400: its own shape
     first, taught = lesson_runs(app, course.REAL_WORLD_IMAGES)
     assert taught.settings["own_photos"] == 1 and taught.settings["from_run"] == 1 and len(taught.loss) == 2
@@ -895,15 +904,15 @@ def test_a_learners_own_photos_stay_in_their_session():
     alice.selectbox(key=f"rw_truth/{key}").set_value(0).run()
     alice.button(key=f"rw_add/{key}").click().run()
     assert not alice.exception, alice.exception
-    assert [photo.name for photo in alice.session_state["rw_own_photos"]] == ["alice-marker.png"]
+    assert [photo.name for photo in lesson_four(alice).own_photos] == ["alice-marker.png"]
 
     bob.file_uploader(key="rw_photos").set_value([("bob.png", skimage_photo("astronaut"), "image/png")]).run()
     assert not bob.exception, bob.exception
-    assert "rw_own_photos" not in bob.session_state
+    assert lesson_four(bob).own_photos == ()
     captions = " ".join(caption.value for caption in bob.caption)
     bob_page = " ".join(str(element.proto) for element in bob.get("image")) + captions
     assert "alice" not in bob_page and "Add a classified photo above" in captions
-    memory = bob.session_state["rw_memory"][1]  # Bob's yardstick holds only the training photos
+    memory = lesson_four(bob).memory.measured  # Bob's yardstick holds only the training photos
     assert len(memory.indices) == len(memory.labels) and memory.indices.max() < 240
 
 

@@ -6,6 +6,7 @@ import importlib.util
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.convolutions import playground
@@ -137,3 +138,18 @@ def test_describe_kernel_tells_the_presets_apart():
     assert "keeps the photo's brightness" in playground.describe_kernel(playground.KERNEL_PRESETS["blur"], 1 / 9)
     assert "sharpens" in sentences["sharpen"]
     assert "pooling" in playground.pooling_sentence() and "2×2" in playground.pooling_sentence()
+
+
+def test_the_typed_filter_is_read_from_the_table_and_an_emptied_cell_is_refused():
+    typed = pd.DataFrame(playground.KERNEL_PRESETS["vertical Sobel"], columns=["left", "middle", "right"], dtype=float)
+    np.testing.assert_array_equal(playground.kernel_from_grid(typed), playground.KERNEL_PRESETS["vertical Sobel"])
+    emptied = typed.copy()
+    emptied.iloc[1, 2] = None
+    with pytest.raises(ValueError, match="Every cell of the 3×3 filter needs a number"):
+        playground.kernel_from_grid(emptied)
+    with pytest.raises(ValueError, match="Every cell"):
+        playground.kernel_from_grid(typed.iloc[:2])  # a row deleted
+    infinite = typed.copy()
+    infinite.iloc[0, 0] = np.inf
+    with pytest.raises(ValueError, match="Every cell"):
+        playground.kernel_from_grid(infinite)

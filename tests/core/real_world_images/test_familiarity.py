@@ -5,11 +5,14 @@ The measure's rates on the course's data and on real photos are checked by tests
 
 from __future__ import annotations
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
 
-from core.real_world_images import familiarity
+from core.engine import image_classifier
+from core.real_world_images import familiarity, network
 
 
 def test_the_features_are_unit_vectors_with_one_part_per_convolution_and_the_penultimate_layer(tiny_trained):
@@ -90,3 +93,44 @@ def test_the_held_out_rate_never_judges_a_photo_by_a_threshold_it_set():
         rates = familiarity.flag_rates(held_out, np.array([0.012, 0.3, 0.9]), seed)
         assert rates.held_out == 0.01 and (rates.held_out_count, rates.others_count) == (100, 3)
         assert rates.others == pytest.approx(2 / 3)  # the all-held-out threshold is 0.0149
+
+
+def trained_run(tiny, held_out: image_classifier.HeldOut) -> image_classifier.TrainedRun:
+    return image_classifier.TrainedRun(tiny.config, tiny.model, tiny.history, evaluation=None, held_out=held_out)
+
+
+def test_a_runs_memory_holds_exactly_the_photos_its_job_trained_on(tiny_trained):
+    """Without a separate validation set the memory is the split's training half (the photos the
+    job's trainer got), measured against the photos the run was scored on; with one, every photo."""
+    images, labels, config = tiny_trained.images, tiny_trained.labels, tiny_trained.config
+    trained = network.split_photos(config, images, labels)  # what network.build_training trains on
+    scored_on = image_classifier.HeldOut(np.concatenate([images] * 2)[:24], np.zeros(24), "validation")
+    memory = familiarity.remember_run(trained_run(tiny_trained, scored_on), images, labels, separate_validation=False)
+    np.testing.assert_array_equal(images[memory.indices], trained.train_images)
+    np.testing.assert_array_equal(memory.labels, trained.train_labels)
+    np.testing.assert_allclose(memory.features, familiarity.features(tiny_trained.model, trained.train_images))
+    assert memory.reference_name == "the 24 held-out photos"
+    on_training = familiarity.remember_run(
+        trained_run(tiny_trained, dataclasses.replace(scored_on, name="training")), images, labels, False
+    )
+    assert "each against the others" in on_training.reference_name  # never its own training photos as held out
+    every = familiarity.remember_run(trained_run(tiny_trained, scored_on), images, labels, separate_validation=True)
+    np.testing.assert_array_equal(every.indices, np.arange(len(labels)))
+
+
+def test_a_taught_runs_memory_numbers_the_learners_photos_after_the_decoded_ones(tiny_trained):
+    images, labels = tiny_trained.images, tiny_trained.labels
+    own = np.random.default_rng(5).integers(0, 256, (2, 150, 150, 3), dtype=np.uint8)
+    scored_on = image_classifier.HeldOut(images[:4], labels[:4], "validation")
+    memory = familiarity.remember_run(
+        trained_run(tiny_trained, scored_on), images, labels, True, own, np.array([1, 0], dtype=np.int64)
+    )
+    np.testing.assert_array_equal(memory.indices, np.arange(len(labels) + 2))
+    np.testing.assert_array_equal(memory.labels, [*labels, 1, 0])
+    assert memory.labels.dtype == labels.dtype
+    [nearest_own] = familiarity.familiarity(memory, tiny_trained.model, own[1:])
+    assert nearest_own.nearest[0] == len(labels) + 1 and nearest_own.distance == pytest.approx(0.0, abs=1e-5)
+    np.testing.assert_array_equal(familiarity.training_photo(len(labels) + 1, images, own), own[1])
+    np.testing.assert_array_equal(familiarity.training_photo(3, images, own), images[3])
+    with pytest.raises(IndexError, match="taught none"):
+        familiarity.training_photo(len(labels), images, None)

@@ -178,3 +178,15 @@ def test_every_training_photo_passes_the_uploads_checks_and_bad_ones_are_named(t
     assert deep.dtype == np.uint8 and 150 < deep.mean() < 160  # 40,000 of 65,535, scaled to 8 bits
     moving = photos.decode_image(tmp_path / "odd" / "moving.webp", 16)
     assert moving[..., 1].min() > 200 and moving[..., 2].max() < 60  # its first frame
+
+
+def test_a_spread_sample_steps_evenly_through_a_class_or_the_whole_folder():
+    root = Path("/nowhere")
+    files = tuple((root / "a" / f"{number:02d}.png", 0) for number in range(20))
+    files += tuple((root / "b" / f"{number:02d}.png", 1) for number in range(5))
+    folder = image_folders.ImageFolder(root, ("a", "b"), files, ())
+    assert photos.spread_sample(folder, 0) == tuple(root / "a" / f"{n:02d}.png" for n in (0, 2, 4, 6, 8, 10, 12, 14))
+    assert photos.spread_sample(folder, 1) == tuple(root / "b" / f"{n:02d}.png" for n in range(5))  # fewer: all
+    every_third = [root / "a" / f"{n:02d}.png" for n in (0, 3, 6, 9, 12, 15, 18)] + [root / "b" / "01.png"]
+    assert photos.spread_sample(folder) == tuple(every_third)  # 25 photos of both classes, every third
+    assert photos.spread_sample(folder, 0, count=3) == tuple(root / "a" / f"{n:02d}.png" for n in (0, 6, 12))

@@ -72,3 +72,14 @@ def test_a_taught_run_says_what_it_did():
     assert teaching.what_changed(scratch, 15) == (
         "This run was trained from scratch with your 1 photo among the training photos (15 epochs)."
     )
+
+
+def test_a_learners_photo_shows_what_the_network_said_then_and_says_now():
+    photo = teaching.OwnPhoto("k", "k.png", np.zeros((4, 4, 3), np.uint8), 1, (0.8, 0.2), 2)
+    names = ("horses", "*humans*")  # a folder's name, shown as typed
+    assert teaching.before_and_now(photo, np.array([0.1, 0.9]), names, 5) == (
+        "Run 2 said horses (80%)  \n**Run 5 says \\*humans\\* (90%)** :green[right]"
+    )
+    assert teaching.before_and_now(photo, np.array([0.7, 0.3]), names, 5) == (
+        "Run 2 said horses (80%)  \n**Run 5 says horses (70%)** :red[wrong]"
+    )
