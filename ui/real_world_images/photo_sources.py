@@ -4,14 +4,13 @@ then shown as the folder's classes and a few of their photos."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from core.base import hosting, text
+from core.base import hosting, settings, text
 from core.data import image_folders
 from core.real_world_images import course_download, exercise, network, photos
 from ui import components, session, training_jobs
@@ -66,7 +65,7 @@ def source_ui() -> image_folders.ImageFolder | None:
     photos come first: the operator's folder, else the course's download once it is cached, else
     the synthetic sample, named as the stand-in it is, with the download offered above it."""
     cached = course_download.cached_course_data()
-    default = 0 if os.environ.get(hosting.COURSE_FOLDER_VARIABLE) else 2 if cached else 3
+    default = 0 if settings.current().course_folder else 2 if cached else 3
     folder_label = (
         "A folder on this computer"
         if hosting.any_folder_allowed(st.get_option("server.address"))
@@ -200,7 +199,7 @@ def folder_ui() -> image_folders.ImageFolder | None:
     operator's folders on a shared server (core.base.hosting says which this is)."""
     if hosting.any_folder_allowed(st.get_option("server.address")):
         path = st.text_input(
-            "Folder with one sub-folder per class", os.environ.get(hosting.COURSE_FOLDER_VARIABLE, ""), key="rw_path"
+            "Folder with one sub-folder per class", str(settings.current().course_folder or ""), key="rw_path"
         )
         return image_folders.scan_folder(Path(path)) if path else None
     folders = hosting.configured_folders()
