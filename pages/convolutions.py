@@ -9,7 +9,7 @@ from core.charts import feature_map_charts
 from core.convolutions import cnn, comparison, exercise, playground
 from core.data import fashion_mnist
 from core.engine import image_classifier
-from ui import components, exercise_record, training_jobs
+from ui import components, exercise_record, i18n, training_jobs
 from ui.convolutions import cnn_settings, playground_controls
 
 LESSON = course.CONVOLUTIONS
@@ -121,7 +121,10 @@ maps = image_classifier.feature_maps(model, data.test_images[examples], run.conf
 filter_index = filter_column.slider("Filter", 0, maps[0].shape[-1] - 1, 1, key="cnn_filter")
 # theme=None: Streamlit's chart theme would recolour the pictures.
 st.plotly_chart(
-    feature_map_charts.feature_map_grid(data.test_images[examples], maps, layer_names, filter_index), theme=None
+    feature_map_charts.feature_map_grid(
+        data.test_images[examples], maps, layer_names, filter_index, words=i18n.words()
+    ),
+    theme=None,
 )
 st.caption(
     "The same filter lights up on the same parts of all three images: that is the feature it has learned to detect. "
@@ -130,8 +133,10 @@ st.caption(
 layer_index = st.selectbox(
     "All filters of one layer, for the first image", range(len(layer_names)), format_func=lambda i: layer_names[i]
 )
-st.plotly_chart(feature_map_charts.all_filters_grid(maps[layer_index][0], layer_names[layer_index]), theme=None)
-st.plotly_chart(feature_map_charts.kernel_grid(cnn.first_layer_kernels(model)), theme=None)
+st.plotly_chart(
+    feature_map_charts.all_filters_grid(maps[layer_index][0], layer_names[layer_index], words=i18n.words()), theme=None
+)
+st.plotly_chart(feature_map_charts.kernel_grid(cnn.first_layer_kernels(model), words=i18n.words()), theme=None)
 
 st.header("Dense network vs CNN")
 dense_runs = [run for run in components.runs_on(fashion_mnist.NAME) if run.lesson != LESSON.key]

@@ -38,7 +38,7 @@ from core.base import runs as run_history
 from core.charts import classifier_charts, run_charts, training_charts
 from core.data import fashion_mnist, image_folders, mnist, uploads
 from core.engine import image_classifier, training
-from ui import exercise_record, session, training_jobs
+from ui import exercise_record, i18n, session, training_jobs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -278,7 +278,7 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
     table = run_history.runs_table(runs)
     st.dataframe(table, hide_index=True, **_runs_table_layout(table))
     if len(runs) > 1:  # one run's curve is already in its results
-        st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale))
+        st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale, words=i18n.words()))
     else:
         st.caption("Train again with other settings to see the runs' curves overlaid here.")
     if st.button("Clear run history", key=session.clear_runs_key(lesson.track)):
@@ -320,7 +320,7 @@ def accuracy_overlay_ui(lesson: course.Lesson) -> None:
     """Training accuracy of every run in this session, overlaid."""
     runs = [run for run in session_runs(lesson) if run.accuracy]
     if len(runs) > 1:  # one run's curve is already in its results
-        st.plotly_chart(run_charts.accuracy_overlay(runs))
+        st.plotly_chart(run_charts.accuracy_overlay(runs, words=i18n.words()))
 
 
 def show_code_ui(script: str, file_name: str) -> None:
@@ -635,7 +635,7 @@ def _live_curves(track: course.Track, job_id: str, history: training.TrainingHis
     state = session.track(track)
     drawn = state.live_figure
     if drawn is None or (drawn.job_id, drawn.epochs_run) != (job_id, history.epochs_run):
-        figure = training_charts.training_curves(history, "Training live")
+        figure = training_charts.training_curves(history, i18n.t("ui.training.live.title"), words=i18n.words())
         drawn = state.live_figure = session.LiveFigure(job_id, history.epochs_run, figure)
     return drawn.figure
 
@@ -714,7 +714,7 @@ def classifier_results_ui(
             f"Training accuracy {history.accuracy[-1]:.2%} vs {split_name} accuracy {evaluation.accuracy:.2%}: "
             f"{comparison}."
         )
-    st.plotly_chart(training_charts.training_curves(history, best_epoch=best_epoch))
+    st.plotly_chart(training_charts.training_curves(history, best_epoch=best_epoch, words=i18n.words()))
 
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.
@@ -726,8 +726,12 @@ def classifier_results_ui(
     if confusion_tab.open:
         with confusion_tab:
             matrix_column, bars_column = st.columns([3, 2])
-            matrix_column.plotly_chart(classifier_charts.confusion_heatmap(evaluation.confusion, class_names))
-            bars_column.plotly_chart(classifier_charts.per_class_bars(evaluation.per_class_accuracy, class_names))
+            matrix_column.plotly_chart(
+                classifier_charts.confusion_heatmap(evaluation.confusion, class_names, words=i18n.words())
+            )
+            bars_column.plotly_chart(
+                classifier_charts.per_class_bars(evaluation.per_class_accuracy, class_names, words=i18n.words())
+            )
             if confusion_note:
                 st.caption(confusion_note)
     if mistakes_tab.open:
@@ -760,6 +764,6 @@ def classifier_results_ui(
             )
             bars_column.plotly_chart(
                 classifier_charts.probability_bars(
-                    evaluation.probabilities[index], class_names, int(test_labels[index])
+                    evaluation.probabilities[index], class_names, int(test_labels[index]), words=i18n.words()
                 )
             )

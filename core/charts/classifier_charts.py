@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.base import text
+from core.base import language, text
 
 
-def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str], *, words: language.Words) -> go.Figure:
     """Rows are the true classes, columns what the network said; the diagonal is what it got right."""
     labels = [text.chart_label(name) for name in class_names]  # a learner's folder names, shown as typed
     figure = go.Figure(
@@ -22,14 +22,14 @@ def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.F
             colorscale="Blues",
             text=confusion,
             texttemplate="%{text}",
-            hovertemplate="true %{y}<br>predicted %{x}<br>%{z} images<extra></extra>",
-            colorbar=dict(title="images"),
+            hovertemplate=words("charts.confusion.hover"),  # plotly's own %{...} fields, no placeholders
+            colorbar=dict(title=words("charts.confusion.colour_bar")),
         )
     )
     figure.update_layout(
-        title="Confusion matrix on held-out images",
-        xaxis_title="predicted class",
-        yaxis_title="true class",
+        title=words("charts.confusion.title"),
+        xaxis_title=words("charts.confusion.x_axis"),
+        yaxis_title=words("charts.confusion.y_axis"),
         yaxis_autorange="reversed",
         margin=dict(t=50),
         height=520,
@@ -37,7 +37,7 @@ def confusion_heatmap(confusion: np.ndarray, class_names: Sequence[str]) -> go.F
     return figure
 
 
-def per_class_bars(accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+def per_class_bars(accuracy: np.ndarray, class_names: Sequence[str], *, words: language.Words) -> go.Figure:
     """Test accuracy for each class, lowest first, so the hard classes stand out."""
     order = np.argsort(accuracy)
     figure = go.Figure(
@@ -45,12 +45,14 @@ def per_class_bars(accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figur
             x=accuracy[order],
             y=[text.chart_label(class_names[index]) for index in order],
             orientation="h",
-            text=[f"{value:.1%}" for value in accuracy[order]],
+            text=[words.percent(value) for value in accuracy[order]],
             textposition="auto",
         )
     )
     figure.update_layout(
-        title="Accuracy per class", xaxis=dict(title="test accuracy", range=[0, 1], tickformat=".0%"), height=420
+        title=words("charts.per_class.title"),
+        xaxis=dict(title=words("charts.per_class.x_axis"), range=[0, 1], tickformat=".0%"),
+        height=420,
     )
     return figure
 
@@ -59,7 +61,9 @@ def probability_bars(
     probabilities: np.ndarray,
     class_names: Sequence[str],
     true_label: int,
-    title: str = "The network's probabilities for this image (green: the true class)",
+    title: str | None = None,
+    *,
+    words: language.Words,
 ) -> go.Figure:
     """What the network believes about one image: a probability per class, the true one marked."""
     colours = ["seagreen" if index == true_label else "steelblue" for index in range(len(class_names))]
@@ -68,12 +72,12 @@ def probability_bars(
             x=[text.chart_label(name) for name in class_names],
             y=probabilities,
             marker_color=colours,
-            text=[f"{p:.1%}" for p in probabilities],
+            text=[words.percent(p) for p in probabilities],
         )
     )
     figure.update_layout(
-        title=title,
-        yaxis=dict(title="probability", range=[0, 1.05], tickformat=".0%"),
+        title=title or words("charts.probabilities.title"),
+        yaxis=dict(title=words("charts.probabilities.y_axis"), range=[0, 1.05], tickformat=".0%"),
         height=360,
         margin=dict(t=50),
     )

@@ -9,6 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.base import language
+
 # A chart's width on a laptop (a lesson's page at full width, 1280 px screen). Plotly cannot size a
 # figure's height to its width, so each grid's height is chosen to fit its pictures at this width:
 # a fixed height left large empty bands above and below a wide mosaic.
@@ -34,11 +36,22 @@ def _image_cell(figure: go.Figure, image: np.ndarray, row: int, column: int, col
 
 
 def feature_map_grid(
-    images: np.ndarray, maps: Sequence[np.ndarray], layer_names: Sequence[str], filter_index: int
+    images: np.ndarray,
+    maps: Sequence[np.ndarray],
+    layer_names: Sequence[str],
+    filter_index: int,
+    *,
+    words: language.Words,
 ) -> go.Figure:
     """The course's grid: one row per image, the input and then every convolution and pooling
     layer's output for one filter."""
-    titles = ["input", *(f"{name}<br>{m.shape[1]}×{m.shape[2]}" for name, m in zip(layer_names, maps, strict=True))]
+    titles = [
+        words("charts.feature_maps.input"),
+        *(
+            words("charts.feature_maps.column", layer_name=name, height=m.shape[1], width=m.shape[2])
+            for name, m in zip(layer_names, maps, strict=True)
+        ),
+    ]
     figure = make_subplots(
         rows=len(images), cols=len(maps) + 1, column_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.03
     )
@@ -50,7 +63,7 @@ def feature_map_grid(
     columns = len(maps) + 1
     tile = (TYPICAL_WIDTH_PX - 20) * (1 - 0.02 * (columns - 1)) / columns  # square pictures at that width
     figure.update_layout(
-        title=f"Filter {filter_index}: what each layer outputs (bright = strong response)",
+        title=words("charts.feature_maps.grid_title", filter=filter_index),
         height=round(110 + 10 + len(images) * tile * 1.03),
         margin=dict(t=110, b=10, l=10, r=10),
     )
@@ -74,17 +87,19 @@ def mosaic(tiles: np.ndarray, columns: int, normalise: bool = True) -> np.ndarra
     return canvas
 
 
-def all_filters_grid(layer_maps: np.ndarray, layer_name: str, columns: int = 16) -> go.Figure:
+def all_filters_grid(layer_maps: np.ndarray, layer_name: str, columns: int = 16, *, words: language.Words) -> go.Figure:
     """Every filter of one layer for one image: each is a different detector."""
     tiles = np.transpose(layer_maps, (2, 0, 1))
     figure = go.Figure(go.Heatmap(z=mosaic(tiles, columns), colorscale="Inferno", showscale=False, hoverinfo="skip"))
     _picture_axes(figure)
     figure.update_yaxes(scaleanchor="x")
-    figure.update_layout(title=f"All {len(tiles)} filters of {layer_name}", **_mosaic_size(figure))
+    figure.update_layout(
+        title=words("charts.feature_maps.mosaic_title", count=len(tiles), layer_name=layer_name), **_mosaic_size(figure)
+    )
     return figure
 
 
-def kernel_grid(kernels: np.ndarray, columns: int = 16) -> go.Figure:
+def kernel_grid(kernels: np.ndarray, columns: int = 16, *, words: language.Words) -> go.Figure:
     """The first layer's learned filters, drawn as tiny images (blue negative, red positive)."""
     limit = float(np.abs(kernels).max()) or 1.0
     figure = go.Figure(
@@ -99,9 +114,7 @@ def kernel_grid(kernels: np.ndarray, columns: int = 16) -> go.Figure:
     )
     _picture_axes(figure)
     figure.update_yaxes(scaleanchor="x")
-    figure.update_layout(
-        title="The first layer's learned filters (red: positive weight, blue: negative)", **_mosaic_size(figure)
-    )
+    figure.update_layout(title=words("charts.feature_maps.first_layer_title"), **_mosaic_size(figure))
     return figure
 
 

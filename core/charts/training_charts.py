@@ -7,30 +7,51 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.base import language
 from core.base.history import TrainingHistory
 
 
 def training_curves(
-    history: TrainingHistory, title: str = "Training, epoch by epoch", best_epoch: int | None = None
+    history: TrainingHistory, title: str | None = None, best_epoch: int | None = None, *, words: language.Words
 ) -> go.Figure:
     """Loss and accuracy per epoch side by side; the epoch where the callback stopped is marked, and
     `best_epoch` (1-based), when given, is starred on the validation accuracy curve."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=(words("charts.training.loss"), words("charts.training.accuracy"))
+    )
     epochs = np.arange(1, history.epochs_run + 1)
-    figure.add_trace(go.Scatter(x=epochs, y=history.loss, mode="lines+markers", name="training loss"), row=1, col=1)
+    figure.add_trace(
+        go.Scatter(x=epochs, y=history.loss, mode="lines+markers", name=words("charts.training.training_loss")),
+        row=1,
+        col=1,
+    )
     if history.accuracy:
         figure.add_trace(
-            go.Scatter(x=epochs, y=history.accuracy, mode="lines+markers", name="training accuracy"), row=1, col=2
+            go.Scatter(
+                x=epochs, y=history.accuracy, mode="lines+markers", name=words("charts.training.training_accuracy")
+            ),
+            row=1,
+            col=2,
         )
     if history.val_loss:
         validation_epochs = np.arange(1, len(history.val_loss) + 1)
         figure.add_trace(
-            go.Scatter(x=validation_epochs, y=history.val_loss, mode="lines+markers", name="validation loss"),
+            go.Scatter(
+                x=validation_epochs,
+                y=history.val_loss,
+                mode="lines+markers",
+                name=words("charts.training.validation_loss"),
+            ),
             row=1,
             col=1,
         )
         figure.add_trace(
-            go.Scatter(x=validation_epochs, y=history.val_accuracy, mode="lines+markers", name="validation accuracy"),
+            go.Scatter(
+                x=validation_epochs,
+                y=history.val_accuracy,
+                mode="lines+markers",
+                name=words("charts.training.validation_accuracy"),
+            ),
             row=1,
             col=2,
         )
@@ -42,9 +63,9 @@ def training_curves(
                 y=[best],
                 mode="markers+text",
                 marker=dict(symbol="star", size=16, color="#d62728", line=dict(width=1, color="white")),
-                text=[f"best {best:.0%}"],
+                text=[words("charts.training.best", value=words.percent(best, digits=0))],
                 textposition="bottom center",
-                name=f"best validation (epoch {best_epoch})",
+                name=words("charts.training.best_legend", epoch=best_epoch),
             ),
             row=1,
             col=2,
@@ -53,7 +74,7 @@ def training_curves(
         for column in (1, 2):
             figure.add_vline(x=history.stopped_at_target, line_dash="dash", line_color="green", row=1, col=column)
         figure.add_annotation(
-            text=f"callback stopped training after epoch {history.stopped_at_target}",
+            text=words("charts.training.stopped", epoch=history.stopped_at_target),
             xref="paper",
             yref="paper",
             x=0.5,
@@ -62,11 +83,13 @@ def training_curves(
             font=dict(color="green"),
         )
     figure.update_xaxes(
-        title_text="epoch",
+        title_text=words("charts.training.x_axis"),
         range=[0.5, max(history.epochs_planned, 1) + 0.5],
         dtick=1 if history.epochs_planned <= 12 else None,
     )
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    figure.update_layout(title=title, margin=dict(t=70, b=80), legend=dict(orientation="h", y=-0.35))
+    figure.update_layout(
+        title=title or words("charts.training.title"), margin=dict(t=70, b=80), legend=dict(orientation="h", y=-0.35)
+    )
     return figure

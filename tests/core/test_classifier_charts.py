@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base import language
 from core.charts import classifier_charts
+
+EN = language.words("en")
 
 CLASS_NAMES = ("T-shirt", "Trouser", "Pullover")
 
 
 def test_confusion_heatmap_shows_the_matrix_with_class_names_on_both_axes():
     confusion = np.array([[5, 1, 0], [0, 7, 2], [3, 0, 4]])
-    figure = classifier_charts.confusion_heatmap(confusion, CLASS_NAMES)
+    figure = classifier_charts.confusion_heatmap(confusion, CLASS_NAMES, words=EN)
     heatmap = figure.data[0]
     np.testing.assert_array_equal(heatmap.z, confusion)
     assert list(heatmap.x) == list(heatmap.y) == list(CLASS_NAMES)
@@ -21,7 +24,7 @@ def test_confusion_heatmap_shows_the_matrix_with_class_names_on_both_axes():
 
 def test_per_class_bars_put_the_hardest_class_first_with_its_name():
     accuracy = np.array([0.9, 0.5, 0.75])
-    figure = classifier_charts.per_class_bars(accuracy, CLASS_NAMES)
+    figure = classifier_charts.per_class_bars(accuracy, CLASS_NAMES, words=EN)
     bars = figure.data[0]
     np.testing.assert_array_equal(bars.x, [0.5, 0.75, 0.9])
     assert list(bars.y) == ["Trouser", "Pullover", "T-shirt"]
@@ -31,7 +34,7 @@ def test_per_class_bars_put_the_hardest_class_first_with_its_name():
 
 def test_probability_bars_colour_only_the_true_class_green():
     probabilities = np.array([0.1, 0.7, 0.2], dtype=np.float32)
-    figure = classifier_charts.probability_bars(probabilities, CLASS_NAMES, true_label=2)
+    figure = classifier_charts.probability_bars(probabilities, CLASS_NAMES, true_label=2, words=EN)
     bars = figure.data[0]
     np.testing.assert_array_equal(bars.y, probabilities)
     assert list(bars.x) == list(CLASS_NAMES)

@@ -14,7 +14,7 @@ from core.charts import classifier_charts, feature_map_charts
 from core.data import image_folders, uploads
 from core.engine import image_classifier
 from core.real_world_images import familiarity, gradcam, photos, teaching
-from ui import components
+from ui import components, i18n
 from ui.real_world_images import lesson_record, photo_sources
 
 LESSON = course.REAL_WORLD_IMAGES
@@ -104,7 +104,7 @@ def classified_photo_ui(
     )
     bars_column.plotly_chart(
         classifier_charts.probability_bars(
-            probabilities, class_names, said, title="What the network says (green: its answer)"
+            probabilities, class_names, said, title="What the network says (green: its answer)", words=i18n.words()
         ),
         key=f"rw_bars/{key}",
     )
@@ -134,7 +134,9 @@ def classified_photo_ui(
         filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{key}")
         grey = square.mean(axis=-1)[np.newaxis]
         st.plotly_chart(
-            feature_map_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index),
+            feature_map_charts.feature_map_grid(
+                grey, [m[..., :16] for m in maps], names, filter_index, words=i18n.words()
+            ),
             theme=None,
             key=f"rw_maps/{key}",
         )
