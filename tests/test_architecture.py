@@ -260,3 +260,21 @@ def test_only_the_session_module_touches_streamlits_session_state():
     assert reaching - {"ui/server_guards.py"} == set(), reaching
     guards = (REPOSITORY / "ui" / "server_guards.py").read_text()
     assert "st.session_state" not in guards and "session_state[" not in guards  # only Streamlit's own widget states
+
+
+# Tests that check more than one package: the agreement of every lesson's network, model and script.
+CROSS_PACKAGE_TESTS = {"test_networks.py"}
+
+
+def test_the_tests_of_core_mirror_its_tree():
+    """A core module's test sits where the module does: tests/core/<package>/test_<module>.py."""
+    tests = REPOSITORY / "tests" / "core"
+    strays = [
+        str(path.relative_to(REPOSITORY))
+        for path in tests.rglob("test_*.py")
+        if not (
+            (path.parent == tests and path.name in CROSS_PACKAGE_TESTS)
+            or (CORE / path.parent.relative_to(tests) / path.name.removeprefix("test_")).is_file()
+        )
+    ]
+    assert not strays, strays

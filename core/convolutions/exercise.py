@@ -28,7 +28,7 @@ TARGET = 0.995
 STOPS_AT = (0.995, 0.996, 0.999)
 KEEPS_GOING_AT = (0.99, 0.994)
 # Offline, the exercise trains on `mnist.load_stand_in_digits()`. Measured there with the
-# exercise's seed (tests/core/test_exercises.py keeps the pass and the fail true).
+# exercise's seed (tests/core/base/test_exercises.py keeps the pass and the fail true).
 STAND_IN_NOTE = (
     "On the stand-in digits 0.995 is harder to reach than on MNIST: its 1,438 training digits make an epoch of "
     "45 steps of 32 digits, where MNIST's 60,000 make 1,875, so ten epochs here train on about 40 times fewer "

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from core.data import fashion_mnist
-from tests.core.test_fashion_mnist import write_idx
+from tests.core.data.test_fashion_mnist import write_idx
 
 
 def draw_digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

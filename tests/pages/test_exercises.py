@@ -178,7 +178,7 @@ def test_without_mnist_the_exercise_trains_and_grades_on_the_stand_in_and_says_s
 def test_real_mnist_is_one_press_away_and_a_failed_download_lists_what_was_tried_in_plain_words(
     no_mnist, monkeypatch, tmp_path
 ):
-    from tests.core.test_mnist import offline_keras_download
+    from tests.core.data.test_mnist import offline_keras_download
 
     app = open_exercise("pages/computer_vision.py", "cv_exercise")
     app.radio(key="cvx_digits").set_value("mnist").run()

@@ -1,4 +1,4 @@
-"""Lesson 3's filter and pooling against plain NumPy loops (uploads are tested in tests/core/test_uploads.py)."""
+"""Lesson 3's filter and pooling against plain NumPy loops (uploads are tested in tests/core/data/test_uploads.py)."""
 
 from __future__ import annotations
 

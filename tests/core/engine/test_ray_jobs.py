@@ -236,7 +236,7 @@ def test_the_ray_tests_pass_on_a_machine_that_never_ran_ray(tmp_path):
     environment = {name: value for name, value in os.environ.items() if not name.startswith("RAY_")}
     environment.update(HOME=str(home), **{FRESH_MACHINE_RUN: "1"})
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/core/test_ray_jobs.py", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "tests/core/engine/test_ray_jobs.py", "-q", "-p", "no:cacheprovider"],
         cwd=REPOSITORY,
         env=environment,
         capture_output=True,

@@ -12,8 +12,8 @@ from PIL import Image
 
 from core.base import settings
 from core.data import fashion_mnist, mnist
+from tests.core.data.test_fashion_mnist import write_idx
 from tests.core.digits import draw_digits, write_digit_idx
-from tests.core.test_fashion_mnist import write_idx
 
 
 @pytest.fixture
