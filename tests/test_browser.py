@@ -818,3 +818,68 @@ def test_the_four_graded_exercises_pass_in_the_browser_and_the_record_downloads(
         assert all(entry["passed"] for entry in record["exercises"])
         page.screenshot(path=str(test_output / "exercise-record-home.png"), full_page=True)
         page.close()
+
+
+# What a visit counts: the words of the page's main part, outside code, charts and tables of values.
+VISIBLE_WORDS = """() => {
+  const main = document.querySelector("[data-testid='stMain']").cloneNode(true);
+  for (const hidden of main.querySelectorAll(
+    "[data-testid='stCode'], .js-plotly-plot, [data-testid='stPlotlyChart'], [data-testid='stDataFrame'], " +
+    "[data-testid='stTable'], pre, code, style, script")) hidden.remove();
+  const text = main.innerText || "";
+  return {hangul: (text.match(/[\\uAC00-\\uD7A3]+/g) || []).length, latin: (text.match(/[A-Za-z]{2,}/g) || []).length};
+}"""
+LANGUAGE_VISITS = {  # how a visitor arrives: the browser's language and the address's
+    "korean-browser": ("ko-KR", ""),
+    "korean-link": ("en-US", "?lang=ko"),
+    "english": ("en-US", ""),
+}
+
+
+@pytest.mark.parametrize("visit", LANGUAGE_VISITS)
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "course-map")
+def test_every_page_speaks_korean_to_a_korean_browser_or_link_and_english_otherwise(
+    browser, app_url, test_output, path, visit
+):
+    """Korean for a Korean browser and for ?lang=ko (the address wins over an English browser):
+    at least 70% of the words a learner reads are Korean; an English visit shows no Hangul."""
+    locale, query = LANGUAGE_VISITS[visit]
+    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 3200})
+    page = context.new_page()
+    page.goto(f"{app_url}/{path}{query}", timeout=60_000)
+    page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=120_000)
+    wait_until_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    words = page.evaluate(VISIBLE_WORDS)
+    name = path or "course-map"
+    if visit == "english":
+        assert words["hangul"] == 0 and page.locator("body").inner_text().count("언어") == 0, words
+    else:
+        page.screenshot(path=str(test_output / f"korean-{name}-{visit}.png"), full_page=True)
+        share = words["hangul"] / max(1, words["hangul"] + words["latin"])
+        assert share >= 0.7, f"{name}: {share:.0%} of the words are Korean ({words})"
+    context.close()
+
+
+def test_switching_language_keeps_the_learners_runs_and_settings(browser, app_url):
+    """The switch changes the words, not the work: a changed setting and the trained runs stay."""
+    page = open_page(browser, f"{app_url}/hello-world")
+    page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    slider = page.get_by_role("slider", name="Epochs")
+    slider.focus()
+    slider.press("PageDown")  # fewer epochs than the course's 1000
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_until_idle(page)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)  # the runs: two now
+    chosen = slider.get_attribute("aria-valuenow")
+    runs = page.locator("[data-testid='stDataFrame']").first.inner_text()
+    page.locator("[data-testid='stSidebar']").get_by_role("button", name="ko", exact=True).click()
+    page.get_by_text("레슨 1 · Hello, World").first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert "lang=ko" in page.url
+    assert page.get_by_role("slider").first.get_attribute("aria-valuenow") is not None
+    assert chosen in [handle.get_attribute("aria-valuenow") for handle in page.get_by_role("slider").all()]
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stDataFrame']").first.inner_text().count("\n") == runs.count("\n")
+    page.close()

@@ -57,9 +57,9 @@ def lesson_nav_title(lesson: course.Lesson) -> str:
 
 
 def language_ui() -> str:
-    """The language switch at the top of the sidebar; returns the chosen language. Its label is the
-    same in every language, so that a learner who landed in a language they cannot read finds it;
-    its help names each language in its own words."""
+    """The language switch in the sidebar; returns the chosen language. Its Korean label says
+    "Language" too, so that a learner who landed in Korean without reading it finds it; its help
+    names each language in its own words."""
     with st.sidebar:
         chosen_language = st.segmented_control(
             t(SWITCH_LABEL),
