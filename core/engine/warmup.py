@@ -30,12 +30,22 @@ def loaded() -> bool:
 
 
 def load(attempts: int = 3) -> None:
-    """Imports TensorFlow and Keras in this thread (waiting for a background import under way).
+    """Imports TensorFlow and Keras in this thread, or waits for the background import under way.
+
+    Two threads importing TensorFlow at once can fail: Python's per-module import locks found a
+    "deadlock" between the background import and a lesson's script run importing Keras (seen in the
+    page tests, 2026-12-07), and TensorFlow was left half imported for the process's life. So a
+    thread that finds the background import running waits for it to end instead.
 
     Streamlit puts the app's folder on `sys.path` for each script run and takes it off again; an
     import searching `sys.path` at that moment in another thread can skip an entry and report the
     module missing (seen once in six runs of the first-visit test). Nothing was imported then, so
     the import is simply tried again."""
+    background = _thread
+    if background is not None and background is not threading.current_thread():
+        background.join()
+        if _loaded.is_set():
+            return
     for attempt in range(attempts):
         try:
             importlib.import_module("tensorflow")

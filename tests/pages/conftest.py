@@ -72,3 +72,15 @@ def no_streamlit_warnings(request, monkeypatch):
     ]
     if problems:
         pytest.fail("Warnings while the page ran:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tensorflow_loaded_as_the_entry_file_loads_it():
+    """A served lesson page runs after `streamlit_app.py`, which loads TensorFlow first (waiting for
+    the course map's background import). AppTest's `switch_page` runs the page without the entry
+    file (Streamlit's pages-folder mode), so a page's `import keras` raced the course map's
+    background import and Python's import locks called it a deadlock (TensorFlow left half
+    imported, 2026-12-07). The page tests load it once, as the entry file would."""
+    from core.engine import warmup
+
+    warmup.load()
