@@ -17,10 +17,11 @@ SOURCE_WORDS = {FROM_RULE: "hello_world.data_ui.source_rule", OWN_POINTS: "hello
 
 def data_ui() -> tuple[str, hello_world.LineDataConfig, pd.DataFrame]:
     """Where the points come from: a rule with optional noise, or a table the learner edits."""
+    words = i18n.words()  # this run's: Streamlit may call format_func after the run
     source = st.radio(
-        i18n.t("hello_world.data_ui.source_label"),
+        words("hello_world.data_ui.source_label"),
         list(SOURCE_WORDS),
-        format_func=lambda value: i18n.t(SOURCE_WORDS[value]),
+        format_func=lambda value: words(SOURCE_WORDS[value]),
         horizontal=True,
         key="hw_source",
         bind="query-params",
