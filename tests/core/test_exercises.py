@@ -142,7 +142,8 @@ def stand_in() -> fashion_mnist.FashionMNIST:
 
 
 def test_on_the_stand_in_the_courses_dense_network_misses_98_and_a_wider_one_passes_as_the_page_says(stand_in):
-    """What `week2.stand_in_note` tells the learner, in either language, at the exercise's seed: the grader is unchanged."""
+    """What `week2.stand_in_note` tells the learner, in either language, at the exercise's seed: the grader is
+    unchanged."""
     callback = exercises.CallbackRule("accuracy", ">=", week2.TARGET)
     course = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
     history = train_job(dense_network.build_training, course, stand_in)
