@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.base import jobs, layers
+from core.base import jobs, language, layers
 from core.data import fashion_mnist
 from core.engine import builder, code_export, image_classifier, training
 
@@ -42,9 +42,9 @@ class DenseNetConfig:
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.hidden_units) <= 3 or not all(16 <= units <= 1024 for units in self.hidden_units):
-            raise ValueError("Use 1 to 3 hidden layers of 16 to 1024 units each.")
+            raise language.LearnerError("computer_vision.errors.hidden_layers")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown activation {self.activation!r}.")
+            raise language.LearnerError("computer_vision.errors.unknown_activation", activation=self.activation)
         image_classifier.check_training_settings(self)
 
     @property
@@ -116,13 +116,14 @@ def precompile_in_background(config: DenseNetConfig, data: fashion_mnist.Fashion
     return thread
 
 
-def make_script(config: DenseNetConfig) -> str:
+def make_script(config: DenseNetConfig, *, words: language.Words) -> str:
     """ "Show the code": the course's Fashion-MNIST program with this network, written out layer for
-    layer from the description `make_model` builds (a test builds both and compares them)."""
+    layer from the description `make_model` builds (a test builds both and compares them); its
+    docstring in the learner's language."""
     return code_export.fashion_mnist_script(
         config,
         config.stop,
-        "Lesson 2, computer vision: a dense network learns Fashion-MNIST.",
+        words("computer_vision.script.docstring"),
         "fashion_mnist_dense.py",
         network(config),
     )

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base import language
+
+# Fashion-MNIST's classes in label order, as core/data's catalogue names them (`fashion_mnist.classes.*`).
+CLASS_WORDS = ("t_shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle_boot")
+
+
+def class_names(*, words: language.Words) -> list[str]:
+    """The ten classes in the learner's language, in label order (`fashion_mnist.CLASS_NAMES`)."""
+    return [words(f"data.fashion_mnist.classes.{name}") for name in CLASS_WORDS]
+
 
 def samples_per_class(labels: np.ndarray, per_class: int = 6, seed: int = 0) -> dict[int, np.ndarray]:
     """A few random image indices for each class, for the gallery."""

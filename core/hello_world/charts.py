@@ -1,30 +1,33 @@
 """Plotly figures for Lesson 1: the loss falling, the line settling, and the path down the loss
-surface. Each is built from plain arrays so a test can check what it draws."""
+surface. Each is built from plain arrays so a test can check what it draws, and labelled in the
+learner's language (`words`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
+from core.base import language
 from core.hello_world.neuron import LineFit, least_squares, loss_surface
 
 
-def loss_curve(fit: LineFit, log_scale: bool = True) -> go.Figure:
+def loss_curve(fit: LineFit, log_scale: bool = True, *, words: language.Words) -> go.Figure:
     """Mean squared error per epoch, with the divergence marked when the loss exploded."""
     epochs = np.arange(1, len(fit.loss) + 1)
-    figure = go.Figure(go.Scatter(x=epochs, y=fit.loss, mode="lines", name="loss"))
+    loss = words("hello_world.charts.loss")
+    figure = go.Figure(go.Scatter(x=epochs, y=fit.loss, mode="lines", name=loss))
     if fit.diverged_at is not None:
         figure.add_vline(
             x=fit.diverged_at,
             line_color="crimson",
             line_dash="dash",
-            annotation_text=f"loss became inf/NaN at epoch {fit.diverged_at}",
+            annotation_text=words("hello_world.charts.loss_curve.diverged", epoch=fit.diverged_at),
             annotation_position="top left",
         )
     figure.update_layout(
-        title="Loss (mean squared error) per epoch",
-        xaxis_title="epoch",
-        yaxis_title="loss (log scale)" if log_scale else "loss",
+        title=words("hello_world.charts.loss_curve.title"),
+        xaxis_title=words("hello_world.charts.epoch"),
+        yaxis_title=words("hello_world.charts.loss_curve.y_axis_log") if log_scale else loss,
         margin=dict(t=50, b=40),
         showlegend=False,
     )
@@ -41,7 +44,7 @@ def _frame_epochs(num_epochs: int, max_frames: int = 60) -> list[int]:
     return [0, *geometric.tolist()]
 
 
-def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
+def fitted_line(fit: LineFit, query_x: float, *, words: language.Words) -> go.Figure:
     """The data, the learned line, and an epoch slider (with Play) that replays the training."""
     xs = np.array(fit.points.xs)
     x_low, x_high = min(xs.min(), query_x) - 1, max(xs.max(), query_x) + 1
@@ -49,9 +52,11 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
     weights = np.concatenate([[fit.initial_weight], fit.weights])
     biases = np.concatenate([[fit.initial_bias], fit.biases])
     epochs = _frame_epochs(len(fit.weights))
+    line_name = words("hello_world.charts.fitted_line.line")
+    query_name = words("hello_world.labels.prediction_at", x=query_x)
 
     def line_at(epoch: int) -> go.Scatter:
-        return go.Scatter(x=line_x, y=weights[epoch] * line_x + biases[epoch], mode="lines", name="neuron's line")
+        return go.Scatter(x=line_x, y=weights[epoch] * line_x + biases[epoch], mode="lines", name=line_name)
 
     def query_at(epoch: int) -> go.Scatter:
         return go.Scatter(
@@ -59,10 +64,12 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
             y=[weights[epoch] * query_x + biases[epoch]],
             mode="markers",
             marker=dict(symbol="star", size=14, color="darkorange"),
-            name=f"prediction at x={query_x:g}",
+            name=query_name,
         )
 
-    data_points = go.Scatter(x=xs, y=fit.points.ys, mode="markers", marker=dict(size=10), name="training points")
+    data_points = go.Scatter(
+        x=xs, y=fit.points.ys, mode="markers", marker=dict(size=10), name=words("hello_world.charts.fitted_line.points")
+    )
     last = epochs[-1]
     figure = go.Figure(
         data=[data_points, line_at(last), query_at(last)],
@@ -70,7 +77,7 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
     )
     y_low, y_high = _y_range(fit, line_x)
     figure.update_layout(
-        title="The data and the line the neuron learned (press Play to watch training)",
+        title=words("hello_world.charts.fitted_line.title"),
         xaxis=dict(title="x", range=[x_low, x_high]),
         yaxis=dict(title="y", range=[y_low, y_high]),
         margin=dict(t=50, b=110),
@@ -85,7 +92,7 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
                 pad=dict(t=30),
                 buttons=[
                     dict(
-                        label="▶ Play",
+                        label=words("hello_world.charts.fitted_line.play"),
                         method="animate",
                         args=[
                             None,
@@ -98,7 +105,7 @@ def fitted_line(fit: LineFit, query_x: float) -> go.Figure:
         sliders=[
             dict(
                 active=len(epochs) - 1,
-                currentvalue=dict(prefix="after epoch ", xanchor="right"),
+                currentvalue=dict(prefix=words("hello_world.charts.fitted_line.slider_prefix"), xanchor="right"),
                 x=0.12,
                 len=0.88,
                 y=-0.12,
@@ -134,7 +141,7 @@ def _y_range(fit: LineFit, line_x: np.ndarray) -> tuple[float, float]:
     return low - margin, high + margin
 
 
-def loss_landscape(fit: LineFit) -> go.Figure:
+def loss_landscape(fit: LineFit, *, words: language.Words) -> go.Figure:
     """Contours of the loss over (w, b) and the path gradient descent took across them."""
     weights = np.concatenate([[fit.initial_weight], fit.weights])
     biases = np.concatenate([[fit.initial_bias], fit.biases])
@@ -154,9 +161,9 @@ def loss_landscape(fit: LineFit) -> go.Figure:
             y=grid_b,
             z=np.log10(losses + 1e-12),
             colorscale="Viridis",
-            colorbar=dict(title="log10 loss"),
+            colorbar=dict(title=words("hello_world.charts.loss_landscape.colorbar")),
             contours=dict(showlabels=False),
-            name="loss",
+            name=words("hello_world.charts.loss"),
         )
     )
     step = max(1, len(path_w) // 400)  # A few hundred points draw the path faithfully.
@@ -167,11 +174,17 @@ def loss_landscape(fit: LineFit) -> go.Figure:
             mode="lines+markers",
             marker=dict(size=4, color="white"),
             line=dict(color="white"),
-            name="(w, b) during training",
+            name=words("hello_world.charts.loss_landscape.path"),
         )
     )
     figure.add_trace(
-        go.Scatter(x=[path_w[0]], y=[path_b[0]], mode="markers", marker=dict(size=12, color="orange"), name="start")
+        go.Scatter(
+            x=[path_w[0]],
+            y=[path_b[0]],
+            mode="markers",
+            marker=dict(size=12, color="orange"),
+            name=words("hello_world.charts.loss_landscape.start"),
+        )
     )
     figure.add_trace(
         go.Scatter(
@@ -179,13 +192,13 @@ def loss_landscape(fit: LineFit) -> go.Figure:
             y=[best_b],
             mode="markers",
             marker=dict(size=14, symbol="x", color="red"),
-            name=f"lowest loss (w={best_w:.3f}, b={best_b:.3f})",
+            name=words("hello_world.charts.loss_landscape.lowest", w=best_w, b=best_b),
         )
     )
     figure.update_layout(
-        title="The path of (weight, bias) over the loss surface",
-        xaxis_title="weight w",
-        yaxis_title="bias b",
+        title=words("hello_world.charts.loss_landscape.title"),
+        xaxis_title=words("hello_world.charts.loss_landscape.x_axis"),
+        yaxis_title=words("hello_world.charts.loss_landscape.y_axis"),
         legend=dict(orientation="h", y=-0.2),
         margin=dict(t=50, b=40),
     )

@@ -13,22 +13,25 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.base import exercises, layers
+from core.base import exercises, language, layers
 from core.engine import builder, training
 
-EXERCISE = exercises.Exercise(
-    key="week1_house_prices",
-    week=1,
-    title="House prices",
-    task=(
-        "A house costs 50k plus 50k per bedroom. Train a model on six houses with 1 to 6 bedrooms, priced "
-        "1.0 to 3.5 in hundreds of thousands, with one Dense(1) neuron, SGD and mean squared error."
-    ),
-    criterion="The predictions for 7 and 10 bedrooms are within ±0.25 of 4.0 and 5.5.",
-)
+KEY = "week1_house_prices"
+WEEK = 1
 QUESTIONS = {7: 4.0, 10: 5.5}  # bedrooms: the right price in hundreds of thousands
 TOLERANCE = 0.25
 LOSSES = ("mean_squared_error", "mean_absolute_error")
+
+
+def assignment(*, words: language.Words) -> exercises.Exercise:
+    """The week's assignment, its task and criterion in the learner's language."""
+    return exercises.Exercise(
+        key=KEY,
+        week=WEEK,
+        title=words("hello_world.exercise.title"),
+        task=words("hello_world.exercise.task"),
+        criterion=words("hello_world.exercise.criterion"),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,13 @@ class HousePricesConfig:
 
     def __post_init__(self) -> None:
         if self.optimizer not in training.OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
+            raise language.LearnerError("hello_world.errors.unknown_optimizer", optimizer=self.optimizer)
         if self.loss not in LOSSES:
-            raise ValueError(f"Unknown loss {self.loss!r}.")
+            raise language.LearnerError("hello_world.errors.unknown_loss", loss=self.loss)
         if not 0 <= self.hidden_units <= 64:
-            raise ValueError("A hidden layer has 0 to 64 units.")
+            raise language.LearnerError("hello_world.errors.hidden_units")
         if not (0 < self.learning_rate <= 1) or not 1 <= self.epochs <= 2000:
-            raise ValueError("The learning rate is above 0 and at most 1; epochs 1 to 2000.")
+            raise language.LearnerError("hello_world.errors.exercise_settings")
 
 
 def house_prices(scale_prices: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -98,30 +101,31 @@ def train(config: HousePricesConfig) -> HousePricesRun:
     return HousePricesRun(config, model, history, dict(zip(QUESTIONS, (float(a) for a in answers), strict=True)))
 
 
-def grade_house_prices(run: HousePricesRun) -> exercises.Grade:
-    """The grader's checks: the model's shape, its optimizer and loss, and the two predictions."""
+def grade_house_prices(run: HousePricesRun, *, words: language.Words) -> exercises.Grade:
+    """The grader's checks: the model's shape, its optimizer and loss, and the two predictions,
+    named and hinted in the learner's language."""
     model, config = run.model, run.config
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     one_neuron = len(dense) == 1 and dense[0].units == 1
     checks = [
         exercises.input_shape_check(model, (1,)),
         exercises.Check(
-            "one Dense layer with one unit",
+            words("hello_world.exercise.checks.one_neuron"),
             one_neuron,
             " + ".join(f"Dense({layer.units})" for layer in dense),
-            "" if one_neuron else "The task asks for the simplest model there is: how many neurons is that?",
+            "" if one_neuron else words("hello_world.exercise.checks.one_neuron_hint"),
         ),
         exercises.Check(
-            "optimizer SGD",
+            words("hello_world.exercise.checks.optimizer"),
             config.optimizer == "sgd",
             config.optimizer,
-            "" if config.optimizer == "sgd" else "The task names the optimizer.",
+            "" if config.optimizer == "sgd" else words("hello_world.exercise.checks.optimizer_hint"),
         ),
         exercises.Check(
-            "loss mean squared error",
+            words("hello_world.exercise.checks.loss"),
             config.loss == "mean_squared_error",
             config.loss,
-            "" if config.loss == "mean_squared_error" else "The task names the loss.",
+            "" if config.loss == "mean_squared_error" else words("hello_world.exercise.checks.loss_hint"),
         ),
     ]
     for bedrooms, expected in QUESTIONS.items():
@@ -130,14 +134,16 @@ def grade_house_prices(run: HousePricesRun) -> exercises.Grade:
         if close:
             hint = ""
         elif not np.isfinite(answer) or abs(answer) > 1000:
-            hint = "The answer is far off or not a number: in what units are the prices the model learns?"
+            hint = words("hello_world.exercise.checks.far_off_hint")
         else:
-            hint = "Close, not there: how long, and how fast, does it learn?"
+            hint = words("hello_world.exercise.checks.close_hint")
         checks.append(
             exercises.Check(
-                f"prediction for {bedrooms} bedrooms within ±{TOLERANCE} of {expected}",
+                words(
+                    "hello_world.exercise.checks.prediction", bedrooms=bedrooms, tolerance=TOLERANCE, expected=expected
+                ),
                 close,
-                f"{answer:.4f}" if np.isfinite(answer) else "not a number (training diverged)",
+                f"{answer:.4f}" if np.isfinite(answer) else words("hello_world.exercise.checks.not_a_number"),
                 hint,
             )
         )
@@ -149,4 +155,4 @@ def grade_house_prices(run: HousePricesRun) -> exercises.Grade:
         "learning_rate": config.learning_rate,
         "epochs": config.epochs,
     }
-    return exercises.grade(EXERCISE, checks, settings)
+    return exercises.grade(assignment(words=words), checks, settings)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from core.base import layers
+from core.base import language, layers
 from core.engine import builder, code_export, training
 
 MAX_EPOCHS = 5000
@@ -43,11 +43,11 @@ class NeuronConfig:
 
     def __post_init__(self) -> None:
         if self.optimizer not in training.OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
+            raise language.LearnerError("hello_world.errors.unknown_optimizer", optimizer=self.optimizer)
         if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 10):
-            raise ValueError("The learning rate must be a number above 0 and at most 10.")
+            raise language.LearnerError("hello_world.errors.learning_rate")
         if not 1 <= self.epochs <= MAX_EPOCHS:
-            raise ValueError(f"Epochs must be between 1 and {MAX_EPOCHS}.")
+            raise language.LearnerError("hello_world.errors.epochs", max_epochs=MAX_EPOCHS)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Points:
 def make_points(config: LineDataConfig) -> Points:
     """The course's data by default: xs = 1..6 and ys = 0.5·xs + 0.5, optionally noisy."""
     if not 2 <= config.num_points <= MAX_POINTS:
-        raise ValueError(f"Use between 2 and {MAX_POINTS} points.")
+        raise language.LearnerError("hello_world.errors.points_range", max_points=MAX_POINTS)
     xs = np.arange(1, config.num_points + 1, dtype=np.float64)
     ys = config.slope * xs + config.intercept
     if config.noise > 0:
@@ -79,7 +79,8 @@ def parse_points(rows: list[dict]) -> Points:
     """Reads points a learner typed into a table of {"x": ..., "y": ...} rows.
 
     Fully empty rows are ignored (a table editor adds them); anything else that is not a finite
-    number raises ValueError naming the row and column, so the page can say what to fix.
+    number raises a `LearnerError` (a ValueError) naming the row and column, so the page can say
+    what to fix in the learner's language.
     """
     xs: list[float] = []
     ys: list[float] = []
@@ -89,22 +90,24 @@ def parse_points(rows: list[dict]) -> Points:
             continue
         for column, value in cells.items():
             if _is_blank(value):
-                raise ValueError(f"Row {number}: the {column} cell is empty. Type a number or delete the row.")
+                raise language.LearnerError("hello_world.errors.empty_cell", row=number, column=column)
             try:
                 number_value = float(str(value).strip())
             except ValueError:
-                raise ValueError(f"Row {number}: {column} = {value!r} is not a number.") from None
+                raise language.LearnerError(
+                    "hello_world.errors.not_a_number", row=number, column=column, value=value
+                ) from None
             if not math.isfinite(number_value) or abs(number_value) > 1e6:
-                raise ValueError(f"Row {number}: {column} = {value!r} must be a finite number within ±1,000,000.")
+                raise language.LearnerError("hello_world.errors.out_of_range", row=number, column=column, value=value)
             (xs if column == "x" else ys).append(number_value)
         if len(xs) > MAX_POINTS:  # stop reading as soon as there are too many
-            raise ValueError(f"Use at most {MAX_POINTS} points.")
+            raise language.LearnerError("hello_world.errors.too_many_points", max_points=MAX_POINTS)
     if len(xs) < 2:
-        raise ValueError("Type at least two points: one point cannot define a line.")
+        raise language.LearnerError("hello_world.errors.too_few_points")
     if len(xs) > MAX_POINTS:
-        raise ValueError(f"Use at most {MAX_POINTS} points.")
+        raise language.LearnerError("hello_world.errors.too_many_points", max_points=MAX_POINTS)
     if len(set(xs)) < 2:
-        raise ValueError("All points share the same x, so no slope can be learned. Give two different x values.")
+        raise language.LearnerError("hello_world.errors.same_x")
     return Points(tuple(xs), tuple(ys))
 
 
@@ -128,24 +131,24 @@ def make_model(seed: int = 0) -> keras.Model:
     return builder.build(network(seed))
 
 
-def make_script(points: Points, config: NeuronConfig, query_x: float = 7.0) -> str:
+def make_script(points: Points, config: NeuronConfig, query_x: float = 7.0, *, words: language.Words) -> str:
     """ "Show the code": the course's neuron as a plain Keras script with the learner's data and
-    settings. Its model is written out from the description `make_model` builds; a test builds
-    both and compares them."""
+    settings, its comments in the learner's language. Its model is written out from the description
+    `make_model` builds; a test builds both and compares them."""
     model = code_export.model_source(network(config.seed))
     optimizer = code_export.optimizer_expression(config.optimizer, config.learning_rate)
-    return f'''"""Lesson 1, Hello World: one neuron learns y = w*x + b from examples.
+    return f'''"""{words("hello_world.script.docstring")}
 
-Generated by the TensorFlow first steps dashboard. Run it with: python hello_world.py
+{words("hello_world.script.generated")}
 """
 import numpy as np
 import keras
 
-# The data and answers; the neuron has to find the rule.
+# {words("hello_world.script.data")}
 xs = np.array({code_export.number_list(points.xs)}, dtype=np.float32)
 ys = np.array({code_export.number_list(points.ys)}, dtype=np.float32)
 
-# One Dense unit: y = w*x + b. The seeded initializer makes the starting w reproducible.
+# {words("hello_world.script.model")}
 {model}optimizer = {optimizer}
 model.compile(optimizer=optimizer, loss="mean_squared_error")
 history = model.fit(xs, ys, epochs={config.epochs}, verbose=0)
@@ -153,7 +156,7 @@ history = model.fit(xs, ys, epochs={config.epochs}, verbose=0)
 weight, bias = (float(v.numpy().ravel()[0]) for v in model.weights)
 print(f"final loss: {{history.history['loss'][-1]:.6g}}")
 print(f"learned w = {{weight:.4f}}, b = {{bias:.4f}}")
-# predict takes an array, not a list.
+# {words("hello_world.script.predict")}
 prediction = model.predict(np.array([{query_x!r}], dtype=np.float32), verbose=0)
 print(f"prediction for x = {query_x:g}: {{float(prediction[0, 0]):.4f}}")
 '''
@@ -253,35 +256,40 @@ def readable(value: float) -> str:
     return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
-def explain_prediction(fit: LineFit, x: float) -> str:
+def epoch_count(count: int, *, words: language.Words) -> str:
+    """ "1 epoch", "1000 epochs": a number of epochs as the learner's language says it."""
+    return words("hello_world.units.epochs_one" if count == 1 else "hello_world.units.epochs_other", count=count)
+
+
+def explain_prediction(fit: LineFit, x: float, *, words: language.Words) -> str:
     """Why the answer is close to, but not exactly, what the best line gives, or why it is far."""
     if fit.diverged_at is not None:
-        return "Training diverged, so this prediction is meaningless."
+        return words("hello_world.explain.diverged")
     best_slope, best_intercept = least_squares(fit.points)
     exact = best_slope * x + best_intercept
-    epochs = f"{len(fit.loss)} epoch{'s' if len(fit.loss) != 1 else ''}"
-    answer = f"The neuron answers {fit.predict(x):.4f}; the best straight line through these points gives {exact:.4f}."
-    if abs(fit.predict(x) - exact) > 0.05 * max(1.0, abs(exact)):
-        return (
-            f"{answer} That is still far off: after only {epochs} with learning rate "
-            f"{fit.config.learning_rate:g}, w = {fit.weight:.4f} and b = {fit.bias:.4f} have not yet reached "
-            f"{best_slope:.4f} and {best_intercept:.4f}. Train for more epochs or try a larger learning rate."
-        )
-    return (
-        f"{answer} It is close but not exact because the network never sees the rule: it only has "
-        f"{len(fit.points.xs)} examples and stops after {epochs} of small steps, so w = {fit.weight:.4f} and "
-        f"b = {fit.bias:.4f} are still approaching {best_slope:.4f} and {best_intercept:.4f}. Neural networks "
-        f"deal in probabilities, not certainties."
+    answer = words("hello_world.explain.answer", predicted=fit.predict(x), exact=exact)
+    far_off = abs(fit.predict(x) - exact) > 0.05 * max(1.0, abs(exact))
+    return words(
+        "hello_world.explain.far_off" if far_off else "hello_world.explain.close",
+        answer=answer,
+        epoch_count=epoch_count(len(fit.loss), words=words),
+        learning_rate=fit.config.learning_rate,
+        examples=len(fit.points.xs),
+        w=fit.weight,
+        b=fit.bias,
+        best_w=best_slope,
+        best_b=best_intercept,
     )
 
 
-def divergence_advice(fit: LineFit) -> str | None:
+def divergence_advice(fit: LineFit, *, words: language.Words) -> str | None:
     """A lesson, not a crash: what happened when the loss exploded and what to try."""
     if fit.diverged_at is None:
         return None
-    return (
-        f"The loss exploded to infinity or NaN at epoch {fit.diverged_at}: with learning rate "
-        f"{fit.config.learning_rate:g}, each {fit.config.optimizer} step overshoots the minimum by more "
-        f"than the last, so w and b grow without bound. Try a learning rate about ten times smaller "
-        f"(for example {fit.config.learning_rate / 10:g})."
+    return words(
+        "hello_world.explain.divergence",
+        epoch=fit.diverged_at,
+        learning_rate=fit.config.learning_rate,
+        optimizer=fit.config.optimizer,
+        smaller=fit.config.learning_rate / 10,
     )

@@ -18,13 +18,15 @@ import keras
 import numpy as np
 import pytest
 
-from core.base import layers, limits
+from core.base import language, layers, limits
 from core.computer_vision import dense_network
 from core.convolutions import cnn
 from core.hello_world import exercise as house_prices
 from core.hello_world import neuron
 from core.real_world_images import network as real_world
 from tests.core.script_models import dtype_policies, layer_settings, script_model
+
+EN = language.words("en")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def hello_world_cases() -> dict[str, Case]:
         f"lesson1-seed{seed}": Case(
             neuron.network(seed),
             lambda seed=seed: neuron.make_model(seed),
-            lambda seed=seed: neuron.make_script(points, neuron.NeuronConfig(seed=seed)),
+            lambda seed=seed: neuron.make_script(points, neuron.NeuronConfig(seed=seed), words=EN),
         )
         for seed in (0, 3)
     }
@@ -67,7 +69,7 @@ def dense_cases() -> dict[str, Case]:
         cases[f"lesson2-{'x'.join(map(str, hidden))}-{activation}-bf16{bfloat16}"] = Case(
             dense_network.network(config),
             lambda config=config: dense_network.make_model(config),
-            lambda config=config: dense_network.make_script(config),
+            lambda config=config: dense_network.make_script(config, words=EN),
         )
     return cases
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.base import exercises
+from core.base import exercises, language
 from core.computer_vision import dense_network
 from core.computer_vision import exercise as week2
 from core.convolutions import cnn
@@ -26,6 +26,8 @@ from core.hello_world import exercise as week1
 from core.real_world_images import exercise as week4
 from core.real_world_images import network, photos
 from tests.core.digits import draw_digits
+
+EN = language.words("en")
 
 
 def failed(grade: exercises.Grade) -> list[str]:
@@ -73,16 +75,18 @@ def test_an_attempt_that_ran_its_epochs_is_measured_against_its_own_epochs():
 
 
 def test_week_1_passes_with_the_course_settings_and_fails_in_dollars_or_with_adam():
-    good = week1.grade_house_prices(week1.train(week1.HousePricesConfig()))
+    good = week1.grade_house_prices(week1.train(week1.HousePricesConfig()), words=EN)
     assert good.passed, failed(good)
     assert abs(float(good.measured["prediction for 7 bedrooms within ±0.25 of 4.0"]) - 4.0) <= 0.25
-    dollars = week1.grade_house_prices(week1.train(week1.HousePricesConfig(scale_prices=False)))
+    dollars = week1.grade_house_prices(week1.train(week1.HousePricesConfig(scale_prices=False)), words=EN)
     assert failed(dollars) == [
         "prediction for 7 bedrooms within ±0.25 of 4.0",
         "prediction for 10 bedrooms within ±0.25 of 5.5",
     ]
     assert "units" in dollars.checks[-1].hint
-    two_layers = week1.grade_house_prices(week1.train(week1.HousePricesConfig(hidden_units=8, optimizer="adam")))
+    two_layers = week1.grade_house_prices(
+        week1.train(week1.HousePricesConfig(hidden_units=8, optimizer="adam")), words=EN
+    )
     assert {"one Dense layer with one unit", "optimizer SGD"} <= set(failed(two_layers))
 
 
@@ -101,11 +105,11 @@ def train_job(build, config, data) -> training.TrainingHistory:
 def test_week_2_passes_when_the_callback_stops_at_98_and_fails_with_a_strict_comparison(digits):
     callback = exercises.CallbackRule("accuracy", ">=", 0.98)
     config = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
-    grade = week2.grade_stop_at_98(config, callback, train_job(dense_network.build_training, config, digits))
+    grade = week2.grade_stop_at_98(config, callback, train_job(dense_network.build_training, config, digits), words=EN)
     assert grade.passed, failed(grade)
     strict = exercises.CallbackRule("accuracy", ">", 0.98)
     config = dense_network.DenseNetConfig(epochs=5, stop=strict.stop_rule)
-    grade = week2.grade_stop_at_98(config, strict, train_job(dense_network.build_training, config, digits))
+    grade = week2.grade_stop_at_98(config, strict, train_job(dense_network.build_training, config, digits), words=EN)
     assert failed(grade) == ["epochs set to 10", "callback stops at accuracy 0.98"]
 
 
@@ -113,7 +117,7 @@ def test_week_2_fails_when_the_callback_reads_the_loss_and_training_runs_to_the_
     callback = exercises.CallbackRule("loss", ">=", 0.98)
     config = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule, train_fraction=0.1)
     history = train_job(dense_network.build_training, config, digits)
-    grade = week2.grade_stop_at_98(config, callback, history)
+    grade = week2.grade_stop_at_98(config, callback, history, words=EN)
     assert history.epochs_run == 10 and "callback ended training before epoch 10" in failed(grade)
     assert "callback stops at accuracy 0.98" in failed(grade)
 
@@ -138,18 +142,21 @@ def stand_in() -> fashion_mnist.FashionMNIST:
 
 
 def test_on_the_stand_in_the_courses_dense_network_misses_98_and_a_wider_one_passes_as_the_page_says(stand_in):
-    """What `week2.STAND_IN_NOTE` tells the learner, at the exercise's seed: the grader is unchanged."""
+    """What `week2.stand_in_note` tells the learner, in either language, at the exercise's seed: the grader is
+    unchanged."""
     callback = exercises.CallbackRule("accuracy", ">=", week2.TARGET)
     course = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
     history = train_job(dense_network.build_training, course, stand_in)
-    grade = week2.grade_stop_at_98(course, callback, history, mnist.data_name(stand_in))
+    grade = week2.grade_stop_at_98(course, callback, history, mnist.data_name(stand_in), words=EN)
     assert failed(grade) == ["callback ended training before epoch 10", "final training accuracy ≥ 0.98"]
-    assert f"reaches {history.accuracy[-1]:.3f} after 10 epochs" in week2.STAND_IN_NOTE
+    assert f"reaches {history.accuracy[-1]:.3f} after 10 epochs" in week2.stand_in_note(words=EN)
+    assert f"10 에포크 뒤 {history.accuracy[-1]:.3f}에 그쳐" in week2.stand_in_note(words=language.words("ko"))
     wider = dense_network.DenseNetConfig(hidden_units=(512,), epochs=10, stop=callback.stop_rule)
     history = train_job(dense_network.build_training, wider, stand_in)
-    grade = week2.grade_stop_at_98(wider, callback, history, mnist.data_name(stand_in))
+    grade = week2.grade_stop_at_98(wider, callback, history, mnist.data_name(stand_in), words=EN)
     assert grade.passed, failed(grade)
-    assert f"512 hidden units reach 0.98 at epoch {history.epochs_run}" in week2.STAND_IN_NOTE
+    assert f"512 hidden units reach 0.98 at epoch {history.epochs_run}" in week2.stand_in_note(words=EN)
+    assert f"512개는 에포크 {history.epochs_run}에서 0.98에" in week2.stand_in_note(words=language.words("ko"))
     assert grade.data == mnist.STAND_IN_NAME
 
 
@@ -209,7 +216,7 @@ def test_week_4_passes_on_the_drawn_faces_and_fails_when_the_callback_cannot_fir
 
 
 def test_the_certificate_lists_each_passed_exercise_with_settings_measures_and_date():
-    grade = week1.grade_house_prices(week1.train(week1.HousePricesConfig()))
+    grade = week1.grade_house_prices(week1.train(week1.HousePricesConfig()), words=EN)
     record = json.loads(exercises.certificate_json([grade], learner="Ada"))
     [entry] = record["exercises"]
     assert record["learner"] == "Ada" and entry["week"] == 1 and entry["passed"] is True
@@ -223,8 +230,8 @@ def test_the_certificate_lists_each_passed_exercise_with_settings_measures_and_d
 def test_the_certificate_says_which_digits_an_mnist_exercise_was_graded_on():
     callback = exercises.CallbackRule("accuracy", ">=", week2.TARGET)
     config = dense_network.DenseNetConfig(epochs=10, stop=callback.stop_rule)
-    on_stand_in = week2.grade_stop_at_98(config, callback, training.TrainingHistory(10), mnist.STAND_IN_NAME)
-    on_mnist = week2.grade_stop_at_98(config, callback, training.TrainingHistory(10), "MNIST")
+    on_stand_in = week2.grade_stop_at_98(config, callback, training.TrainingHistory(10), mnist.STAND_IN_NAME, words=EN)
+    on_mnist = week2.grade_stop_at_98(config, callback, training.TrainingHistory(10), "MNIST", words=EN)
     record = json.loads(exercises.certificate_json([on_stand_in]))
     assert record["exercises"][0]["data"] == mnist.STAND_IN_NAME
     assert json.loads(exercises.certificate_json([on_mnist]))["exercises"][0]["data"] == "MNIST"

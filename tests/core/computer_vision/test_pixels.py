@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base import language
 from core.computer_vision import pixels
+from core.data import fashion_mnist
 
 
 def test_samples_per_class_picks_distinct_images_of_each_class_reproducibly():
@@ -37,3 +39,10 @@ def test_pixel_histograms_use_every_image_when_there_are_fewer_than_the_sample()
     raw, scaled = pixels.pixel_histograms(images, sample=2000)
     np.testing.assert_array_equal(np.sort(raw), np.sort(images.ravel()))
     assert len(scaled) == 4 * 28 * 28
+
+
+def test_class_names_follow_the_labels_in_either_language():
+    """The gallery's captions: core/data's catalogue in label order, the same as `CLASS_NAMES`."""
+    assert pixels.class_names(words=language.words("en")) == list(fashion_mnist.CLASS_NAMES)
+    korean = pixels.class_names(words=language.words("ko"))
+    assert len(korean) == 10 and korean != list(fashion_mnist.CLASS_NAMES)

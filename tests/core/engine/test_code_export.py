@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from core.base import language
 from core.computer_vision import dense_network
 from core.convolutions import cnn
 from core.data import image_folders
@@ -17,6 +18,8 @@ from core.engine import training
 from core.hello_world import neuron
 from core.real_world_images import network
 from tests.core.script_models import activations, layer_summary
+
+EN = language.words("en")
 
 
 def run_script(source: str, tmp_path) -> str:
@@ -35,7 +38,7 @@ def test_hello_world_script_reproduces_the_run(tmp_path):
     config = neuron.NeuronConfig(optimizer="adam", learning_rate=0.05, epochs=120, seed=7)
     fit = neuron.fit_line(points, config)
 
-    output = run_script(neuron.make_script(points, config, query_x=7.0), tmp_path)
+    output = run_script(neuron.make_script(points, config, query_x=7.0, words=EN), tmp_path)
 
     prediction = float(re.search(r"prediction for x = 7: (\S+)", output).group(1))
     weight, bias = map(float, re.search(r"learned w = (\S+), b = (\S+)", output).groups())
@@ -44,7 +47,9 @@ def test_hello_world_script_reproduces_the_run(tmp_path):
 
 
 def test_scripts_use_todays_keras_spelling():
-    source = neuron.make_script(neuron.make_points(neuron.LineDataConfig()), neuron.NeuronConfig(optimizer="rmsprop"))
+    source = neuron.make_script(
+        neuron.make_points(neuron.LineDataConfig()), neuron.NeuronConfig(optimizer="rmsprop"), words=EN
+    )
     assert "RMSprop(learning_rate=0.01)" in source and "lr=" not in source
     assert "keras.Input(shape=(1,))" in source and "input_shape" not in source
 
@@ -59,9 +64,9 @@ def test_a_bfloat16_script_sets_the_policy_once_and_keeps_its_output_in_float32(
 
 def test_an_exercises_strict_callback_is_exported_as_it_stops():
     strict = training.StopAtTarget("accuracy", 0.98, strict=True)
-    source = dense_network.make_script(dense_network.DenseNetConfig(stop=strict))
+    source = dense_network.make_script(dense_network.DenseNetConfig(stop=strict), words=EN)
     assert "logs.get('accuracy', 0) > 0.98:" in source
-    loss = dense_network.make_script(dense_network.DenseNetConfig(stop=training.StopAtTarget("loss", 0.3)))
+    loss = dense_network.make_script(dense_network.DenseNetConfig(stop=training.StopAtTarget("loss", 0.3)), words=EN)
     assert "logs.get('loss', float('inf')) <= 0.3:" in loss
 
 
@@ -91,7 +96,7 @@ def test_dense_script_runs_the_course_code_with_the_learners_settings(tmp_path, 
     config = dense_network.DenseNetConfig(
         hidden_units=(64, 32), epochs=3, train_fraction=0.05, stop=training.StopAtTarget("accuracy", 0.5)
     )
-    source = dense_network.make_script(config)
+    source = dense_network.make_script(config, words=EN)
     assert "keras.layers.Dense(64" in source and "keras.layers.Dense(32" in source
     output = run_script(source, tmp_path)
     accuracy = float(re.search(r"test accuracy: (\S+)", output).group(1))

@@ -8,7 +8,10 @@ import keras
 import numpy as np
 import pytest
 
+from core.base import language
 from core.hello_world import neuron
+
+EN, KO = language.words("en"), language.words("ko")
 
 COURSE_POINTS = neuron.make_points(neuron.LineDataConfig())
 
@@ -25,7 +28,17 @@ def test_course_run_predicts_about_four_but_not_exactly():
     assert fit.predict(7.0) != 4.0
     assert fit.weight == pytest.approx(0.5, abs=0.01) and fit.bias == pytest.approx(0.5, abs=0.02)
     assert fit.loss[-1] < fit.loss[0] / 1000
-    assert "close but not exact" in neuron.explain_prediction(fit, 7.0)
+    assert "close but not exact" in neuron.explain_prediction(fit, 7.0, words=EN)
+    assert "after 1000 epochs of small steps" in neuron.explain_prediction(fit, 7.0, words=EN)
+    korean = neuron.explain_prediction(fit, 7.0, words=KO)
+    assert "가깝지만 정확하지는 않습니다" in korean and f"{fit.predict(7.0):.4f}" in korean
+
+
+def test_a_short_run_is_far_off_and_counts_its_epochs_in_the_singular():
+    fit = neuron.fit_line(COURSE_POINTS, neuron.NeuronConfig(epochs=1))
+    explanation = neuron.explain_prediction(fit, 7.0, words=EN)
+    assert "still far off: after only 1 epoch with learning rate 0.01" in explanation
+    assert neuron.epoch_count(5, words=EN) == "5 epochs" and neuron.epoch_count(5, words=KO) == "5 에포크"
 
 
 @pytest.mark.parametrize("slope,intercept,optimizer,rate", [(2.0, -1.0, "adam", 0.1), (-1.5, 3.0, "rmsprop", 0.01)])
@@ -56,9 +69,13 @@ def test_a_huge_learning_rate_is_detected_as_divergence():
     assert fit.diverged_at is not None and fit.diverged_at <= 100
     assert len(fit.loss) == fit.diverged_at - 1  # every recorded epoch is finite
     assert np.all(np.isfinite(fit.loss)) and np.all(np.isfinite(fit.weights))
-    advice = neuron.divergence_advice(fit)
+    advice = neuron.divergence_advice(fit, words=EN)
     assert f"epoch {fit.diverged_at}" in advice and "0.1" in advice
-    assert neuron.divergence_advice(neuron.fit_line(COURSE_POINTS, neuron.NeuronConfig(epochs=5))) is None
+    korean = neuron.divergence_advice(fit, words=KO)
+    assert f"에포크 {fit.diverged_at}에서" in korean and "0.1" in korean
+    assert neuron.explain_prediction(fit, 7.0, words=KO) == KO("hello_world.explain.diverged")
+    short = neuron.fit_line(COURSE_POINTS, neuron.NeuronConfig(epochs=5))
+    assert neuron.divergence_advice(short, words=EN) is None
 
 
 def test_noise_is_reproducible_from_its_seed():
@@ -87,6 +104,27 @@ def test_parse_points_reads_a_table_and_skips_fully_empty_rows():
 def test_parse_points_explains_what_to_fix(rows, message):
     with pytest.raises(ValueError, match=message):
         neuron.parse_points(rows)
+
+
+def test_a_table_problem_is_told_in_the_learners_language():
+    with pytest.raises(language.LearnerError) as problem:
+        neuron.parse_points([{"x": 1, "y": 2}, {"x": 2, "y": None}])
+    assert KO.say(problem.value.message) == "2행: y 칸이 비어 있습니다. 숫자를 입력하거나 행을 삭제하세요."
+    assert EN.say(problem.value.message) == str(problem.value)
+
+
+def test_the_exported_script_is_python_in_either_language():
+    english = neuron.make_script(COURSE_POINTS, neuron.NeuronConfig(), words=EN)
+    korean = neuron.make_script(COURSE_POINTS, neuron.NeuronConfig(), words=KO)
+    assert english.startswith('"""Lesson 1, Hello World: one neuron learns y = w*x + b from examples.')
+    assert KO("hello_world.script.model") in korean and "One Dense unit" not in korean
+    for source in (english, korean):
+        compile(source, "hello_world.py", "exec")
+
+    def code(source: str) -> list[str]:  # after the four lines of docstring, less the comments
+        return [line for line in source.splitlines()[4:] if not line.startswith("#")]
+
+    assert code(english) == code(korean) and "model.fit(xs, ys, epochs=1000" in "\n".join(code(korean))
 
 
 @pytest.mark.parametrize(
