@@ -18,10 +18,10 @@ NAMES = fashion_mnist.CLASS_NAMES
 GRADE_KEY = "FormSubmitter:cnn_exercise_settings-Train and grade"
 
 
-def class_name(label: int) -> str:
-    """A Fashion-MNIST class as the learner reads it ("T-shirt/top" → `data.fashion_mnist.classes.t_shirt`)."""
-    key = NAMES[label].lower().split("/")[0].replace("-", "_").replace(" ", "_")
-    return i18n.t(f"data.fashion_mnist.classes.{key}")
+def class_names() -> list[str]:
+    """The Fashion-MNIST classes as the learner reads them ("T-shirt/top" → `data.fashion_mnist.classes.t_shirt`)."""
+    keys = (name.lower().split("/")[0].replace("-", "_").replace(" ", "_") for name in NAMES)
+    return [i18n.t(f"data.fashion_mnist.classes.{key}") for key in keys]
 
 
 def exercise_ui() -> None:
@@ -39,7 +39,7 @@ def exercise_ui() -> None:
                     i18n.t("convolutions.exercise.pooling"),
                     cnn_settings.POOLINGS,
                     horizontal=True,
-                    format_func=cnn_settings.pooling_name,
+                    format_func=cnn_settings.pooling_names().get,
                     key="cnnx_pooling",
                 )
                 units = model_column.select_slider(
@@ -135,7 +135,9 @@ st.header(words("convolutions.inside.header"))
 model = run.model
 layer_names = [layer.name for layer in image_classifier.feature_layers(model)]
 class_column, filter_column = st.columns(2)
-label = class_column.selectbox(words("convolutions.inside.class_label"), range(10), index=9, format_func=class_name)
+label = class_column.selectbox(
+    words("convolutions.inside.class_label"), range(10), index=9, format_func=class_names().__getitem__
+)
 examples = cnn.same_class_examples(data.test_labels, label, count=3)
 maps = image_classifier.feature_maps(model, data.test_images[examples], run.config.input_scale)
 filter_index = filter_column.slider(

@@ -353,7 +353,10 @@ def test_convolutions_in_korean_translates_what_is_shown_and_keeps_keys_and_valu
     assert [button.label for button in app.button if button.key == "FormSubmitter:cnn_settings-Train"] == ["훈련"]
     summaries = [table.value for table in app.dataframe if "파라미터 수" in table.value.columns]
     assert summaries[0]["파라미터 수"].iloc[-1] == 243_786 and summaries[0]["층"].iloc[-1] == "합계"
-    source.set_value("My own photo").run()
+    preset.set_value("blur").run()
+    assert not app.exception, app.exception
+    assert "흐림 효과" in " ".join(block.value for block in app.markdown)
+    app.radio(key="cp_src").set_value("My own photo").run()
     assert app.get("file_uploader")[0].proto.label == "사진(PNG, JPEG, WebP, GIF 또는 BMP)"
 
 

@@ -14,9 +14,10 @@ TRAIN_KEY = "FormSubmitter:cnn_settings-Train"
 POOLINGS = ("max", "average")  # the radio's values, as the config and the address hold them
 
 
-def pooling_name(pooling: str) -> str:
-    """A pooling option as the learner reads it (the value stays "max" or "average")."""
-    return i18n.t(f"convolutions.settings.pooling_{pooling}")
+def pooling_names() -> dict[str, str]:
+    """The pooling options as the learner reads them (the values stay "max" and "average"), fixed
+    when the radio is drawn: its `format_func` is also called outside the page's run."""
+    return {pooling: i18n.t(f"convolutions.settings.pooling_{pooling}") for pooling in POOLINGS}
 
 
 def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
@@ -46,7 +47,7 @@ def cnn_settings_ui() -> tuple[cnn.CnnConfig | None, bool]:
                 i18n.t("convolutions.settings.pooling"),
                 POOLINGS,
                 horizontal=True,
-                format_func=pooling_name,
+                format_func=pooling_names().get,
                 key="cnn_pool",
                 bind="query-params",
             )

@@ -57,10 +57,11 @@ def photo_ui() -> np.ndarray | None:
 
 def kernel_ui() -> tuple[np.ndarray | None, float]:
     """A preset, then an editable 3×3 grid and the weight the course multiplies by."""
+    shown = {name: i18n.t(playground.preset_key(name)) for name in PRESETS}
     preset = st.selectbox(
         i18n.t("convolutions.kernel.start_from"),
         list(PRESETS),
-        format_func=lambda name: i18n.t(playground.preset_key(name)),
+        format_func=shown.get,
         key="cp_preset",
     )
     grid = components.data_editor(
