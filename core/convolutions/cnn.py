@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from core.base import jobs, layers, precision
+from core.base import jobs, language, layers, precision
 from core.data import fashion_mnist
 from core.engine import builder, code_export, image_classifier, training
 
@@ -43,17 +43,17 @@ class CnnConfig:
 
     def __post_init__(self) -> None:
         if not 1 <= self.conv_blocks <= 3:
-            raise ValueError("Use 1 to 3 convolution blocks.")
+            raise language.LearnerError("convolutions.errors.blocks")
         if self.filters not in FILTER_CHOICES:
-            raise ValueError(f"Filters per block must be one of {FILTER_CHOICES}.")
+            raise language.LearnerError("convolutions.errors.filters", choices=FILTER_CHOICES)
         if self.kernel_size not in (3, 5):
-            raise ValueError("The kernel size must be 3 or 5.")
+            raise language.LearnerError("convolutions.errors.kernel_size")
         if self.pooling not in ("max", "average"):
-            raise ValueError("Pooling must be 'max' or 'average'.")
+            raise language.LearnerError("convolutions.errors.pooling")
         if self.conv_blocks == 3 and self.kernel_size == 5:
-            raise ValueError("Three blocks of 5×5 filters shrink a 28×28 image to nothing; use 3×3 filters.")
+            raise language.LearnerError("convolutions.errors.too_small")
         if not 16 <= self.dense_units <= 1024:
-            raise ValueError("Dense units must be between 16 and 1024.")
+            raise language.LearnerError("convolutions.errors.dense_units")
         image_classifier.check_training_settings(self)
 
     @property
@@ -97,16 +97,16 @@ def make_trainer(config: CnnConfig, model: keras.Model, images: np.ndarray, labe
     return image_classifier.make_trainer(config, model, images, labels, stop=config.stop)
 
 
-def make_script(config: CnnConfig) -> str:
+def make_script(config: CnnConfig, *, words: language.Words) -> str:
     """ "Show the code": the course's Fashion-MNIST program with this CNN, written out layer for
     layer from the description `make_model` builds (a test builds both and compares them)."""
     return code_export.fashion_mnist_script(
         config,
         config.stop,
-        "Lesson 3, convolutions: a CNN learns Fashion-MNIST.",
+        words("convolutions.script.title"),
         "fashion_mnist_cnn.py",
         network(config),
-        reshape="# Convolutions expect a channel axis: (28, 28) -> (28, 28, 1).\n"
+        reshape=words("convolutions.script.channel_axis") + "\n"
         "train_images = train_images.reshape(-1, 28, 28, 1)\ntest_images = test_images.reshape(-1, 28, 28, 1)\n",
     )
 
@@ -125,17 +125,21 @@ def dense_baseline() -> keras.Model:
     return builder.build(DENSE_BASELINE)
 
 
-def model_summary(model: keras.Model) -> pd.DataFrame:
+def model_summary(model: keras.Model, *, words: language.Words) -> pd.DataFrame:
     """`model.summary()` as a table: layer, output shape and parameters, with a total row."""
+    layer, shape, parameters = (
+        words(f"convolutions.summary.{name}") for name in ("layer", "output_shape", "parameters")
+    )
+    batch = words("convolutions.summary.batch")
     rows = [
         {
-            "layer": f"{layer.name} ({type(layer).__name__})",
-            "output shape": str(tuple(layer.output.shape)).replace("None", "batch"),
-            "parameters": layer.count_params(),
+            layer: f"{each.name} ({type(each).__name__})",
+            shape: str(tuple(each.output.shape)).replace("None", batch),
+            parameters: each.count_params(),
         }
-        for layer in model.layers
+        for each in model.layers
     ]
-    rows.append({"layer": "total", "output shape": "", "parameters": model.count_params()})
+    rows.append({layer: words("convolutions.summary.total"), shape: "", parameters: model.count_params()})
     return pd.DataFrame(rows)
 
 

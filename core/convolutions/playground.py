@@ -18,6 +18,8 @@ import pandas as pd
 import tensorflow as tf
 from PIL import Image
 
+from core.base import language
+
 KERNEL_PRESETS: dict[str, tuple[tuple[float, float, float], ...]] = {
     "course edges": ((0, 1, 0), (1, -4, 1), (0, 1, 0)),
     "vertical Sobel": ((-1, 0, 1), (-2, 0, 2), (-1, 0, 1)),
@@ -26,6 +28,14 @@ KERNEL_PRESETS: dict[str, tuple[tuple[float, float, float], ...]] = {
     "blur": ((1, 1, 1), (1, 1, 1), (1, 1, 1)),
     "identity": ((0, 0, 0), (0, 1, 0), (0, 0, 0)),
 }
+
+
+def preset_key(name: str) -> str:
+    """A preset's catalogue key (`"vertical Sobel"` → `convolutions.kernel.presets.vertical_sobel`); the
+    preset's name itself stays the widget's value and key."""
+    return f"convolutions.kernel.presets.{name.lower().replace(' ', '_')}"
+
+
 # The course multiplies the filter's output by a weight; 1/9 turns the blur's sum into an average.
 PRESET_WEIGHTS: dict[str, float] = {name: 1 / 9 if name == "blur" else 1.0 for name in KERNEL_PRESETS}
 
@@ -44,7 +54,8 @@ def sample_photo() -> np.ndarray:
     locations = spec.submodule_search_locations if spec else None
     path = Path(locations[0]) / "data" / "camera.png" if locations else None
     if path is None or not path.is_file():
-        raise RuntimeError("The sample photo is missing: install scikit-image, which ships it (data/camera.png).")
+        # For whoever runs the server, not the learner: said in English.
+        raise RuntimeError(str(language.Message("convolutions.errors.sample_missing")))
     with Image.open(path) as image:
         return np.asarray(image.convert("L"), dtype=np.float32)
 
@@ -52,9 +63,9 @@ def sample_photo() -> np.ndarray:
 def _check_photo(photo: np.ndarray, smallest_side: int) -> np.ndarray:
     photo = np.asarray(photo, dtype=np.float32)
     if photo.ndim != 2 or min(photo.shape) < smallest_side:
-        raise ValueError(f"Expected a grey photo at least {smallest_side}×{smallest_side}; got shape {photo.shape}.")
+        raise language.LearnerError("convolutions.errors.photo_shape", side=smallest_side, shape=photo.shape)
     if not np.isfinite(photo).all():
-        raise ValueError("The photo contains values that are not finite numbers.")
+        raise language.LearnerError("convolutions.errors.photo_not_finite")
     return photo
 
 
@@ -62,11 +73,11 @@ def _check_kernel(kernel) -> np.ndarray:
     try:
         values = np.asarray(kernel)
     except ValueError:
-        raise ValueError("The kernel must be 3 rows of 3 numbers.") from None
+        raise language.LearnerError("convolutions.errors.kernel_rows") from None
     if values.shape != (3, 3) or values.dtype.kind not in "iuf":
-        raise ValueError(f"The kernel must be 3 rows of 3 numbers; got {kernel!r}.")
+        raise language.LearnerError("convolutions.errors.kernel_rows_got", kernel=repr(kernel))
     if not np.isfinite(values).all():
-        raise ValueError("Every number in the kernel must be finite (no NaN or infinity).")
+        raise language.LearnerError("convolutions.errors.kernel_not_finite")
     return values.astype(np.float32)
 
 
@@ -75,7 +86,7 @@ def kernel_from_grid(grid: pd.DataFrame) -> np.ndarray:
     is refused in words the table's reader understands."""
     kernel = grid.to_numpy(dtype=float, na_value=np.nan)
     if kernel.shape != (3, 3) or not np.all(np.isfinite(kernel)):
-        raise ValueError("Every cell of the 3×3 filter needs a number.")
+        raise language.LearnerError("convolutions.kernel.needs_numbers")
     return kernel
 
 
@@ -83,9 +94,9 @@ def _check_weight(weight: float) -> float:
     try:
         weight = float(weight)
     except (TypeError, ValueError):
-        raise ValueError(f"The weight must be a number; got {weight!r}.") from None
+        raise language.LearnerError("convolutions.errors.weight_number", weight=repr(weight)) from None
     if not math.isfinite(weight):
-        raise ValueError(f"The weight must be a finite number; got {weight!r}.")
+        raise language.LearnerError("convolutions.errors.weight_not_finite", weight=repr(weight))
     return weight
 
 
@@ -116,11 +127,10 @@ class FilterResult:
     filtered: np.ndarray  # after the 3×3 filter: (H-2, W-2), clipped to 0..255
     pooled: np.ndarray  # after 2×2 max pooling: (floor((H-2)/2), floor((W-2)/2))
 
-    @property
-    def shapes_sentence(self) -> str:
+    def shapes_sentence(self, *, words: language.Words) -> str:
         """The sizes as width×height, the way image sizes are usually written."""
         photo, filtered, pooled = (f"{a.shape[1]}×{a.shape[0]}" for a in (self.photo, self.filtered, self.pooled))
-        return f"{photo} → {filtered} after the 3×3 filter → {pooled} after 2×2 max pooling"
+        return words("convolutions.playground.shapes", photo=photo, filtered=filtered, pooled=pooled)
 
 
 def filter_and_pool(photo: np.ndarray, kernel, weight: float = 1.0) -> FilterResult:
@@ -130,39 +140,34 @@ def filter_and_pool(photo: np.ndarray, kernel, weight: float = 1.0) -> FilterRes
     return FilterResult(photo=photo, filtered=filtered, pooled=max_pool_2x2(filtered))
 
 
-def describe_kernel(kernel, weight: float = 1.0) -> str:
+def describe_kernel(kernel, weight: float = 1.0, *, words: language.Words) -> str:
     """One short, true sentence on what the kernel keeps, judged from its numbers (times the weight)."""
     values = _check_kernel(kernel).astype(np.float64) * _check_weight(weight)
     total, centre = float(values.sum()), float(values[1, 1])
     off_centre = np.delete(values.ravel(), 4)
     left_to_right, top_to_bottom = values[:, 2].sum() - values[:, 0].sum(), values[2].sum() - values[0].sum()
+    said = "convolutions.playground.kernel."
     if not values.any():
-        return "This kernel is all zeros: every pixel turns black."
+        return words(said + "zeros")
     if not off_centre.any():
         if math.isclose(centre, 1.0):
-            return "This kernel copies the photo: only the centre pixel counts, with weight 1."
-        return f"This kernel only scales each pixel by {centre:g}; results outside 0..255 are clipped."
+            return words(said + "copies")
+        return words(said + "scales", centre=f"{centre:g}")
     if np.allclose(values, -np.fliplr(values)) and left_to_right:
-        brighter, darker = ("right", "left") if left_to_right > 0 else ("left", "right")
-        return f"This kernel finds vertical edges: it lights up where the {brighter} is brighter than the {darker}."
+        return words(said + ("vertical_edges_right" if left_to_right > 0 else "vertical_edges_left"))
     if np.allclose(values, -np.flipud(values)) and top_to_bottom:
-        brighter, darker = ("below", "above") if top_to_bottom > 0 else ("above", "below")
-        return f"This kernel finds horizontal edges: it lights up where it is brighter {brighter} than {darker}."
+        return words(said + ("horizontal_edges_below" if top_to_bottom > 0 else "horizontal_edges_above"))
     if math.isclose(total, 0.0, abs_tol=1e-9):
-        return "This kernel sums to 0: flat areas turn black and only changes in brightness (edges) stay bright."
+        return words(said + "sums_to_zero")
     if (values >= 0).all():
         if math.isclose(total, 1.0):
-            return "This kernel averages neighbours: a blur that keeps the photo's brightness."
-        change = "brighter" if total > 1 else "darker"
-        return f"This kernel averages neighbours: a blur; it sums to {total:.3g}, so the photo also gets {change}."
+            return words(said + "blur")
+        return words(said + ("blur_brighter" if total > 1 else "blur_darker"), total=f"{total:.3g}")
     if centre > 0 and (off_centre <= 0).all() and math.isclose(total, 1.0):
-        return "This kernel sharpens: it boosts each pixel against its neighbours; flat areas keep their brightness."
-    return f"This kernel mixes each pixel with its neighbours; it sums to {total:.3g}, which scales flat areas."
+        return words(said + "sharpens")
+    return words(said + "mixes", total=f"{total:.3g}")
 
 
-def pooling_sentence() -> str:
+def pooling_sentence(*, words: language.Words) -> str:
     """What 2×2 max pooling did to the filtered image."""
-    return (
-        "2×2 max pooling kept a quarter of the pixels, the strongest response in each 2×2 block, "
-        "so the features the filter found survive while the image shrinks."
-    )
+    return words("convolutions.playground.pooling_sentence")

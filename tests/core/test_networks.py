@@ -92,7 +92,7 @@ def cnn_cases() -> dict[str, Case]:
         cases[f"lesson3-{blocks}x{config.filters}-k{kernel}-{pooling}-d{config.dense_units}-bf16{bfloat16}"] = Case(
             cnn.network(config),
             lambda config=config: cnn.make_model(config),
-            lambda config=config: cnn.make_script(config),
+            lambda config=config: cnn.make_script(config, words=language.words("en")),
         )
     cases["lesson3-dense-baseline"] = Case(cnn.DENSE_BASELINE, cnn.dense_baseline)
     return cases

@@ -332,6 +332,34 @@ def test_convolutions_names_the_sample_as_the_photo_it_is_and_the_real_upload_li
     assert app.toggle(key="cp_camera/on").label == "Use the camera"
 
 
+def test_convolutions_in_korean_translates_what_is_shown_and_keeps_keys_and_values():
+    """`?lang=ko`: labels, options and sentences are Korean; the values the code compares, the keys
+    tests and links use, and the form's button key stay as they are in English."""
+    app = AppTest.from_file(str(REPOSITORY / "streamlit_app.py"), default_timeout=TIMEOUT_S)
+    app.query_params["lang"] = "ko"
+    app.run()
+    app.switch_page("pages/convolutions.py").run()
+    assert not app.exception, app.exception
+    assert app.title[0].value.startswith("레슨 3")
+    source = app.radio(key="cp_src")
+    assert source.label == "사진" and source.value == "Photographer (scikit-image's sample photo)"
+    assert source.options == ["사진가(scikit-image의 예제 사진)", "내 사진"]
+    preset = app.selectbox(key="cp_preset")
+    assert preset.value == "course edges" and "세로 Sobel" in preset.options
+    text = " ".join(block.value for block in app.markdown)
+    assert "3×3 필터 적용 후 510×510" in text and "합이 0입니다" in text
+    pooling = app.radio(key="cnn_pool")
+    assert pooling.options == ["최대", "평균"] and pooling.value == "max"
+    assert [button.label for button in app.button if button.key == "FormSubmitter:cnn_settings-Train"] == ["훈련"]
+    summaries = [table.value for table in app.dataframe if "파라미터 수" in table.value.columns]
+    assert summaries[0]["파라미터 수"].iloc[-1] == 243_786 and summaries[0]["층"].iloc[-1] == "합계"
+    preset.set_value("blur").run()
+    assert not app.exception, app.exception
+    assert "흐림 효과" in " ".join(block.value for block in app.markdown)
+    app.radio(key="cp_src").set_value("My own photo").run()
+    assert app.get("file_uploader")[0].proto.label == "사진(PNG, JPEG, WebP, GIF 또는 BMP)"
+
+
 @pytest.mark.parametrize(
     "page, form, hint",
     [

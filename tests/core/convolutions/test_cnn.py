@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+from core.base import language
 from core.computer_vision import dense_network
 from core.convolutions import cnn
 from core.engine import image_classifier, training
@@ -13,7 +14,7 @@ from core.engine import image_classifier, training
 
 def test_course_cnn_summary_matches_keras_and_the_course():
     model = cnn.make_model(cnn.CnnConfig())
-    summary = cnn.model_summary(model)
+    summary = cnn.model_summary(model, words=language.words("en"))
     assert list(summary["output shape"][:4]) == [
         "(batch, 26, 26, 64)",
         "(batch, 13, 13, 64)",
@@ -152,3 +153,11 @@ def test_dense_baseline_is_lesson_twos_course_network():
         for model in (baseline, lesson_two)
     ]
     assert activations[0] == activations[1] == ["relu", "softmax"]
+
+
+def test_settings_the_network_cannot_take_are_refused_in_the_learners_language():
+    with pytest.raises(language.LearnerError, match="3×3 filters") as refused:
+        cnn.CnnConfig(conv_blocks=3, kernel_size=5)
+    assert language.words("ko").say(refused.value.message).endswith("3×3 필터를 사용하세요.")
+    with pytest.raises(ValueError, match=r"one of \(16, 32, 64, 128\)"):
+        cnn.CnnConfig(filters=48)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.base import language
 from core.base.runs import RunRecord
 from core.convolutions import comparison
 
+ENGLISH = language.words("en")
 COLUMNS = ["network", "run", "epochs run", "test accuracy", "training time (s)", "parameters"]
 
 
@@ -26,7 +28,7 @@ CNN_RUNS = [run("convolutions", 1, 2, 0.91, 95.06, 243_786)]
 
 
 def test_table_lists_dense_runs_then_cnn_runs_with_their_numbers():
-    table = comparison.dense_vs_cnn_table(DENSE_RUNS, CNN_RUNS)
+    table = comparison.dense_vs_cnn_table(DENSE_RUNS, CNN_RUNS, words=ENGLISH)
     assert list(table.columns) == COLUMNS
     assert list(table["network"]) == ["dense", "dense", "CNN"]
     assert list(table["run"]) == [1, 2, 1]
@@ -38,23 +40,42 @@ def test_table_lists_dense_runs_then_cnn_runs_with_their_numbers():
 
 def test_a_run_without_results_leaves_its_cells_empty():
     unfinished = RunRecord(lesson="convolutions", number=4, settings={}, loss=(0.9,), seconds=1.0)
-    row = comparison.dense_vs_cnn_table([], [unfinished]).iloc[0]
+    row = comparison.dense_vs_cnn_table([], [unfinished], words=ENGLISH).iloc[0]
     assert row["network"] == "CNN" and row["epochs run"] == 1
     assert row["test accuracy"] is None and row["parameters"] is None
 
 
 def test_empty_table_still_has_the_columns():
-    table = comparison.dense_vs_cnn_table([], [])
+    table = comparison.dense_vs_cnn_table([], [], words=ENGLISH)
     assert table.empty and list(table.columns) == COLUMNS
 
 
 def test_chart_has_one_trace_per_network_with_its_runs():
-    figure = comparison.dense_vs_cnn_chart(comparison.dense_vs_cnn_table(DENSE_RUNS, CNN_RUNS))
+    figure = comparison.dense_vs_cnn_chart(
+        comparison.dense_vs_cnn_table(DENSE_RUNS, CNN_RUNS, words=ENGLISH), words=ENGLISH
+    )
     traces = {trace.name: trace for trace in figure.data}
     assert len(figure.data) == 2 and set(traces) == {"dense", "CNN"}
     assert list(traces["dense"].x) == [12.3, 7.0] and list(traces["dense"].y) == [0.87, 0.85]
     assert list(traces["CNN"].x) == [95.1] and list(traces["CNN"].y) == [0.91]
     assert list(traces["dense"].text) == ["#1", "#2"] and list(traces["CNN"].customdata) == [243_786]
-    only_dense = comparison.dense_vs_cnn_chart(comparison.dense_vs_cnn_table(DENSE_RUNS, []))
+    only_dense = comparison.dense_vs_cnn_chart(
+        comparison.dense_vs_cnn_table(DENSE_RUNS, [], words=ENGLISH), words=ENGLISH
+    )
     assert [trace.name for trace in only_dense.data] == ["dense"]
-    assert len(comparison.dense_vs_cnn_chart(comparison.dense_vs_cnn_table([], [])).data) == 0
+    assert (
+        len(comparison.dense_vs_cnn_chart(comparison.dense_vs_cnn_table([], [], words=ENGLISH), words=ENGLISH).data)
+        == 0
+    )
+
+
+def test_korean_table_and_chart_are_built_from_the_same_words():
+    korean = language.words("ko")
+    table = comparison.dense_vs_cnn_table(DENSE_RUNS, CNN_RUNS, words=korean)
+    assert list(table.columns) == ["신경망", "실행", "실행한 에포크", "테스트 정확도", "훈련 시간(초)", "파라미터 수"]
+    figure = comparison.dense_vs_cnn_chart(table, words=korean)
+    assert {trace.name for trace in figure.data} == {"Dense", "CNN"}
+    assert (
+        figure.layout.title.text.startswith("Dense 신경망과 CNN") and figure.layout.xaxis.title.text == "훈련 시간(초)"
+    )
+    assert "%{customdata:,}" in figure.data[0].hovertemplate  # plotly's placeholders, left for plotly

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.base import language
 from core.convolutions import playground
 
 RANDOM = np.random.default_rng(0)
+ENGLISH = language.words("en")
 
 
 def filter_by_loops(photo: np.ndarray, kernel, weight: float) -> np.ndarray:
@@ -88,7 +90,7 @@ def test_filter_and_pool_on_the_sample_photo():
     assert result.filtered.min() >= 0 and result.filtered.max() <= 255
     np.testing.assert_array_equal(result.pooled, pool_by_loops(result.filtered))
     for size in ("512×512", "510×510", "255×255"):
-        assert size in result.shapes_sentence
+        assert size in result.shapes_sentence(words=ENGLISH)
 
 
 def test_identity_kernel_returns_the_photo_interior_exactly():
@@ -99,7 +101,7 @@ def test_identity_kernel_returns_the_photo_interior_exactly():
 
 def test_shapes_sentence_writes_width_by_height():
     result = playground.filter_and_pool(np.zeros((10, 21), dtype=np.float32), playground.KERNEL_PRESETS["blur"])
-    assert result.shapes_sentence == "21×10 → 19×8 after the 3×3 filter → 9×4 after 2×2 max pooling"
+    assert result.shapes_sentence(words=ENGLISH) == "21×10 → 19×8 after the 3×3 filter → 9×4 after 2×2 max pooling"
 
 
 @pytest.mark.parametrize(
@@ -130,14 +132,19 @@ def test_bad_photos_and_weights_raise_value_error():
 
 
 def test_describe_kernel_tells_the_presets_apart():
-    sentences = {name: playground.describe_kernel(kernel) for name, kernel in playground.KERNEL_PRESETS.items()}
+    sentences = {
+        name: playground.describe_kernel(kernel, words=ENGLISH) for name, kernel in playground.KERNEL_PRESETS.items()
+    }
     assert len(set(sentences.values())) == len(sentences)
     assert "edges" in sentences["course edges"] and "sums to 0" in sentences["course edges"]
     assert "vertical edges" in sentences["vertical Sobel"] and "horizontal edges" in sentences["horizontal Sobel"]
     assert "blur" in sentences["blur"] and "copies the photo" in sentences["identity"]
-    assert "keeps the photo's brightness" in playground.describe_kernel(playground.KERNEL_PRESETS["blur"], 1 / 9)
+    assert "keeps the photo's brightness" in playground.describe_kernel(
+        playground.KERNEL_PRESETS["blur"], 1 / 9, words=ENGLISH
+    )
     assert "sharpens" in sentences["sharpen"]
-    assert "pooling" in playground.pooling_sentence() and "2×2" in playground.pooling_sentence()
+    pooling = playground.pooling_sentence(words=ENGLISH)
+    assert "pooling" in pooling and "2×2" in pooling
 
 
 def test_the_typed_filter_is_read_from_the_table_and_an_emptied_cell_is_refused():
@@ -153,3 +160,16 @@ def test_the_typed_filter_is_read_from_the_table_and_an_emptied_cell_is_refused(
     infinite.iloc[0, 0] = np.inf
     with pytest.raises(ValueError, match="Every cell"):
         playground.kernel_from_grid(infinite)
+
+
+def test_presets_kernel_sentences_and_refusals_speak_korean():
+    korean = language.words("ko")
+    names = [korean(playground.preset_key(name)) for name in playground.KERNEL_PRESETS]
+    assert len(set(names)) == len(names) and "세로 Sobel" in names
+    sentences = {playground.describe_kernel(kernel, words=korean) for kernel in playground.KERNEL_PRESETS.values()}
+    assert len(sentences) == len(playground.KERNEL_PRESETS) and all(s.startswith("이 커널은") for s in sentences)
+    result = playground.filter_and_pool(np.zeros((10, 21), dtype=np.float32), playground.KERNEL_PRESETS["blur"])
+    assert result.shapes_sentence(words=korean) == "21×10 → 3×3 필터 적용 후 19×8 → 2×2 최대 풀링 후 9×4"
+    with pytest.raises(language.LearnerError) as refused:
+        playground.kernel_from_grid(pd.DataFrame([[1.0, None, 0.0]] * 3))
+    assert korean.say(refused.value.message) == "3×3 필터의 모든 칸에 숫자가 있어야 합니다."

@@ -56,10 +56,10 @@ def test_scripts_use_todays_keras_spelling():
 
 def test_a_bfloat16_script_sets_the_policy_once_and_keeps_its_output_in_float32():
     """The script's model code names a dtype only where it differs from the policy it sets."""
-    source = cnn.make_script(cnn.CnnConfig(bfloat16=True))
+    source = cnn.make_script(cnn.CnnConfig(bfloat16=True), words=language.words("en"))
     assert source.count('keras.config.set_dtype_policy("mixed_bfloat16")') == 1
     assert source.count("dtype=") == 1 and "activation='softmax'" in source.split("dtype=")[0].splitlines()[-1]
-    assert "dtype=" not in cnn.make_script(cnn.CnnConfig(bfloat16=False))
+    assert "dtype=" not in cnn.make_script(cnn.CnnConfig(bfloat16=False), words=language.words("en"))
 
 
 def test_an_exercises_strict_callback_is_exported_as_it_stops():
@@ -108,11 +108,11 @@ def test_dense_script_runs_the_course_code_with_the_learners_settings(tmp_path, 
 def test_cnn_script_builds_the_course_network_and_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(keras_cache_with_fashion_mnist(tmp_path)))
     config = cnn.CnnConfig(filters=16, epochs=1, train_fraction=0.02)
-    source = cnn.make_script(config)
+    source = cnn.make_script(config, words=language.words("en"))
     assert source.count("keras.layers.Conv2D(16, (3, 3)") == 2 and source.count("MaxPooling2D(2, 2)") == 2
     output = run_script(source, tmp_path)
     # model.summary() prints the same total the dashboard's summary table shows
-    total = cnn.model_summary(cnn.make_model(config)).iloc[-1]["parameters"]
+    total = cnn.model_summary(cnn.make_model(config), words=language.words("en")).iloc[-1]["parameters"]
     assert f"{total:,}" in output
     assert 0.3 < float(re.search(r"test accuracy: (\S+)", output).group(1)) < 1.0
 
