@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from core.base import language
 from core.data import downloads, image_folders
 from core.data.image_folders import ImageFolder
 
@@ -23,10 +24,12 @@ CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
 DownloadProgress = Callable[[str, int, int], None]  # (archive name, bytes received, bytes in all or 0)
 
 
-def kept_where(own_computer: bool) -> str:
+def kept_where(own_computer: bool, *, words: language.Words) -> str:
     """Where the downloads are kept, as a caption says it: the folder on a learner's own computer,
     and only "on this server" on a shared one, whose paths are no visitor's business."""
-    return f"in {CACHE_DIR}" if own_computer else "on this server"
+    if own_computer:
+        return words("real_world_images.download.kept_in", folder=CACHE_DIR)
+    return words("real_world_images.download.kept_on_server")
 
 
 def download_course_data(
