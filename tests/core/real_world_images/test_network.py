@@ -251,7 +251,7 @@ def test_the_photo_cost_counts_the_arrays_a_training_makes(tmp_path):
     cost = network.photo_cost(config, count)
     assert decoded.images.nbytes == count * 150 * 150 * 3 and copies == decoded.images.nbytes
     assert cost.held_bytes == decoded.images.nbytes + copies + copies + gathered + network.WORKING_BYTES
-    assert cost.copying_bytes == copies and cost.description == "12 photos at 150×150"
+    assert cost.copying_bytes == copies and str(cost.description) == "12 photos at 150×150"
 
     extra, _ = teaching.augmented_copies(decoded.images[:2], decoded.labels[:2], copies=3, seed=0)
     taught = np.concatenate([split.train_images, extra])  # as build_teaching trains on them

@@ -1,0 +1,14 @@
+"""A problem shown to the learner in the page's language: core's `LearnerError`s carry their words
+as a message; any other error is shown as it reads."""
+
+from __future__ import annotations
+
+from core.base import language
+from ui import i18n
+
+
+def said(problem: BaseException) -> str:
+    """The problem in this run's language (plain text: the page decides how to show it)."""
+    if isinstance(problem, language.LearnerError):
+        return i18n.say(problem.message)
+    return str(problem)
