@@ -119,4 +119,4 @@ export_history.download_button(
 )
 st.caption(i18n.t("real_world_images.export.never_loads"))
 components.runs_ui(LESSON, log_scale=False)
-components.show_code_ui(network.make_script(run.config, len(folder.class_names)), "real_world.py")
+components.show_code_ui(network.make_script(run.config, len(folder.class_names), words=i18n.words()), "real_world.py")

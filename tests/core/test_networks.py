@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import pytest
 
-from core.base import layers, limits
+from core.base import language, layers, limits
 from core.computer_vision import dense_network
 from core.convolutions import cnn
 from core.hello_world import exercise as house_prices
@@ -112,7 +112,9 @@ def real_world_cases() -> dict[str, Case]:
         cases[f"lesson4-{size}px-{blocks}blocks-augment{augment}-{classes}classes-bf16{bfloat16}"] = Case(
             real_world.network(config, classes),
             lambda config=config, classes=classes: real_world.make_model(config, classes),
-            lambda config=config, classes=classes: real_world.make_script(config, num_classes=classes),
+            lambda config=config, classes=classes: real_world.make_script(
+                config, num_classes=classes, words=language.words("en")
+            ),
             same_start=False,  # the script leaves the starting weights to Keras
             cost=lambda config=config, classes=classes: real_world.cost(config, classes),
         )
