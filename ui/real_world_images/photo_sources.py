@@ -174,7 +174,7 @@ def course_download_ui(
             )
         except ConnectionError as problem:
             bar.empty()
-            raise ConnectionError(words("real_world_images.download.offline", problem=problem)) from None
+            raise ConnectionError(words("real_world_images.download.offline", problem=problems.said(problem))) from None
         bar.empty()
     record.downloaded = True
     training_folder, record.validation_folder = cached
