@@ -128,7 +128,7 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
         return None
     record = lesson_record.record()
     if record.refused_zip is not None and record.refused_zip[0] == upload.file_id:  # not unpacked on every rerun
-        raise record.refused_zip[1]
+        raise problems.raised_again(record.refused_zip[1])
     space, learner = training_jobs.session_folders(), training_jobs.learner_id()
     unpacked = record.unpacked
     if unpacked is None or unpacked.file_id != upload.file_id or not unpacked.folder.root.exists():
@@ -140,7 +140,7 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
             caps.check(len(folder.class_names), len(folder.files), uploaded=True)  # before anything is drawn
         except ValueError as problem:
             space.release(learner)
-            record.refused_zip = (upload.file_id, problem)
+            record.refused_zip = (upload.file_id, problems.kept(problem))
             raise
         record.unpacked = lesson_record.UnpackedZip(upload.file_id, folder, tuple(notes))
     space.touch(learner)
