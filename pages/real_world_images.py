@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.base import course, text
 from core.real_world_images import class_words, exercise, exports, network, teaching, trainings
-from ui import components, exercise_record, training_jobs
+from ui import components, exercise_record, i18n, training_jobs
 from ui.real_world_images import course_network, photo_classifier, photo_sources, teach_it
 
 LESSON = course.REAL_WORLD_IMAGES
@@ -25,13 +25,15 @@ def exercise_ui() -> None:
         if faces is not None:
             with st.form("rw_exercise_settings"):
                 model_column, training_column = st.columns(2)
-                blocks = model_column.slider("Convolution blocks", 1, 5, 3, key="rwx_blocks")
+                blocks = model_column.slider(i18n.t("real_world_images.settings.blocks"), 1, 5, 3, key="rwx_blocks")
                 learning_rate = model_column.select_slider(
-                    "RMSprop learning rate", (0.0001, 0.001, 0.01), value=0.001, key="rwx_lr"
+                    i18n.t("real_world_images.settings.learning_rate"), (0.0001, 0.001, 0.01), value=0.001, key="rwx_lr"
                 )
-                epochs = training_column.slider("Epochs", 1, 30, exercise.EPOCHS, key="rwx_epochs")
+                epochs = training_column.slider(
+                    i18n.t("real_world_images.settings.epochs"), 1, 30, exercise.EPOCHS, key="rwx_epochs"
+                )
                 callback = components.callback_ui("rwx_callback", exercise.TARGET)
-                submitted = st.form_submit_button("Train and grade", type="primary")
+                submitted = st.form_submit_button(i18n.t("real_world_images.exercise.train_and_grade"), type="primary")
             if submitted:
                 config = exercise.exercise_config(blocks, learning_rate, epochs, callback)
                 face_photos = trainings.photos_to_train_on(photo_sources.photos_at(faces, config.image_size), 2)
@@ -42,13 +44,9 @@ def exercise_ui() -> None:
                 exercise_record.grade_ui(exercise.grade_happy_or_sad(run.config, callback, run.history))
 
 
-st.title(LESSON.heading)
+st.title(i18n.lesson_heading(LESSON))
 training_jobs.jobs_indicator_ui()
-st.markdown(
-    "Fashion-MNIST was tidy: small grey images, the item centred. Real photos are large, in colour, and the "
-    "subject can be anywhere, at any size, on any background. Here the course's network learns from folders of "
-    "photos, where each sub-folder's name is the label, and then you show it pictures of your own."
-)
+st.markdown(i18n.t("real_world_images.intro"))
 exercise_ui()
 
 folder = photo_sources.source_ui()
@@ -56,15 +54,13 @@ if folder is None:
     st.stop()
 validation_folder = photo_sources.validation_folder()
 
-st.subheader("The pictures")
+st.subheader(i18n.t("real_world_images.pictures.header"))
 photo_sources.pictures_ui(folder)
 st.markdown(
-    "Unlike Fashion-MNIST, no two photos are framed alike, so the network has to learn "
-    f"{class_words.what_to_learn(folder.class_names)}, not where its pixels usually are. That needs more filters "
-    "and more layers, and it overfits easily."
+    i18n.t("real_world_images.pictures.unlike", what=class_words.what_to_learn(folder.class_names, words=i18n.words()))
 )
 
-st.subheader("Train the course's network")
+st.subheader(i18n.t("real_world_images.settings.header"))
 config, submitted = course_network.settings_ui()
 components.experiment_link_ui(LESSON)
 training_photos = course_network.training_photos_ui(folder, validation_folder, config)
@@ -73,45 +69,54 @@ if submitted and training_photos is not None:
 run = components.training_ui(LESSON)
 if run is None:
     if training_photos is not None and not components.training_active(LESSON):
+        words = i18n.words()
         st.info(
-            f"Press **Train**: the network trains on these {len(training_photos.labels):,} photos in the background "
-            f"(with {config.validation_split:.0%} held out to validate), and you can look around the lesson while it "
-            "does."
+            words(
+                "real_world_images.training.press_train",
+                count=words.number(len(training_photos.labels)),
+                held_out=words.percent(config.validation_split, 0),
+            )
         )
     st.stop()
 
 if run.config.own_photos:
-    st.info(teaching.what_changed(run.config, run.history.epochs_run), icon=":material/school:")
-diagnosis = network.diagnose(run.history, len(folder.class_names))
+    st.info(teaching.what_changed(run.config, run.history.epochs_run, words=i18n.words()), icon=":material/school:")
+diagnosis = network.diagnose(run.history, len(folder.class_names), words=i18n.words())
 if diagnosis is not None:
     DIAGNOSIS_STYLE[diagnosis.learning](diagnosis.message, icon=":material/psychology_alt:")
 spread = network.validation_spread(run.history)
 if spread is not None and spread.jumps:
-    st.warning(network.spread_note(spread, run.config.learning_rate), icon=":material/ssid_chart:")
+    st.warning(network.spread_note(spread, run.config.learning_rate, words=i18n.words()), icon=":material/ssid_chart:")
 components.classifier_results_ui(
     LESSON, run, folder.class_names, best_epoch=spread.best_epoch if spread is not None and spread.jumps else None
 )
 
-st.header("Classify your own photos")
+st.header(i18n.t("real_world_images.classify.header"))
 first_class, last_class = text.plain(folder.class_names[0]), text.plain(folder.class_names[-1])
 st.markdown(
-    "The network's single output is a probability between 0 and 1. Above **0.5** it says "
-    f"**{last_class}**, below it says **{first_class}**. {class_words.try_these(folder.class_names)} "
-    "This is where you see what it really learned."
+    i18n.t(
+        "real_world_images.classify.intro",
+        last_class=last_class,
+        first_class=first_class,
+        try_these=class_words.try_these(folder.class_names, words=i18n.words()),
+    )
 )
 candidates = photo_classifier.photos_to_classify_ui()
 photo_classifier.classified_photos_ui(run, folder, validation_folder is not None, candidates)
 
 teach_it.teach_ui(run, folder, validation_folder)
 
-st.subheader("Take it with you")
+st.subheader(i18n.t("real_world_images.export.header"))
 export_model, export_history = st.columns(2)
 export_model.download_button(  # the file is written only when asked for, and never kept in the session
-    "Download the model (.keras)", lambda: exports.model_file(run.model), file_name="real_world.keras"
+    i18n.t("real_world_images.export.model"), lambda: exports.model_file(run.model), file_name="real_world.keras"
 )
 export_history.download_button(
-    "Download the history (CSV)", exports.history_csv(run.history), file_name="history.csv", mime="text/csv"
+    i18n.t("real_world_images.export.history"),
+    exports.history_csv(run.history),
+    file_name="history.csv",
+    mime="text/csv",
 )
-st.caption("The app never loads a model file you upload: opening an untrusted .keras file can run code.")
+st.caption(i18n.t("real_world_images.export.never_loads"))
 components.runs_ui(LESSON, log_scale=False)
-components.show_code_ui(network.make_script(run.config, len(folder.class_names)), "real_world.py")
+components.show_code_ui(network.make_script(run.config, len(folder.class_names), words=i18n.words()), "real_world.py")

@@ -5,30 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.base import language
 from core.real_world_images import familiarity
 
 
-def _names(class_names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(str(name).lower() for name in class_names)
+def _kind(class_names: Sequence[str]) -> str:
+    """Which folders these are, as the catalogue names them: synthetic, horse_or_human or other."""
+    names = tuple(str(name).lower() for name in class_names)
+    if names == familiarity.SYNTHETIC:
+        return "synthetic"
+    if names == familiarity.HORSE_OR_HUMAN:
+        return "horse_or_human"
+    return "other"
 
 
-def what_to_learn(class_names: Sequence[str]) -> str:
+def what_to_learn(class_names: Sequence[str], *, words: language.Words) -> str:
     """What the network has to learn, since no two photos are framed alike."""
-    names = _names(class_names)
-    if names == familiarity.SYNTHETIC:
-        return "what a circle *is*, wherever it is drawn and whatever its colours"
-    if names == familiarity.HORSE_OR_HUMAN:
-        return "what a horse *is*"
-    return "what each class *is*"
+    return words(f"real_world_images.what_to_learn.{_kind(class_names)}")
 
 
-def try_these(class_names: Sequence[str]) -> str:
+def try_these(class_names: Sequence[str], *, words: language.Words) -> str:
     """What to show the trained network, in the words of the classes it knows."""
-    names = _names(class_names)
-    if names == familiarity.SYNTHETIC:
-        return "Try a drawing of your own, a real round thing (a coin, a plate), or any photo at all."
-    if names == familiarity.HORSE_OR_HUMAN:
-        return (
-            "Try photos unlike the training set: a real horse in a field, people in an office, a person in a costume."
-        )
-    return "Try photos unlike the ones in your folder: other backgrounds, other lighting, other framing."
+    return words(f"real_world_images.try_these.{_kind(class_names)}")

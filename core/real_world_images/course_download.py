@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from core.base import language
 from core.data import downloads, image_folders
 from core.data.image_folders import ImageFolder
 
@@ -23,10 +24,22 @@ CACHE_DIR = Path.home() / ".cache" / "tf-first-steps"
 DownloadProgress = Callable[[str, int, int], None]  # (archive name, bytes received, bytes in all or 0)
 
 
-def kept_where(own_computer: bool) -> str:
+class DownloadFailed(ConnectionError):
+    """A download that did not arrive, said in the learner's language (`message`, as a
+    `language.LearnerError` carries it); still a ConnectionError, which the page offers the
+    offline sources for."""
+
+    def __init__(self, url: str, reason: object) -> None:
+        self.message = language.Message("real_world_images.download.failed", {"url": url, "reason": reason})
+        super().__init__(str(self.message))
+
+
+def kept_where(own_computer: bool, *, words: language.Words) -> str:
     """Where the downloads are kept, as a caption says it: the folder on a learner's own computer,
     and only "on this server" on a shared one, whose paths are no visitor's business."""
-    return f"in {CACHE_DIR}" if own_computer else "on this server"
+    if own_computer:
+        return words("real_world_images.download.kept_in", folder=CACHE_DIR)
+    return words("real_world_images.download.kept_on_server")
 
 
 def download_course_data(
@@ -79,9 +92,7 @@ def download_archive(url: str, cache_dir: Path, on_progress=None, timeout_s: flo
             archive.seek(0)
             data = archive.read()
     except OSError as problem:
-        raise ConnectionError(
-            f"Could not download {url}: {downloads.why_download_failed(problem, cache_dir)}."
-        ) from None
+        raise DownloadFailed(url, downloads.why_download_failed(problem, cache_dir)) from None
     with tempfile.TemporaryDirectory(dir=cache_dir) as staging:
         image_folders.extract_zip_safely(data, Path(staging) / name)  # raises on a bad or unsafe archive
         if target.exists():

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from core.base import exercises
+from core.base import exercises, language
 from core.data import image_folders
 from core.engine import training
 from core.real_world_images import network
@@ -78,7 +78,7 @@ def _draw_face(happy: bool, size: int, rng: np.random.Generator) -> Image.Image:
 def check_faces(folder: image_folders.ImageFolder) -> None:
     """Refuses folders that are not the exercise's two classes (the course's archive unpacks to them)."""
     if tuple(name.lower() for name in folder.class_names) != CLASSES:
-        raise ValueError("The faces must be in two folders, happy/ and sad/.")
+        raise language.LearnerError("real_world_images.exercise.wrong_folders")
 
 
 def exercise_config(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from core.base import language
 from core.engine import image_classifier
 
 NEAREST_SHOWN = 5
@@ -91,7 +92,7 @@ class TrainingMemory:
     indices: np.ndarray  # each row's index among the decoded photos, to show it
     labels: np.ndarray
     reference: np.ndarray  # sorted nearest-training-photo distances of the reference photos
-    reference_name: str  # what the reference photos are, in the page's words
+    reference_name: language.Message  # what the reference photos are, said in the page's language
 
     @property
     def threshold(self) -> float:
@@ -109,16 +110,16 @@ def remember(
     """Features of every training photo, and the reference distances: the held-out photos' when
     there are enough of them, else each training photo's distance to its nearest other one."""
     if len(train_images) < 2:
-        raise ValueError("At least two training photos are needed to measure how familiar a photo is.")
+        raise language.LearnerError("real_world_images.familiarity.too_few")
     known = features(model, train_images, input_scale)
     if held_out_images is not None and len(held_out_images) >= MIN_REFERENCE:
         reference = cosine_distances(features(model, held_out_images, input_scale), known).min(axis=1)
-        name = f"the {len(held_out_images):,} held-out photos"
+        name = language.Message("real_world_images.familiarity.reference_held_out", {"count": len(held_out_images)})
     else:
         among = cosine_distances(known, known)
         np.fill_diagonal(among, np.inf)
         reference = among.min(axis=1)
-        name = f"the {len(train_images):,} training photos, each against the others (too few were held out)"
+        name = language.Message("real_world_images.familiarity.reference_training", {"count": len(train_images)})
     return TrainingMemory(known, np.asarray(train_indices), np.asarray(train_labels), np.sort(reference), name)
 
 
@@ -246,22 +247,13 @@ def flag_rates(held_out: np.ndarray, others: np.ndarray, seed: int = 0) -> FlagR
     )
 
 
-def verdict(result: Familiarity, confidence: float) -> str:
+def verdict(result: Familiarity, confidence: float, *, words: language.Words) -> str:
     """The flag in words, or how typical the photo is."""
-    if result.unfamiliar:
-        return (
-            f"This photo is unlike anything the network trained on: it is farther from every training photo "
-            f"than {result.farther_than:.0%} of the held-out photos are. Its {confidence:.0%} is not a "
-            "probability of being right."
-        )
-    if result.farther_than >= 0.9:
-        return (
-            f"Unusual: farther from the training photos than {result.farther_than:.0%} of the held-out photos, "
-            "though not beyond them all. Trust its answer less than the validation accuracy suggests."
-        )
-    return (
-        f"Familiar: it lies as close to the training photos as the held-out photos do ({result.farther_than:.0%} "
-        "of them lie closer), so the validation accuracy says how far to trust its answer."
+    kind = "unfamiliar" if result.unfamiliar else "unusual" if result.farther_than >= 0.9 else "familiar"
+    return words(
+        f"real_world_images.familiarity.{kind}",
+        farther_than=words.percent(result.farther_than, 0),
+        confidence=words.percent(confidence, 0),
     )
 
 
@@ -269,35 +261,10 @@ HORSE_OR_HUMAN = ("horses", "humans")
 SYNTHETIC = ("circles", "squares")
 
 
-def why_it_fails(class_names: Sequence[str]) -> str:
+def why_it_fails(class_names: Sequence[str], *, words: language.Words) -> str:
     """The short explanation beside the first unfamiliar photo: where the training photos come
     from, what the network probably learned instead, and what would fix it."""
     names = tuple(str(name).lower() for name in class_names)
-    if names == HORSE_OR_HUMAN:
-        source = (
-            "The course's horse-or-human photos are computer-generated: rendered figures of horses and people, "
-            "in a handful of poses, on plain or simple backgrounds."
-        )
-        learned = (
-            "With no real grass, sky, offices or crowds among them, the network could tell its two classes apart "
-            "by colours, textures and backgrounds as much as by shapes, and a real photo falls into whichever "
-            "class its colours and background happen to resemble."
-        )
-    elif names == SYNTHETIC:
-        source = "The synthetic sample is circles and squares drawn by the app on shaded colours and a few lines."
-        learned = (
-            "The network learned the edges and corners of flat drawn shapes; a photo has neither flat colours "
-            "nor one clean shape, so its answer says which drawing it resembles most, not what is in it."
-        )
-    else:
-        source = "The network has only seen the photos in your training folder."
-        learned = (
-            "Whatever those photos share beyond their subject, such as backgrounds, lighting or colours, "
-            "it may have learned as well, and a photo without them is outside what it knows."
-        )
-    fix = (
-        "What fixes it is training photos like the ones you want it to handle: add this photo and a few others "
-        "to the right class below (Teach it with your photos), or train on a real-photo data set. "
-        "Augmentation helps with framing, but cannot invent backgrounds the network has never seen."
-    )
-    return f"{source} {learned} {fix}"
+    kind = "horse_or_human" if names == HORSE_OR_HUMAN else "synthetic" if names == SYNTHETIC else "other"
+    why = "real_world_images.familiarity.why"
+    return " ".join((words(f"{why}.{kind}_source"), words(f"{why}.{kind}_learned"), words(f"{why}.fix")))

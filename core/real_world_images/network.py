@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from core.base import jobs, layers, limits, precision
+from core.base import jobs, language, layers, limits, precision
 from core.engine import builder, code_export, image_classifier, training
 
 BLOCK_FILTERS = (16, 32, 64, 64, 64)
@@ -24,14 +24,10 @@ PHOTO_LIMITS = limits.PhotoLimits()  # classes anywhere, photos in an upload
 # TensorFlow's own memory while a training of photos runs and is scored (compiled steps, scratch
 # space, the scoring batches): 20-70 MB over the arrays and the network, measured at 150 and 300 px.
 WORKING_BYTES = 64 * 2**20
-NETWORK_ADVICE = (
-    "More convolution blocks shrink the map that Dense(512) sits on (the course uses five); "
-    "150×150 photos or a smaller batch help too."
-)
-PHOTO_ADVICE = (
-    "150×150 photos take a quarter of the memory of 300×300; fewer photos, or a smaller batch for the network's "
-    "part, help too."
-)
+# What to change when a training would not fit, said in the learner's language where core.base.limits
+# says its message (a Message reads as its English where it is put in a string).
+NETWORK_ADVICE = language.Message("real_world_images.limits.network_advice")
+PHOTO_ADVICE = language.Message("real_world_images.limits.photo_advice")
 
 
 @dataclass(frozen=True)
@@ -53,19 +49,19 @@ class RealWorldConfig:
 
     def __post_init__(self) -> None:
         if self.image_size not in (150, 300):
-            raise ValueError("The image size must be 150 or 300.")
+            raise language.LearnerError("real_world_images.errors.image_size")
         if not 1 <= self.conv_blocks <= 5:
-            raise ValueError("Use 1 to 5 convolution blocks.")
+            raise language.LearnerError("real_world_images.errors.blocks")
         if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 1):
-            raise ValueError("The learning rate must be above 0 and at most 1.")
+            raise language.LearnerError("real_world_images.errors.learning_rate")
         if not 1 <= self.epochs <= 50:
-            raise ValueError("Epochs must be between 1 and 50.")
+            raise language.LearnerError("real_world_images.errors.epochs")
         if not 1 <= self.batch_size <= 512:
-            raise ValueError("The batch size must be between 1 and 512.")
+            raise language.LearnerError("real_world_images.errors.batch_size")
         if not 0.0 <= self.validation_split <= 0.5:
-            raise ValueError("Hold out between 0% and 50% of the images for validation.")
+            raise language.LearnerError("real_world_images.errors.split")
         if not 0 <= self.own_photos <= 100 or (self.from_run is not None and self.from_run < 1):
-            raise ValueError("Own photos must number 0 to 100, and a run to start from is numbered from 1.")
+            raise language.LearnerError("real_world_images.errors.own_photos")
 
     @property
     def input_scale(self) -> float:
@@ -133,11 +129,15 @@ def photo_cost(
     taught = (photos + 2 * added_photos) * photo if added_photos else 0
     trainer = (photos + validation_photos + added_photos) * photo
     gathered = min(training.CHUNK_BYTES, trainer)
-    words = f"{photos + validation_photos:,} photos"
-    words += f" and {added_photos:,} copies of yours" if added_photos else ""
-    words += f" at {config.image_size}×{config.image_size}"
+    counted = {"count": f"{photos + validation_photos:,}", "side": config.image_size}
+    if added_photos:
+        description = language.Message(
+            "real_world_images.limits.photos_and_copies", {**counted, "copies": f"{added_photos:,}"}
+        )
+    else:
+        description = language.Message("real_world_images.limits.photos", counted)
     held = decoded + split + taught + trainer + gathered + WORKING_BYTES
-    return limits.DataCost(held, trainer, words, PHOTO_ADVICE)
+    return limits.DataCost(held, trainer, description, PHOTO_ADVICE)
 
 
 def check_training_memory(
@@ -154,7 +154,9 @@ def check_training_memory(
     )
 
 
-def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "horse-or-human") -> str:
+def make_script(
+    config: RealWorldConfig, num_classes: int = 2, data_dir: str = "horse-or-human", *, words: language.Words
+) -> str:
     """ "Show the code": today's `image_dataset_from_directory` in place of the deprecated
     `ImageDataGenerator`, with this network written out layer for layer from the description
     `make_model` builds (a test builds both and compares them). Pixels are scaled in the data pipeline, as the
@@ -162,7 +164,8 @@ def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "
     size = config.image_size
     loss = "binary_crossentropy" if num_classes == 2 else "sparse_categorical_crossentropy"
     label_mode = "binary" if num_classes == 2 else "int"
-    augmentation_note = "Augmentation: random changes while training only (the course's answer to overfitting)."
+    said = {key: words(f"real_world_images.script.{key}") for key in SCRIPT_WORDS}
+    augmentation_note = said["augmentation"]
     comments = {0: augmentation_note} if config.augment else None
     # The starting weights are left to Keras, as the course does: the script's data pipeline visits the
     # photos in another order than the dashboard's trainer, so the same seeds would not give the same run.
@@ -176,11 +179,10 @@ def make_script(config: RealWorldConfig, num_classes: int = 2, data_dir: str = "
         "print(f\"final validation accuracy: {history.history['val_accuracy'][-1]:.4f}\")\n" if split > 0 else ""
     )
     prepare_validation = "validation = validation.map(scale).cache().prefetch(tf.data.AUTOTUNE)" if split > 0 else ""
-    return f'''"""Lesson 4, real-world images: the course's network learns class folders (e.g. horses/ humans/).
+    return f'''"""{said["title"]}
 
-Generated by the TensorFlow first steps dashboard. Run it with: python real_world.py [folder]
-ImageDataGenerator, which the course uses, is deprecated in today's Keras; image_dataset_from_directory
-reads the same folder layout (one sub-folder per class, labels in sorted order).
+{said["generated"]}
+{said["deprecated"]}
 """
 import sys
 
@@ -196,23 +198,26 @@ print("classes:", train.class_names)
 
 
 def scale(images, labels):
-    """Pixels from 0..255 to 0..1, the course's rescale=1/255."""
+    """{said["scale"]}"""
     return images / 255.0, labels
 
 
-# Scale, decode once and keep in memory, and prepare the next batch while training.
+# {said["pipeline"]}
 train = train.map(scale).cache().prefetch(tf.data.AUTOTUNE)
 {prepare_validation}
 
 {model}model.summary()
 model.compile(
-    optimizer=keras.optimizers.RMSprop(learning_rate={config.learning_rate!r}),  # not lr=, in Keras 3
+    optimizer=keras.optimizers.RMSprop(learning_rate={config.learning_rate!r}),  # {said["not_lr"]}
     loss="{loss}",
     metrics=["accuracy"],
 )
 history = model.fit(train, epochs={config.epochs}{", validation_data=validation" if split > 0 else ""})
 print(f"final training accuracy: {{history.history['accuracy'][-1]:.4f}}")
 {validation_report}'''
+
+
+SCRIPT_WORDS = ("title", "generated", "deprecated", "scale", "pipeline", "augmentation", "not_lr")  # its comments
 
 
 @dataclass(frozen=True)
@@ -321,7 +326,7 @@ JUMP = 0.05
 LAST_EPOCHS = 5
 
 
-def diagnose(history: training.TrainingHistory, num_classes: int = 2) -> Diagnosis | None:
+def diagnose(history: training.TrainingHistory, num_classes: int = 2, *, words: language.Words) -> Diagnosis | None:
     """Reads the last epoch's training and validation accuracy the right way round: a network that
     has not learned its own training photos is not overfitting, it is not there yet. None without
     validation photos (the page then says its scores are on the training photos)."""
@@ -332,32 +337,21 @@ def diagnose(history: training.TrainingHistory, num_classes: int = 2) -> Diagnos
     # the last epochs says what the network has learned, not the luck of the last one.
     recent = history.val_accuracy[-LAST_EPOCHS:]
     trained, validated, last = history.accuracy[-1], float(np.median(recent)), history.val_accuracy[-1]
-    scores = f"{trained:.0%} on its training photos, {validated:.0%} on photos it has not seen"
-    if abs(validated - last) >= JUMP:
-        scores += f" (the median of its last {len(recent)} epochs; the last one scored {last:.0%})"
-    if trained < chance + NEAR_CHANCE:
-        return Diagnosis(
-            Learning.NOT_LEARNING,
-            f"Not learning yet: {scores}, and a guess scores {chance:.0%}. Try more epochs, another learning rate "
-            "(0.0003 or 0.0001 when the curves jump, 0.003 when they crawl), or 150×150 photos.",
-        )
-    if trained < LEARNED_TRAINING:
-        return Diagnosis(
-            Learning.STILL_LEARNING,
-            f"Still learning: {scores}. It has not learned even its own training photos yet, so this is not "
-            "overfitting; give it more epochs, or try another learning rate.",
-        )
-    if trained - validated >= OVERFITTING_GAP:
-        return Diagnosis(
-            Learning.OVERFITTING,
-            f"Overfitting: {scores}. The network has learned its training photos and does clearly worse on new "
-            "ones: it memorises details of its examples. Augmentation (the course's next step) helps.",
-        )
-    return Diagnosis(
-        Learning.GENERALISES,
-        f"It generalises: {scores}. What it learned from its training photos holds for photos it has not seen "
-        "(of the same kind: try photos of your own below).",
+    scores = words(
+        "real_world_images.diagnosis.scores", trained=words.percent(trained, 0), validated=words.percent(validated, 0)
     )
+    if abs(validated - last) >= JUMP:
+        scores += words("real_world_images.diagnosis.median", epochs=len(recent), last=words.percent(last, 0))
+    if trained < chance + NEAR_CHANCE:
+        learning = Learning.NOT_LEARNING
+    elif trained < LEARNED_TRAINING:
+        learning = Learning.STILL_LEARNING
+    elif trained - validated >= OVERFITTING_GAP:
+        learning = Learning.OVERFITTING
+    else:
+        learning = Learning.GENERALISES
+    key = f"real_world_images.diagnosis.{learning.name.lower()}"
+    return Diagnosis(learning, words(key, scores=scores, chance=words.percent(chance, 0)))
 
 
 @dataclass(frozen=True)
@@ -387,13 +381,16 @@ def validation_spread(history: training.TrainingHistory, last: int = LAST_EPOCHS
     return ValidationSpread(min(tail), max(tail), len(tail), best + 1, values[best])
 
 
-def spread_note(spread: ValidationSpread, learning_rate: float) -> str:
+def spread_note(spread: ValidationSpread, learning_rate: float, *, words: language.Words) -> str:
     """One line on a jumping validation curve: what it did, why, and the course's remedies."""
-    return (
-        f"The validation accuracy jumped between {spread.low:.0%} and {spread.high:.0%} over the last "
-        f"{spread.epochs} epochs (best: {spread.best_accuracy:.0%} after epoch {spread.best_epoch}, marked on the "
-        f"chart), so the last figure is partly luck. RMSprop at {learning_rate:g} takes big steps on a few hundred "
-        "photos; the course's remedies are augmentation and a lower learning rate."
+    return words(
+        "real_world_images.diagnosis.spread",
+        low=words.percent(spread.low, 0),
+        high=words.percent(spread.high, 0),
+        epochs=spread.epochs,
+        best_accuracy=words.percent(spread.best_accuracy, 0),
+        best_epoch=spread.best_epoch,
+        learning_rate=f"{learning_rate:g}",
     )
 
 

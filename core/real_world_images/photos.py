@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from core.base import limits
+from core.base import language, limits
 from core.data import uploads
 from core.data.image_folders import ImageFolder
 
@@ -41,7 +41,7 @@ def decode_image(path: Path, size: int) -> np.ndarray:
     try:
         data = Path(path).read_bytes()
     except OSError:
-        raise ValueError("The file could not be read.") from None
+        raise language.LearnerError("real_world_images.errors.unreadable") from None
     picture = np.asarray(uploads.open_upload(data))
     resized = tf.image.resize(picture, (size, size), method="bilinear")
     return tf.cast(tf.round(tf.clip_by_value(resized, 0, 255)), tf.uint8).numpy()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.base import jobs, text
+from core.base import jobs, language, text
 from core.data import uploads
 from core.real_world_images import network
 
@@ -40,7 +40,7 @@ def add_own_photo(photos: tuple[OwnPhoto, ...], photo: OwnPhoto) -> tuple[OwnPho
     """The learner's photos with `photo` added, or relabelled if it is already there."""
     kept = tuple(existing for existing in photos if existing.key != photo.key)
     if len(kept) >= MAX_OWN_PHOTOS:
-        raise ValueError(f"You can add up to {MAX_OWN_PHOTOS} photos; remove one first.")
+        raise language.LearnerError("real_world_images.teach.too_many", most=MAX_OWN_PHOTOS)
     return (*kept, photo)
 
 
@@ -102,25 +102,30 @@ def build_teaching(config: network.RealWorldConfig, teaching: Teaching) -> jobs.
     return jobs.TrainingSetup(model, network.make_trainer(config, model, taught), split.scored_on, config.input_scale)
 
 
-def what_changed(config: network.RealWorldConfig, epochs_run: int) -> str:
+def what_changed(config: network.RealWorldConfig, epochs_run: int, *, words: language.Words) -> str:
     """What a taught run did, beside a form that still shows the settings for training from scratch."""
-    photos = f"your {config.own_photos} photo{'s' if config.own_photos != 1 else ''}"
-    epochs = f"{epochs_run} epoch{'s' if epochs_run != 1 else ''}"
+    said = "real_world_images.teach.what_changed"
+    photos = words(f"{said}.photos_{'one' if config.own_photos == 1 else 'many'}", count=config.own_photos)
+    epochs = words(f"{said}.epochs_{'one' if epochs_run == 1 else 'many'}", count=epochs_run)
     if config.from_run is not None:
-        return (
-            f"This run was fine-tuned from run {config.from_run} with {photos}: {epochs} from its weights, not the "
-            "form's epochs (those are for training from scratch)."
-        )
-    return f"This run was trained from scratch with {photos} among the training photos ({epochs})."
+        return words(f"{said}.fine_tuned", run=config.from_run, photos=photos, epoch_count=epochs)
+    return words(f"{said}.scratch", photos=photos, epoch_count=epochs)
 
 
-def before_and_now(photo: OwnPhoto, probabilities: np.ndarray, class_names: Sequence[str], current_run: int) -> str:
+def before_and_now(
+    photo: OwnPhoto, probabilities: np.ndarray, class_names: Sequence[str], current_run: int, *, words: language.Words
+) -> str:
     """What the network said about the learner's photo when it was added, and what the current run
     says, marked right or wrong against the learner's label (markdown; class names as plain text)."""
     before = int(np.argmax(photo.before))
     said = int(np.argmax(probabilities))
-    return (
-        f"Run {photo.before_run} said {text.plain(class_names[before])} ({photo.before[before]:.0%})  \n"
-        f"**Run {current_run} says {text.plain(class_names[said])} ({probabilities[said]:.0%})** "
-        + (":green[right]" if said == photo.label else ":red[wrong]")
+    return words(
+        "real_world_images.teach.before_and_now",
+        before_run=photo.before_run,
+        before=text.plain(class_names[before]),
+        before_probability=words.percent(photo.before[before], 0),
+        run=current_run,
+        now=text.plain(class_names[said]),
+        now_probability=words.percent(float(probabilities[said]), 0),
+        verdict=words("real_world_images.teach.right" if said == photo.label else "real_world_images.teach.wrong"),
     )

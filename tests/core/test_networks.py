@@ -114,7 +114,9 @@ def real_world_cases() -> dict[str, Case]:
         cases[f"lesson4-{size}px-{blocks}blocks-augment{augment}-{classes}classes-bf16{bfloat16}"] = Case(
             real_world.network(config, classes),
             lambda config=config, classes=classes: real_world.make_model(config, classes),
-            lambda config=config, classes=classes: real_world.make_script(config, num_classes=classes),
+            lambda config=config, classes=classes: real_world.make_script(
+                config, num_classes=classes, words=language.words("en")
+            ),
             same_start=False,  # the script leaves the starting weights to Keras
             cost=lambda config=config, classes=classes: real_world.cost(config, classes),
         )

@@ -1058,3 +1058,28 @@ def test_without_fashion_mnist_the_lesson_lists_the_ways_and_what_was_tried_apar
         assert tried.count("\n- ") == 2 and "no internet connection" in tried and "Errno" not in said
     finally:
         components.fashion_mnist_data.clear()
+
+
+def test_real_world_speaks_korean_with_lang_ko_and_keeps_its_values():
+    """`?lang=ko`: the page's own words come from the Korean catalogue, and the sources' radio still
+    holds the English values that the code compares and links carry."""
+    from core.base import language
+
+    korean = language.words("ko")
+    app = AppTest.from_file(str(REPOSITORY / "streamlit_app.py"), default_timeout=TIMEOUT_S)
+    app.query_params[language.ADDRESS_KEY] = "ko"
+    app.run()
+    app.switch_page("pages/real_world_images.py").run()
+    app.radio(key="rw_source").set_value("Synthetic sample").run()
+    assert not app.exception, app.exception
+    assert app.radio(key="rw_source").value == "Synthetic sample"
+    assert korean("real_world_images.source.synthetic") in app.radio(key="rw_source").options
+    assert [item.value for item in app.subheader][:2] == [
+        korean("real_world_images.pictures.header"),
+        korean("real_world_images.settings.header"),
+    ]
+    assert [item.value for item in app.metric] == ["이미지 120장", "이미지 120장"]
+    assert app.slider(key="rw_blocks").label == korean("real_world_images.settings.blocks")
+    shown_text = " ".join(block.value for block in [*app.markdown, *app.caption, *app.info])
+    for english in ("Unlike Fashion-MNIST", "This is a stand-in", "Press **Train**", "Sizes in a sample"):
+        assert english not in shown_text

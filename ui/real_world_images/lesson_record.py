@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.base import course
+from core.base import course, language
 from core.data import image_folders
 from core.engine import image_classifier
 from core.real_world_images import familiarity, network, photos, teaching
@@ -42,7 +42,8 @@ class RealWorldRecord:
 
     unpacked: UnpackedZip | None = None  # the latest zip upload, unpacked
     upload_photos: dict[int, photos.DecodedPhotos] = field(default_factory=dict)  # its photos by size; two at most
-    refused_zip: tuple[str, str] | None = None  # (file id, why) of a refused upload: said again, not unpacked again
+    # (file id, why) of a refused upload: said again, not unpacked again
+    refused_zip: tuple[str, language.Message | str] | None = None
     download_asked: bool = False  # "Download the course's photos" pressed under the synthetic sample; read once
     downloaded: bool = False  # the course's photos were downloaded (or found in the cache) this visit
     validation_folder: image_folders.ImageFolder | None = None  # the course's validation set, from its download

@@ -15,7 +15,7 @@ from core.data import image_folders, uploads
 from core.engine import image_classifier
 from core.real_world_images import familiarity, gradcam, photos, teaching
 from ui import components, i18n
-from ui.real_world_images import lesson_record, photo_sources
+from ui.real_world_images import lesson_record, photo_sources, problems
 
 LESSON = course.REAL_WORLD_IMAGES
 
@@ -23,19 +23,23 @@ LESSON = course.REAL_WORLD_IMAGES
 def photos_to_classify_ui() -> list[tuple[str, str, np.ndarray]]:
     """The learner's uploads and camera shot, decoded by the guarded decoder with their aspect
     ratio kept: (key, name, picture) each. A file that cannot be used is a message."""
+    words = i18n.words()
     photo_uploads = components.file_uploader(
-        "Photos (JPEG, PNG or WebP)", key="rw_photos", types=["jpg", "jpeg", "png", "webp"], accept_multiple_files=True
+        words("real_world_images.classify.upload_label"),
+        key="rw_photos",
+        types=["jpg", "jpeg", "png", "webp"],
+        accept_multiple_files=True,
     )
-    shot = components.camera_ui("Take a photo to classify", key="rw_camera")
+    shot = components.camera_ui(words("real_world_images.classify.camera_label"), key="rw_camera")
     candidates = []
     for upload, name in [
         *((upload, upload.name) for upload in photo_uploads or []),
-        *([(shot, "camera photo")] if shot else []),
+        *([(shot, words("real_world_images.classify.camera_name"))] if shot else []),
     ]:
         try:
             candidates.append((upload.file_id, name, uploads.photo_from_upload(upload.getvalue())))
         except ValueError as problem:
-            st.error(text.plain(f"{name}: {problem}"), icon=":material/broken_image:")
+            st.error(text.plain(f"{name}: {problems.said(problem)}"), icon=":material/broken_image:")
     return candidates
 
 
@@ -49,7 +53,7 @@ def training_memory(
         return record.memory
     record.memory = None  # the previous run's, before this one is measured
     own_images, own_labels = record.taught_with.get(run.config, (None, None))
-    with st.spinner("Measuring the training photos as the network sees them (once per run)..."):
+    with st.spinner(i18n.t("real_world_images.spinners.measuring")):
         memory = familiarity.remember_run(run, images, labels, separate_validation, own_images, own_labels)
     record.memory = lesson_record.RunMemory(run, memory, own_images)
     return record.memory
@@ -92,6 +96,7 @@ def classified_photo_ui(
     """One classified photo: the picture (its own shape) and where the network looked, its answer,
     how unlike the training photos it is with the nearest of them, a way to teach it the right
     answer, and the network's insides. Returns whether it explained why the network fails."""
+    words = i18n.words()
     model = run.model
     probabilities = image_classifier.classify(model, square, run.config.input_scale)
     said = int(np.argmax(probabilities))
@@ -100,25 +105,23 @@ def classified_photo_ui(
     heat, side = gradcam.gradcam(model, square, run.config.input_scale), run.config.image_size
     heat_column.image(
         gradcam.heatmap_overlay(picture, gradcam.resized(heat, picture.shape[:2])),
-        caption=f"where it looked (Grad-CAM); the network sees the photo squashed to {side}×{side}",
+        caption=words("real_world_images.classify.gradcam_caption", side=side),
     )
     bars_column.plotly_chart(
         classifier_charts.probability_bars(
-            probabilities, class_names, said, title="What the network says (green: its answer)", words=i18n.words()
+            probabilities, class_names, said, title=words("real_world_images.classify.bars_title"), words=words
         ),
         key=f"rw_bars/{key}",
     )
-    verdict = familiarity.verdict(result, float(probabilities[said]))
+    verdict = familiarity.verdict(result, float(probabilities[said]), words=words)
     if result.unfamiliar:
         st.warning(verdict, icon=":material/help_center:")
         if explain:
-            st.info(familiarity.why_it_fails(class_names), icon=":material/lightbulb:")
+            st.info(familiarity.why_it_fails(class_names, words=words), icon=":material/lightbulb:")
     else:
         st.caption(verdict)
-    st.caption(
-        f"The {len(result.nearest)} training photos nearest to it, as the network sees them (distance 0 is identical; "
-        f"the held-out photos lie up to {memory.measured.threshold:.3f} from their nearest):"
-    )
+    threshold = words.number(memory.measured.threshold, 3)
+    st.caption(words("real_world_images.classify.nearest", count=len(result.nearest), threshold=threshold))
     st.image(
         [familiarity.training_photo(int(index), run_photos.images, memory.own_images) for index in result.nearest],
         caption=[
@@ -128,15 +131,13 @@ def classified_photo_ui(
         width=96,
     )
     add_to_class_ui(class_names, key, name, picture, probabilities)
-    with st.expander(f"Inside the network for {text.plain(name)}"):
+    with st.expander(words("real_world_images.classify.inside", name=text.plain(name))):
         names = [layer.name for layer in image_classifier.feature_layers(model)]
         maps = image_classifier.feature_maps(model, square, run.config.input_scale)
-        filter_index = st.slider("Filter", 0, 15, 0, key=f"rw_filter/{key}")
+        filter_index = st.slider(words("real_world_images.classify.filter"), 0, 15, 0, key=f"rw_filter/{key}")
         grey = square.mean(axis=-1)[np.newaxis]
         st.plotly_chart(
-            feature_map_charts.feature_map_grid(
-                grey, [m[..., :16] for m in maps], names, filter_index, words=i18n.words()
-            ),
+            feature_map_charts.feature_map_grid(grey, [m[..., :16] for m in maps], names, filter_index, words=words),
             theme=None,
             key=f"rw_maps/{key}",
         )
@@ -147,18 +148,22 @@ def add_to_class_ui(
     class_names: Sequence[str], key: str, name: str, picture: np.ndarray, probabilities: np.ndarray
 ) -> None:
     """ "It is really a ...": the photo joins the learner's own photos with the right label."""
+    words = i18n.words()
     record = lesson_record.record()
     label_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
     label = label_column.selectbox(
-        "Teach it: this photo really is",
+        words("real_world_images.add.truth_label"),
         range(len(class_names)),
         index=None,  # the learner says, not the network's answer by default
         format_func=lambda i: text.plain(class_names[i]),
-        placeholder="Choose its class",
+        placeholder=words("real_world_images.add.choose"),
         key=f"rw_truth/{key}",
     )
     if button_column.button(
-        "Add to my photos", key=f"rw_add/{key}", icon=":material/add_photo_alternate:", disabled=label is None
+        words("real_world_images.add.button"),
+        key=f"rw_add/{key}",
+        icon=":material/add_photo_alternate:",
+        disabled=label is None,
     ):
         runs = components.session_runs(LESSON)
         photo = teaching.OwnPhoto(
@@ -167,7 +172,7 @@ def add_to_class_ui(
         try:
             record.own_photos = teaching.add_own_photo(record.own_photos, photo)
         except ValueError as problem:
-            st.warning(str(problem), icon=":material/photo_library:")
+            st.warning(problems.said(problem), icon=":material/photo_library:")
     added = next((photo for photo in record.own_photos if photo.key == key), None)
     if added is not None:
-        st.caption(text.plain(f"In your photos as {class_names[added.label]}: see Teach it with your photos below."))
+        st.caption(text.plain(words("real_world_images.add.added", class_name=class_names[added.label])))

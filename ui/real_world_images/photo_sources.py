@@ -13,14 +13,18 @@ import streamlit as st
 from core.base import hosting, settings, text
 from core.data import image_folders
 from core.real_world_images import course_download, exercise, network, photos
-from ui import components, session, training_jobs
-from ui.real_world_images import lesson_record
+from ui import components, i18n, session, training_jobs
+from ui.real_world_images import lesson_record, problems
 
+# The radio's values, kept in the session and compared below; shown through SOURCE_WORDS in the page's language.
 SOURCES = ("Local folder", "Upload a zip of class folders", "Download the course's horse-or-human", "Synthetic sample")
+SOURCE_WORDS = dict(zip(SOURCES, ("local_folder", "zip", "download", "synthetic"), strict=True))
+FACES = ("Drawn by the app (works offline)", "The course's happy-or-sad (download, about 2 MB)")  # the exercise's radio
+FACE_WORDS = dict(zip(FACES, ("drawn", "course_faces"), strict=True))
 TILES_PER_ROW = 5  # the classes' photo counts; the lesson takes up to network.PHOTO_LIMITS.max_classes
 
 
-@st.cache_resource(show_spinner="Decoding the photos once...", max_entries=2)  # 300×300 photos take ~280 MB
+@st.cache_resource(show_spinner=False, max_entries=2)  # 300×300 photos take ~280 MB
 def decoded(root: str, files: tuple, size: int) -> photos.DecodedPhotos:
     """Read-only arrays shared by the visitors who use the same folder of the server's (the course's,
     the operator's, the synthetic sample); `files` keys the cache."""
@@ -34,10 +38,11 @@ def photos_at(folder: image_folders.ImageFolder, size: int) -> photos.DecodedPho
     pushed it out."""
     record = lesson_record.record()
     if record.unpacked is None or record.unpacked.folder.root != folder.root:
-        return decoded(str(folder.root), folder.files, size)
+        with st.spinner(i18n.t("real_world_images.spinners.decoding")):  # shown only while it decodes
+            return decoded(str(folder.root), folder.files, size)
     kept = record.upload_photos
     if size not in kept:
-        with st.spinner("Decoding the photos once..."):
+        with st.spinner(i18n.t("real_world_images.spinners.decoding")):
             kept = {**kept, size: photos.load_images(folder, size)}
         record.upload_photos = dict(list(kept.items())[-2:])
     return kept[size]
@@ -55,9 +60,14 @@ def sizes_in(root: str, files: tuple) -> dict[str, int]:
     return photos.image_sizes(image_folders.ImageFolder(Path(root), (), files, ()))
 
 
-@st.cache_resource(show_spinner="Drawing the synthetic sample...")
-def synthetic_sample() -> image_folders.ImageFolder:
+@st.cache_resource(show_spinner=False)
+def drawn_synthetic_sample() -> image_folders.ImageFolder:
     return image_folders.make_synthetic_dataset(Path(tempfile.mkdtemp(prefix="synthetic-")))
+
+
+def synthetic_sample() -> image_folders.ImageFolder:
+    with st.spinner(i18n.t("real_world_images.spinners.drawing_sample")):  # shown only while it draws
+        return drawn_synthetic_sample()
 
 
 def source_ui() -> image_folders.ImageFolder | None:
@@ -66,21 +76,21 @@ def source_ui() -> image_folders.ImageFolder | None:
     the synthetic sample, named as the stand-in it is, with the download offered above it."""
     cached = course_download.cached_course_data()
     default = 0 if settings.current().course_folder else 2 if cached else 3
-    folder_label = (
-        "A folder on this computer"
-        if hosting.any_folder_allowed(st.get_option("server.address"))
-        else "A folder on this server"
-    )
+    words = i18n.words()
+    own_computer = hosting.any_folder_allowed(st.get_option("server.address"))
+    folder_label = words(f"real_world_images.source.folder_on_{'computer' if own_computer else 'server'}")
     # The default goes through the session, as "Download the course's photos" sets it: a widget
     # given both a default and a session value makes Streamlit warn.
     if session.widget_value("rw_source") is None:
         session.set_widget("rw_source", SOURCES[default])
     source = st.radio(
-        "Pictures",
+        words("real_world_images.source.label"),
         SOURCES,
         horizontal=True,
         key="rw_source",
-        format_func=lambda option: folder_label if option == SOURCES[0] else option,
+        format_func=lambda option: (
+            folder_label if option == SOURCES[0] else words(f"real_world_images.source.{SOURCE_WORDS[option]}")
+        ),
     )
     try:
         if source == SOURCES[0]:
@@ -96,7 +106,7 @@ def source_ui() -> image_folders.ImageFolder | None:
             network.PHOTO_LIMITS.check(len(folder.class_names), len(folder.files))
         return folder
     except (ValueError, ConnectionError) as problem:
-        st.error(text.plain(problem), icon=":material/folder_off:")
+        st.error(text.plain(problems.said(problem)), icon=":material/folder_off:")
         return None
 
 
@@ -108,14 +118,17 @@ def validation_folder() -> image_folders.ImageFolder | None:
 def uploaded_zip_ui() -> image_folders.ImageFolder | None:
     """A zip of class folders, unpacked into this session's own folder, which replaces its previous
     upload and is deleted once the session has gone (core.base.session_files)."""
-    upload = components.file_uploader("A zip of class folders (e.g. horses/ and humans/)", key="rw_zip", types=["zip"])
+    words = i18n.words()
+    upload = components.file_uploader(words("real_world_images.zip.upload_label"), key="rw_zip", types=["zip"])
     caps = network.PHOTO_LIMITS
-    st.caption(f"Up to {caps.max_uploaded_photos:,} photos in up to {caps.max_classes} class folders.")
+    st.caption(
+        words("real_world_images.zip.limits", photos=words.number(caps.max_uploaded_photos), classes=caps.max_classes)
+    )
     if upload is None:
         return None
     record = lesson_record.record()
     if record.refused_zip is not None and record.refused_zip[0] == upload.file_id:  # not unpacked on every rerun
-        raise ValueError(record.refused_zip[1])
+        raise problems.raised_again(record.refused_zip[1])
     space, learner = training_jobs.session_folders(), training_jobs.learner_id()
     unpacked = record.unpacked
     if unpacked is None or unpacked.file_id != upload.file_id or not unpacked.folder.root.exists():
@@ -127,12 +140,12 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
             caps.check(len(folder.class_names), len(folder.files), uploaded=True)  # before anything is drawn
         except ValueError as problem:
             space.release(learner)
-            record.refused_zip = (upload.file_id, str(problem))
+            record.refused_zip = (upload.file_id, problems.kept(problem))
             raise
         record.unpacked = lesson_record.UnpackedZip(upload.file_id, folder, tuple(notes))
     space.touch(learner)
     for note in record.unpacked.notes:
-        st.caption(f"Skipped: {text.plain(note)}")
+        st.caption(words("real_world_images.zip.skipped", note=text.plain(note)))
     return record.unpacked.folder
 
 
@@ -140,35 +153,33 @@ def course_download_ui(
     cached: tuple[image_folders.ImageFolder, image_folders.ImageFolder] | None,
 ) -> image_folders.ImageFolder | None:
     """The course's training and validation photos: from the cache at once, else one press away."""
+    words = i18n.words()
     record = lesson_record.record()
     pressed_before, record.download_asked = record.download_asked, False  # "Download the course's photos" below
     if cached is None and not record.downloaded:
         # The button stays on screen while downloading, so a failed download can be tried again.
-        pressed = st.button("Download (about 140 MB, once)", key="rw_download", type="primary")
+        pressed = st.button(words("real_world_images.download.button"), key="rw_download", type="primary")
         if not (pressed or pressed_before):
-            kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
-            st.caption(
-                f"From {course_download.TRAINING_URL} and its validation set, checked and kept {kept} for later runs."
-            )
+            kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")), words=words)
+            st.caption(words("real_world_images.download.from_where", url=course_download.TRAINING_URL, kept=kept))
             return None
     if cached is None:
-        bar = st.progress(0.0, text="Downloading...")
+        bar = st.progress(0.0, text=words("real_world_images.download.progress"))
         try:
             cached = course_download.download_course_data(
                 on_progress=lambda name, got, total: bar.progress(
-                    min(1.0, got / total) if total else 0.0, text=f"Downloading {name}: {got / 1e6:.0f} MB"
+                    min(1.0, got / total) if total else 0.0,
+                    text=words("real_world_images.download.progress_file", name=name, megabytes=f"{got / 1e6:.0f}"),
                 )
             )
         except ConnectionError as problem:
             bar.empty()
-            raise ConnectionError(
-                f"{problem} Without internet, use the synthetic sample, a zip of class folders you upload, or a folder."
-            ) from None
+            raise ConnectionError(words("real_world_images.download.offline", problem=problems.said(problem))) from None
         bar.empty()
     record.downloaded = True
     training_folder, record.validation_folder = cached
-    kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
-    st.caption(f"The course's horse-or-human photos, kept {kept}; validated on its separate validation set.")
+    kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")), words=words)
+    st.caption(words("real_world_images.download.kept", kept=kept))
     return training_folder
 
 
@@ -181,13 +192,9 @@ def use_course_download() -> None:
 def synthetic_notice_ui() -> None:
     """The synthetic sample is a stand-in for the course's photos, and says so before anything else."""
     with st.container(border=True):
-        st.markdown(
-            "**This is a stand-in.** Circles and squares drawn by the app, at any place and size, in any colours, "
-            "on busy backgrounds, so the lesson works offline. The course's own photos of horses and humans "
-            "(1,027 to train on, 256 to validate) are one download away."
-        )
+        st.markdown(i18n.t("real_world_images.synthetic.notice"))
         st.button(
-            "Download the course's photos (about 140 MB, once)",
+            i18n.t("real_world_images.synthetic.offer_download"),
             key="rw_offer_download",
             icon=":material/download:",
             on_click=use_course_download,
@@ -199,72 +206,81 @@ def folder_ui() -> image_folders.ImageFolder | None:
     operator's folders on a shared server (core.base.hosting says which this is)."""
     if hosting.any_folder_allowed(st.get_option("server.address")):
         path = st.text_input(
-            "Folder with one sub-folder per class", str(settings.current().course_folder or ""), key="rw_path"
+            i18n.t("real_world_images.folder.path_label"), str(settings.current().course_folder or ""), key="rw_path"
         )
         return image_folders.scan_folder(Path(path)) if path else None
     folders = hosting.configured_folders()
     if not folders:
-        st.info(
-            "This server offers no training folders of its own. Upload a zip of class folders, or use the "
-            "synthetic sample.",
-            icon=":material/folder_off:",
-        )
+        st.info(i18n.t("real_world_images.folder.no_server_folders"), icon=":material/folder_off:")
         return None
-    name = st.selectbox("Training folder on this server", list(folders), key="rw_server_folder")
-    st.caption("A shared server offers only the folders its operator set up; see the README to add yours.")
+    name = st.selectbox(i18n.t("real_world_images.folder.server_folder_label"), list(folders), key="rw_server_folder")
+    st.caption(i18n.t("real_world_images.folder.server_caption"))
     return image_folders.scan_folder(folders[name])
 
 
 def pictures_ui(folder: image_folders.ImageFolder) -> None:
     """The folder at a glance: each class's photo count, what the scan left out, the photos' sizes
     and a few photos of every class."""
+    words = i18n.words()
     class_counts = list(folder.counts.items())
     per_row = min(TILES_PER_ROW, len(class_counts))
     for start in range(0, len(class_counts), per_row):  # up to network.PHOTO_LIMITS.max_classes tiles, a row at a time
         row = class_counts[start : start + per_row]
         for column, (name, count) in zip(st.columns(per_row), row, strict=False):  # the last row may be short
-            column.metric(text.plain(name), f"{count:,} images")
+            column.metric(text.plain(name), words("real_world_images.pictures.images", count=words.number(count)))
     for note in folder.skipped:  # what the scan left out, by name, before anything was decoded
-        st.caption(f"Left out: {text.plain(note)}")
+        st.caption(words("real_world_images.pictures.left_out", note=text.plain(note)))
     sizes = sizes_in(str(folder.root), folder.files)
-    st.caption("Sizes in a sample: " + ", ".join(f"{size} ({count})" for size, count in sizes.items()))
+    listed = ", ".join(f"{size} ({count})" for size, count in sizes.items())
+    st.caption(words("real_world_images.pictures.sizes", sizes=listed))
     for label, name in enumerate(folder.class_names):
         paths = photos.spread_sample(folder, label)
         # Previews through the guarded decoder: a path handed to st.image is decoded whole, unchecked.
         st.image(previews(paths), caption=[text.plain(name)] * len(paths), width=110)
 
 
-@st.cache_resource(show_spinner="Drawing 80 faces...")
-def drawn_faces() -> image_folders.ImageFolder:
+@st.cache_resource(show_spinner=False)
+def drawn_faces_once() -> image_folders.ImageFolder:
     return exercise.draw_faces(Path(tempfile.mkdtemp(prefix="faces-")))
+
+
+def drawn_faces() -> image_folders.ImageFolder:
+    with st.spinner(i18n.t("real_world_images.spinners.drawing_faces")):  # shown only while it draws
+        return drawn_faces_once()
 
 
 def faces_ui() -> image_folders.ImageFolder | None:
     """The exercise's 80 faces: drawn by the app (offline), or the course's archive downloaded,
     with a few of them shown."""
+    words = i18n.words()
     source = st.radio(
-        "Faces",
-        ["Drawn by the app (works offline)", "The course's happy-or-sad (download, about 2 MB)"],
+        words("real_world_images.exercise.faces"),
+        FACES,
         horizontal=True,
         key="rwx_source",
+        format_func=lambda option: words(f"real_world_images.exercise.{FACE_WORDS[option]}"),
     )
-    if source.startswith("Drawn"):
+    if source == FACES[0]:
         faces = drawn_faces()
-    elif not st.button("Download", key="rwx_download") and not lesson_record.record().faces_downloaded:
-        kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")))
-        st.caption(f"From {exercise.URL}, checked and kept {kept}.")
+    elif (
+        not st.button(words("real_world_images.exercise.download"), key="rwx_download")
+        and not lesson_record.record().faces_downloaded
+    ):
+        kept = course_download.kept_where(hosting.any_folder_allowed(st.get_option("server.address")), words=words)
+        st.caption(words("real_world_images.exercise.from_where", url=exercise.URL, kept=kept))
         return None
     else:
         try:
             faces = course_download.download_archive(exercise.URL, course_download.CACHE_DIR)
         except (ValueError, ConnectionError, OSError) as problem:
-            st.error(text.plain(f"{problem} The drawn faces work without internet."), icon=":material/cloud_off:")
+            offline = words("real_world_images.exercise.offline", problem=problems.said(problem))
+            st.error(text.plain(offline), icon=":material/cloud_off:")
             return None
         lesson_record.record().faces_downloaded = True
     try:
         exercise.check_faces(faces)
     except ValueError as problem:
-        st.error(str(problem), icon=":material/folder_off:")
+        st.error(problems.said(problem), icon=":material/folder_off:")
         return None
     st.image(previews(photos.spread_sample(faces), side=80), width=80)
     return faces

@@ -120,7 +120,7 @@ def test_cnn_script_builds_the_course_network_and_runs(tmp_path, monkeypatch):
 def test_real_world_script_trains_on_a_class_folder(tmp_path):
     folder = image_folders.make_synthetic_dataset(tmp_path / "shapes", per_class=10, size=150, seed=1)
     config = network.RealWorldConfig(epochs=1, conv_blocks=2, augment=True)
-    source = network.make_script(config, num_classes=2)
+    source = network.make_script(config, num_classes=2, words=language.words("en"))
     assert "ImageDataGenerator" in source and "image_dataset_from_directory" in source  # says why it changed
     assert "learning_rate=0.001" in source and "lr=" not in source.replace("not lr=", "")
     script = tmp_path / "real_world.py"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.base import language
 from core.real_world_images import class_words
+
+ENGLISH = language.words("en")
 
 
 @pytest.mark.parametrize(
@@ -19,5 +22,12 @@ from core.real_world_images import class_words
     ],
 )
 def test_the_words_follow_the_classes(class_names, learn, try_first):
-    assert class_words.what_to_learn(class_names).startswith(learn)
-    assert class_words.try_these(class_names).startswith(try_first)
+    assert class_words.what_to_learn(class_names, words=ENGLISH).startswith(learn)
+    assert class_words.try_these(class_names, words=ENGLISH).startswith(try_first)
+
+
+def test_korean_names_the_classes_too():
+    korean = language.words("ko")
+    assert class_words.what_to_learn(("horses", "humans"), words=korean) == korean(
+        "real_world_images.what_to_learn.horse_or_human"
+    )

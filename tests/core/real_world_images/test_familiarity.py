@@ -52,7 +52,7 @@ def test_a_training_photo_is_its_own_nearest_on_the_trained_network(tiny_trained
     images, labels = tiny_trained.images, tiny_trained.labels
     train, held_out = np.arange(0, 24, 2), images[1::2]
     memory = familiarity.remember(tiny_trained.model, images[train], labels[train], train, held_out)
-    assert "training photos, each against the others" in memory.reference_name  # 12 held out: too few
+    assert "training photos, each against the others" in str(memory.reference_name)  # 12 held out: too few
     [itself] = familiarity.familiarity(memory, tiny_trained.model, images[4:5])
     assert itself.nearest[0] == 4 and itself.distance == pytest.approx(0.0, abs=1e-5)
     assert list(itself.nearest_distances) == sorted(itself.nearest_distances) and len(itself.nearest) == 5
@@ -64,7 +64,7 @@ def test_enough_held_out_photos_set_the_yardstick(tiny_trained):
     images, labels = tiny_trained.images, tiny_trained.labels
     held_out = np.concatenate([images[12:]] * 2)  # 24 photos: enough
     memory = familiarity.remember(tiny_trained.model, images[:12], labels[:12], np.arange(12), held_out)
-    assert memory.reference_name == "the 24 held-out photos" and len(memory.reference) == 24
+    assert str(memory.reference_name) == "the 24 held-out photos" and len(memory.reference) == 24
     assert memory.threshold == pytest.approx(np.quantile(memory.reference, familiarity.FLAG_QUANTILE))
     with pytest.raises(ValueError, match="two training photos"):
         familiarity.remember(tiny_trained.model, images[:1], labels[:1], np.arange(1), None)
@@ -109,11 +109,11 @@ def test_a_runs_memory_holds_exactly_the_photos_its_job_trained_on(tiny_trained)
     np.testing.assert_array_equal(images[memory.indices], trained.train_images)
     np.testing.assert_array_equal(memory.labels, trained.train_labels)
     np.testing.assert_allclose(memory.features, familiarity.features(tiny_trained.model, trained.train_images))
-    assert memory.reference_name == "the 24 held-out photos"
+    assert str(memory.reference_name) == "the 24 held-out photos"
     on_training = familiarity.remember_run(
         trained_run(tiny_trained, dataclasses.replace(scored_on, name="training")), images, labels, False
     )
-    assert "each against the others" in on_training.reference_name  # never its own training photos as held out
+    assert "each against the others" in str(on_training.reference_name)  # never its own training photos as held out
     every = familiarity.remember_run(trained_run(tiny_trained, scored_on), images, labels, separate_validation=True)
     np.testing.assert_array_equal(every.indices, np.arange(len(labels)))
 

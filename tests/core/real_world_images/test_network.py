@@ -10,9 +10,12 @@ import keras
 import numpy as np
 import pytest
 
+from core.base import language
 from core.data import image_folders
 from core.engine import image_classifier, training
 from core.real_world_images import network, photos, teaching
+
+ENGLISH = language.words("en")
 
 
 def numbered_photos(count: int, size: int = 150) -> np.ndarray:
@@ -52,7 +55,7 @@ def test_the_network_learns_the_synthetic_sample_at_the_pages_defaults(tmp_path)
     history = network.make_trainer(config, network.make_model(config), split).run(training.TrainingHistory(15))
     assert len(history.val_accuracy) == 15 and history.val_accuracy[0] < 0.7  # it starts as a guess
     assert history.val_accuracy[-1] >= 0.9, history.val_accuracy
-    assert network.diagnose(history).learning is network.Learning.GENERALISES
+    assert network.diagnose(history, words=ENGLISH).learning is network.Learning.GENERALISES
 
 
 @pytest.mark.parametrize("settings", [dict(image_size=200), dict(conv_blocks=6), dict(validation_split=0.9)])
@@ -115,7 +118,7 @@ def history_of(accuracy: list[float], val_accuracy: list[float]) -> training.Tra
     ],
 )
 def test_the_diagnosis_reads_the_curves_the_right_way_round(accuracy, val_accuracy, classes, expected):
-    diagnosis = network.diagnose(history_of(accuracy, val_accuracy), classes)
+    diagnosis = network.diagnose(history_of(accuracy, val_accuracy), classes, words=ENGLISH)
     assert diagnosis.learning is expected
     assert diagnosis.message.startswith(
         expected.value.capitalize() if expected is not network.Learning.GENERALISES else "It generalises"
@@ -131,15 +134,15 @@ def test_one_unlucky_last_epoch_does_not_decide_the_diagnosis():
     """Horse-or-human, seed 0, measured: 99% for eight epochs, then 85% at the last one. The median
     of the last five epochs reads it, and the message names the last epoch's figure too."""
     jumpy = [0.82, 0.95, 0.85, 0.97, 0.98, 0.98, 0.98, 0.98, 0.99, 0.99, 0.98, 0.99, 0.99, 0.99, 0.85]
-    diagnosis = network.diagnose(history_of([0.99] * 15, jumpy))
+    diagnosis = network.diagnose(history_of([0.99] * 15, jumpy), words=ENGLISH)
     assert diagnosis.learning is network.Learning.GENERALISES
     assert "99% on photos it has not seen" in diagnosis.message and "the last one scored 85%" in diagnosis.message
-    steady = network.diagnose(history_of([0.99] * 15, [0.9] * 10 + [0.88] * 5))
+    steady = network.diagnose(history_of([0.99] * 15, [0.9] * 10 + [0.88] * 5), words=ENGLISH)
     assert steady.learning is network.Learning.OVERFITTING and "median" not in steady.message
 
 
 def test_no_diagnosis_without_validation_photos():
-    assert network.diagnose(training.TrainingHistory(1, loss=[1], accuracy=[1.0])) is None
+    assert network.diagnose(training.TrainingHistory(1, loss=[1], accuracy=[1.0]), words=ENGLISH) is None
 
 
 def test_a_jumping_validation_curve_is_measured_over_the_last_five_epochs():
@@ -147,7 +150,7 @@ def test_a_jumping_validation_curve_is_measured_over_the_last_five_epochs():
     spread = network.validation_spread(history)
     assert (spread.low, spread.high, spread.epochs) == (0.85, 0.98, 5)
     assert (spread.best_epoch, spread.best_accuracy) == (4, 0.98) and spread.jumps
-    note = network.spread_note(spread, 0.001)
+    note = network.spread_note(spread, 0.001, words=ENGLISH)
     assert "85%" in note and "98%" in note and "epoch 4" in note
     assert "augmentation" in note and "lower learning rate" in note and "0.001" in note
     steady = network.validation_spread(history_of([0.9] * 6, [0.5, 0.9, 0.91, 0.92, 0.9, 0.93]))
@@ -199,7 +202,7 @@ def test_no_validation_split_scores_on_the_training_photos():
     trainer = network.make_trainer(config, network.make_model(config), split)
     assert trainer.num_examples == 10
     history = trainer.run(training.TrainingHistory(1))
-    assert history.epochs_run == 1 and history.val_accuracy == [] and network.diagnose(history) is None
+    assert history.epochs_run == 1 and history.val_accuracy == [] and network.diagnose(history, words=ENGLISH) is None
 
 
 def test_more_than_two_classes_train_with_softmax():
@@ -248,7 +251,7 @@ def test_the_photo_cost_counts_the_arrays_a_training_makes(tmp_path):
     cost = network.photo_cost(config, count)
     assert decoded.images.nbytes == count * 150 * 150 * 3 and copies == decoded.images.nbytes
     assert cost.held_bytes == decoded.images.nbytes + copies + copies + gathered + network.WORKING_BYTES
-    assert cost.copying_bytes == copies and cost.description == "12 photos at 150×150"
+    assert cost.copying_bytes == copies and str(cost.description) == "12 photos at 150×150"
 
     extra, _ = teaching.augmented_copies(decoded.images[:2], decoded.labels[:2], copies=3, seed=0)
     taught = np.concatenate([split.train_images, extra])  # as build_teaching trains on them

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.base import language
 from core.engine import training
 from core.real_world_images import network, teaching
+
+ENGLISH = language.words("en")
 
 
 def own_photo(key: str, label: int = 0, shape: tuple[int, int] = (60, 90)) -> teaching.OwnPhoto:
@@ -65,11 +68,11 @@ def test_a_teaching_job_starts_from_the_given_weights_and_keeps_the_held_out_pho
 
 def test_a_taught_run_says_what_it_did():
     fine_tuned = network.RealWorldConfig(epochs=3, own_photos=3, from_run=1)
-    assert teaching.what_changed(fine_tuned, 3).startswith(
+    assert teaching.what_changed(fine_tuned, 3, words=ENGLISH).startswith(
         "This run was fine-tuned from run 1 with your 3 photos: 3 epochs from its weights"
     )
     scratch = network.RealWorldConfig(own_photos=1)
-    assert teaching.what_changed(scratch, 15) == (
+    assert teaching.what_changed(scratch, 15, words=ENGLISH) == (
         "This run was trained from scratch with your 1 photo among the training photos (15 epochs)."
     )
 
@@ -77,9 +80,9 @@ def test_a_taught_run_says_what_it_did():
 def test_a_learners_photo_shows_what_the_network_said_then_and_says_now():
     photo = teaching.OwnPhoto("k", "k.png", np.zeros((4, 4, 3), np.uint8), 1, (0.8, 0.2), 2)
     names = ("horses", "*humans*")  # a folder's name, shown as typed
-    assert teaching.before_and_now(photo, np.array([0.1, 0.9]), names, 5) == (
+    assert teaching.before_and_now(photo, np.array([0.1, 0.9]), names, 5, words=ENGLISH) == (
         "Run 2 said horses (80%)  \n**Run 5 says \\*humans\\* (90%)** :green[right]"
     )
-    assert teaching.before_and_now(photo, np.array([0.7, 0.3]), names, 5) == (
+    assert teaching.before_and_now(photo, np.array([0.7, 0.3]), names, 5, words=ENGLISH) == (
         "Run 2 said horses (80%)  \n**Run 5 says horses (70%)** :red[wrong]"
     )
