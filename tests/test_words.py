@@ -24,6 +24,8 @@ TEXT_KEYWORDS = {"help", "label", "caption", "placeholder", "text", "title"}
 # ("cv_seed"), an icon (":material/map:"), a page's file or a MIME type is not.
 SENTENCE = re.compile(r"[A-Za-z]{2,}[,;:.'’)-]*\s+\W*[A-Za-z]{2,}")
 WORD = re.compile(r"^[^A-Za-z/_:.]*[A-Za-z]{3,}[^A-Za-z/_:.]*$")
+# Keras's own spellings, shown as Keras writes them (the issue: API names stay as Keras spells them).
+KERAS_NAMES = {"adam", "sgd", "rmsprop", "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu"}
 LOGGERS = re.compile(r"log", re.IGNORECASE)  # log lines are for the operator, in English
 
 
@@ -35,7 +37,9 @@ def english(node: ast.AST) -> str | None:
     """The English in a literal argument (a string, an f-string's fixed text, a list of them), if any."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         text = node.value
-        return text if (SENTENCE.search(text) or WORD.match(text)) and not text.startswith(":material/") else None
+        if text in KERAS_NAMES or text.startswith(":material/"):
+            return None
+        return text if SENTENCE.search(text) or WORD.match(text) else None
     if isinstance(node, ast.JoinedStr):
         fixed = " ".join(part.value for part in node.values if isinstance(part, ast.Constant))
         return fixed if SENTENCE.search(fixed) else None
