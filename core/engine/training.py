@@ -570,4 +570,5 @@ class Trainer:
             history.weights.append(snapshot.copy())
         if self.stop is not None and self.stop.reached(loss, accuracy if self.accuracy_kind else None):
             history.stopped_at_target = history.epochs_run
-            history.stop_message = self.stop.message(history.epochs_run)
+            history.stop_said = self.stop.stop_words(history.epochs_run)
+            history.stop_message = str(history.stop_said)
