@@ -402,10 +402,10 @@ def experiment_link_ui(lesson: course.Lesson) -> None:
     noted = session.current().link_noted
     if visit.reading.note and lesson.key not in noted:
         noted.add(lesson.key)  # once per visit
-        st.warning(text.plain(_said(visit.reading.note)), icon=":material/link_off:")
-    refused = links.refused_note(session.take_refused())
+        st.warning(text.plain(visit.reading.note_in(i18n.words()) or ""), icon=":material/link_off:")
+    refused = links.refused_note(session.take_refused(), words=i18n.words())
     if refused:
-        st.warning(text.plain(_said(refused)), icon=":material/block:")
+        st.warning(text.plain(refused), icon=":material/block:")
     with st.popover(i18n.t("ui.link.popover"), icon=":material/link:"):
         st.caption(i18n.t("ui.link.caption"))
         st.html(experiment_link_box(visit.dropped, i18n.chosen()), unsafe_allow_javascript=True)
@@ -760,7 +760,6 @@ def _capitalized(label: str) -> str:
 
 
 def classifier_results_ui(
-
     lesson: course.Lesson,
     run: image_classifier.TrainedRun,
     class_names: Sequence[str],
@@ -781,7 +780,9 @@ def classifier_results_ui(
     elif history.stop_message:
         st.success(history.stop_message, icon=":material/flag:")
     accuracy_column, loss_column, time_column, epochs_column = st.columns(4)
-    accuracy_column.metric(_capitalized(words("ui.results.accuracy", split=split)), words.percent(evaluation.accuracy, 2))
+    accuracy_column.metric(
+        _capitalized(words("ui.results.accuracy", split=split)), words.percent(evaluation.accuracy, 2)
+    )
     loss_column.metric(_capitalized(words("ui.results.loss", split=split)), f"{evaluation.loss:.4f}")
     time_column.metric(words("ui.results.training_time"), words("ui.results.seconds", seconds=f"{history.seconds:.1f}"))
     epochs_run = words("ui.results.epochs_of", epochs_run=history.epochs_run, epochs_planned=history.epochs_planned)
@@ -813,7 +814,11 @@ def classifier_results_ui(
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.
     confusion_tab, mistakes_tab, probe_tab = st.tabs(
-        [words("ui.results.tabs.confusion"), words("ui.results.tabs.mistakes"), words("ui.results.tabs.probe", split=split)],
+        [
+            words("ui.results.tabs.confusion"),
+            words("ui.results.tabs.mistakes"),
+            words("ui.results.tabs.probe", split=split),
+        ],
         key=session.results_tabs_key(lesson),
         on_change="rerun",
     )
@@ -827,7 +832,9 @@ def classifier_results_ui(
                 classifier_charts.per_class_bars(evaluation.per_class_accuracy, class_names, words=i18n.words())
             )
             if confusion_note:
-                st.caption(words("ui.data.fashion_confusion") if confusion_note == FASHION_CONFUSION else confusion_note)
+                st.caption(
+                    words("ui.data.fashion_confusion") if confusion_note == FASHION_CONFUSION else confusion_note
+                )
     if mistakes_tab.open:
         with mistakes_tab:
             wrong = image_classifier.misclassified(evaluation, test_labels, limit=24)
@@ -850,7 +857,9 @@ def classifier_results_ui(
     if probe_tab.open:
         with probe_tab:
             index = st.number_input(
-                _capitalized(words("ui.results.tabs.probe_number", split=split, last=words.number(len(test_labels) - 1))),
+                _capitalized(
+                    words("ui.results.tabs.probe_number", split=split, last=words.number(len(test_labels) - 1))
+                ),
                 0,
                 len(test_labels) - 1,
                 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.base import course, exercises, language, text
+from core.base import exercises, language, text
 from ui import i18n, session
 
 
@@ -24,18 +24,12 @@ def keep(grade: exercises.Grade) -> None:
 
 
 def exercise_text(exercise: exercises.Exercise, field: str) -> str:
-    """An exercise's title, task or criterion in this run's language: its lesson's catalogue entry
-    (`<lesson>.exercise.<field>`), else the exercise's own English."""
-    words = i18n.words()
-    for lesson in course.LESSONS:
-        key = f"{lesson.key}.exercise.{field}"
-        if lesson.number == exercise.week and key in words.entries:
-            return words(key)
-    return getattr(exercise, field)
+    """An exercise's title, task or criterion in this run's language (its lesson's catalogue entry)."""
+    return exercises.exercise_text(exercise, field, i18n.words())
 
 
 def said(value: object) -> str:
-    """A check's name, measurement or hint: a message core chose, in this run's language, or text as it is."""
+    """Something core chose: a message in this run's language, text as it is."""
     return i18n.say(value) if isinstance(value, language.Message) else str(value)
 
 
@@ -47,7 +41,11 @@ def record_ui(key: str) -> None:
         st.caption(words("ui.exercise.record.none_yet"))
         return
     names = ", ".join(
-        words("ui.exercise.record.week", week=grade.exercise.week, title=text.plain(exercise_text(grade.exercise, "title")))
+        words(
+            "ui.exercise.record.week",
+            week=grade.exercise.week,
+            title=text.plain(exercise_text(grade.exercise, "title")),
+        )
         for grade in passed
     )
     st.caption(words("ui.exercise.record.passed", names=names))
@@ -83,9 +81,10 @@ def grade_ui(grade: exercises.Grade) -> None:
     lines = []
     for check in grade.checks:
         mark = ":green[:material/check_circle:]" if check.passed else ":red[:material/cancel:]"
-        line = words("ui.exercise.grade.check", mark=mark, name=said(check.name), measured=said(check.measured))
-        if not check.passed and check.hint:
-            line += f"  \n:orange[:material/lightbulb:] *{said(check.hint)}*"
+        name, measured, hint = check.said(words)
+        line = words("ui.exercise.grade.check", mark=mark, name=name, measured=measured)
+        if not check.passed and hint:
+            line += f"  \n:orange[:material/lightbulb:] *{hint}*"
 
         lines.append(line)
     with st.container(border=True):

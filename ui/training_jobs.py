@@ -14,7 +14,6 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.base import cluster, course, fair_queue, jobs, language, session_files, settings
-
 from ui import i18n, server_guards, session
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed

@@ -183,7 +183,7 @@ def wait_message(seconds: float) -> language.Message:
 
 
 def _count(number: int, thing: str) -> language.Message:
-    """"1 training", "3 training slots" (`thing` is "training" or "slot")."""
+    """ "1 training", "3 training slots" (`thing` is "training" or "slot")."""
     return language.Message(_SAID + f"{thing}_{'one' if number == 1 else 'many'}", {"count": number})
 
 
@@ -194,7 +194,6 @@ def _whose(client: str) -> language.Message:
     if kind == "address":
         return language.Message(_SAID + "your_address")
     return language.Message(_SAID + "this_tab")
-
 
 
 def client_key(

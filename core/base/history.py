@@ -73,7 +73,9 @@ class StopAtTarget:
 
     def stop_words(self, epoch: int) -> language.Message:
         if self.metric == "loss":
-            return language.Message("base.messages.history.stopped_loss", {"epoch": epoch, "target": f"{self.target:g}"})
+            return language.Message(
+                "base.messages.history.stopped_loss", {"epoch": epoch, "target": f"{self.target:g}"}
+            )
         return language.Message(
             "base.messages.history.stopped_accuracy", {"percent": f"{self.target * 100:g}", "epoch": epoch}
         )
@@ -246,7 +248,6 @@ class HeldOut:
     """The images a trained network is scored on, as they are stored and shown (uint8), and
     what the lesson calls them: the "test" set or the "validation" photos (the key of its name in
     `base.messages.history.held_out`)."""
-
 
     images: np.ndarray
     labels: np.ndarray

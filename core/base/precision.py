@@ -119,7 +119,6 @@ def why_message(
     return float32_reason or language.Message(said + "run_off")
 
 
-
 def name(bfloat16: bool) -> str:
     """The precision as benchmarks and run tables name it."""
     return "bfloat16" if bfloat16 else "float32"

@@ -189,7 +189,6 @@ SAID_COLUMNS = ("run", "settings", "outcome", "final_loss", "time")  # base.mess
 
 
 def _one_type(column: pd.Series) -> pd.Series:
-
     """A column whose cells mix types (a count and "off", a number and a word) becomes text:
     Streamlit sends tables as Arrow, which refuses a column of mixed types."""
     if column.dtype == object and len({type(value) for value in column if value is not None}) > 1:

@@ -94,7 +94,7 @@ train_images, train_labels = train_images[subset], train_labels[subset]
         else ""
     )
     scaling = (
-        f"# {words(said + 'scale')}\n" "train_images = train_images / 255.0\ntest_images = test_images / 255.0\n"
+        f"# {words(said + 'scale')}\ntrain_images = train_images / 255.0\ntest_images = test_images / 255.0\n"
         if config.scale_pixels
         else f"# {words(said + 'no_scaling')}\n"
     )

@@ -162,8 +162,9 @@ class RayJobRunner(jobs.JobBook):
     @property
     def where(self) -> language.Message:
         """Where trainings run, as the page says it (`str()` is the English)."""
-        return language.Message("engine.ray.where." + ("one_slot" if self.slots == 1 else "slots"), {"slots": self.slots})
-
+        return language.Message(
+            "engine.ray.where." + ("one_slot" if self.slots == 1 else "slots"), {"slots": self.slots}
+        )
 
     def _cluster_slots(self) -> int:
         return max(1, int(float(ray.cluster_resources().get("CPU", 1)) // self.cpus_per_job))

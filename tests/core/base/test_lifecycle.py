@@ -207,7 +207,11 @@ def test_a_job_at_the_servers_time_limit_is_recorded_and_names_the_limit():
     step = lifecycle.next_state(limited, lifecycle.Polled(ended))
     assert isinstance(step.actions[0], lifecycle.Record)
     [notice] = step.track.notices
-    assert notice.ending is lifecycle.Ending.TIME_LIMIT and "limit of 600 s" in str(notice.text) and "3 of 5" in str(notice.text)
+    assert (
+        notice.ending is lifecycle.Ending.TIME_LIMIT
+        and "limit of 600 s" in str(notice.text)
+        and "3 of 5" in str(notice.text)
+    )
 
 
 @pytest.mark.parametrize(
