@@ -64,6 +64,11 @@ def _said(value: object) -> str:
     return i18n.say(value) if isinstance(value, language.Message) else str(value)
 
 
+def _data_source(source: str, words: language.Words) -> str:
+    """Where a data set came from, as its caption says it: the stand-in in the learner's language."""
+    return words("data.mnist.stand_in_source") if source == mnist.STAND_IN_SOURCE else source
+
+
 def _error_text(error: Exception) -> str:
     """What a page shows of an error: a learner's error in their language, another as Python says it."""
     return i18n.say(error.message) if isinstance(error, language.LearnerError) else str(error)
@@ -154,7 +159,7 @@ def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
     st.caption(
         words(
             "ui.data.data_caption",
-            source=text.plain(_said(digits.source)),
+            source=text.plain(_data_source(digits.source, words)),
             train_count=words.number(len(digits.train_labels)),
             test_count=words.number(len(digits.test_labels)),
         )
@@ -189,9 +194,9 @@ def data_unavailable_ui(
 ) -> None:
     """Why a data set is missing: the ways to get it, then what was tried, each its own list."""
     lines = [i18n.t("ui.data.unavailable.ways", headline=headline), ""]
-    lines += [f"- {text.plain(_said(way))}" for way in problem.ways]
+    lines += [f"- {text.plain(_said(way))}" for way in problem.ways_said]
     lines += ["", i18n.t("ui.data.unavailable.tried"), ""]
-    lines += [f"- {text.plain(_said(attempt))}" for attempt in problem.tried]
+    lines += [f"- {text.plain(_said(attempt))}" for attempt in problem.tried_said]
     if after:
         lines += ["", after]
     show("\n".join(lines), icon=":material/cloud_off:")

@@ -25,7 +25,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from core.base import jobs, settings
+from core.base import jobs, language, settings
 from core.data import downloads
 from core.engine import image_classifier, training
 
@@ -70,10 +70,14 @@ class DataUnavailable(RuntimeError):
     """No source had the data: the ways to get it and what was tried, each a list of plain
     sentences (no exception text), so a page can show them as lists of their own."""
 
-    def __init__(self, dataset: str, ways: Sequence[str], tried: Sequence[str]) -> None:
+    def __init__(
+        self, dataset: str, ways: Sequence[str | language.Message], tried: Sequence[str | language.Message]
+    ) -> None:
         self.dataset = dataset
-        self.ways = tuple(ways)
-        self.tried = tuple(tried)
+        self.ways = tuple(str(way) for way in ways)  # in English
+        self.tried = tuple(str(attempt) for attempt in tried)
+        self.ways_said = tuple(ways)  # the same, messages said in the learner's language
+        self.tried_said = tuple(tried)
         super().__init__(
             f"{dataset} could not be found. Any one of these gets it:\n"
             + "".join(f"- {way}\n" for way in self.ways)
@@ -238,12 +242,29 @@ def sources_to_try(server_settings: settings.ServerSettings | None = None) -> li
 
 
 def why_folder_is_unusable(folder: Path) -> str:
+    """Why a folder does not hold the data, in English (`folder_problem` in any language)."""
+    return str(folder_problem(folder))
+
+
+def folder_problem(folder: Path) -> language.Message:
     if not folder.exists():
-        return "the folder does not exist"
+        return language.Message("data.fashion_mnist.sources.no_folder")
     if not folder.is_dir():
-        return "it is a file, not a folder"
+        return language.Message("data.fashion_mnist.sources.a_file")
     _, missing = locate_files(folder)
-    return f"missing {', '.join(missing)} (.gz or plain)"
+    return language.Message("data.fashion_mnist.sources.missing_files", {"files": ", ".join(missing)})
+
+
+# The sources' names (`sources_to_try`'s labels), said in the learner's language; a variable's name as it is.
+SOURCE_NAMES = {
+    "Keras cache": "data.fashion_mnist.sources.keras_cache",
+    "Debian package": "data.fashion_mnist.sources.debian",
+    "Keras's cache": "data.mnist.tried.keras_cache",
+}
+
+
+def source_name(label: str) -> str | language.Message:
+    return language.Message(SOURCE_NAMES[label]) if label in SOURCE_NAMES else label
 
 
 def _download_with_keras() -> FashionMNIST:
@@ -278,7 +299,8 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
         data = load_idx_folder(folder, source=f"{label} ({folder})")
         if data is not None:
             return data
-        attempts.append(f"{label} ({folder}): {why_folder_is_unusable(folder)}")
+        tried = {"source": source_name(label), "folder": str(folder), "why": folder_problem(folder)}
+        attempts.append(language.Message("data.fashion_mnist.sources.tried", tried))
     if allow_download:
         try:
             return _download_with_keras()
@@ -286,16 +308,16 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
             raise
         except Exception as error:  # Any failure to download (no network, proxy, full disk) is a reason to report.
             LOG.warning("Keras could not download Fashion-MNIST", exc_info=error)  # the details, for the server's log
-            attempts.append(f"Keras's download: {downloads.why_download_failed(error, keras_home())}")
+            why = downloads.download_failure(error, keras_home())
+            attempts.append(language.Message("data.fashion_mnist.sources.download_failed", {"why": why}))
     else:
-        attempts.append("Keras's download: not tried (downloading was switched off)")
+        attempts.append(language.Message("data.fashion_mnist.sources.download_off"))
     raise DataUnavailable(
         "Fashion-MNIST",
         [
-            "connect to the internet: Keras downloads it (about 30 MB) on first use;",
-            "on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist;",
-            "set FASHION_MNIST_DIR to a folder holding the four IDX files "
-            f"({', '.join(FILE_NAMES.values())}, each gzipped or plain).",
+            language.Message("data.fashion_mnist.ways.internet"),
+            language.Message("data.fashion_mnist.ways.debian"),
+            language.Message("data.fashion_mnist.ways.folder", {"files": ", ".join(FILE_NAMES.values())}),
         ],
         attempts,
     )
