@@ -283,7 +283,7 @@ def certificate_json(grades: Sequence[Grade], learner: str = "", *, words: langu
             for grade in sorted(grades, key=lambda grade: grade.exercise.week)
         ],
     }
-    return json.dumps(record, indent=2).encode()
+    return json.dumps(record, indent=2, ensure_ascii=False).encode()
 
 
 def _measured(grade: Grade, words: language.Words) -> dict[str, str]:
