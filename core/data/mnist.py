@@ -80,7 +80,7 @@ def load_from_npz(path: Path) -> fashion_mnist.FashionMNIST:
                 "test_labels": archive["y_test"],
             }
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as problem:
-        raise fashion_mnist.DatasetError(f"{path.name} is not a readable MNIST archive: {problem}") from None
+        raise fashion_mnist.DatasetError("data.mnist.not_an_archive", file=path.name, problem=problem) from None
     names = {key: f"{path.name}'s {key.replace('_', ' ')}" for key in arrays}
     arrays = {key: fashion_mnist.as_uint8(array, names[key]) for key, array in arrays.items()}
     return fashion_mnist.validated(arrays, names, f"Keras cache ({path})", "MNIST")
