@@ -77,7 +77,7 @@ def grade_ui(grade: exercises.Grade) -> None:
         not_passed = words("ui.exercise.grade.not_passed", failed=failed, total=len(grade.checks))
         st.error(not_passed, icon=":material/cancel:")
     if grade.data:
-        st.caption(words("ui.exercise.grade.trained_on", data=text.plain(said(grade.data))))
+        st.caption(words("ui.exercise.grade.trained_on", data=text.plain(exercises.data_name(grade.data, words))))
     lines = []
     for check in grade.checks:
         mark = ":green[:material/check_circle:]" if check.passed else ":red[:material/cancel:]"

@@ -249,6 +249,15 @@ def _english() -> language.Words:
     return language.words(language.DEFAULT)
 
 
+# The data sets a grade names by their English (`core.data.mnist.data_name`), said in any language.
+DATA_NAMES = {"stand-in digits from scikit-learn, not MNIST": "data.mnist.stand_in_name"}
+
+
+def data_name(data: str, words: language.Words) -> str:
+    """What an attempt was trained and graded on, in `words`' language (a data set's own name as it is)."""
+    return words(DATA_NAMES[data]) if data in DATA_NAMES else data
+
+
 def exercise_text(exercise: Exercise, field: str, words: language.Words) -> str:
     """An exercise's title, task or criterion in `words`' language: its lesson's catalogue entry
     (`<lesson>.exercise.<field>`, the lesson whose number is the exercise's week), else its own."""
@@ -341,7 +350,7 @@ def certificate_png(grades: Sequence[Grade], learner: str = "", *, words: langua
         measured = "; ".join(f"{name}: {value}" for name, value in list(_measured(grade, words).items())[-2:])
         draw.text((60, top + 30), f"{grade.graded_at[:10]} · {measured}"[:110], fill=(80, 80, 80), font=font(16))
         if grade.data:
-            trained_on = words(said + "trained_on", data=grade.data)
+            trained_on = words(said + "trained_on", data=data_name(grade.data, words))
             draw.text((60, top + 50), trained_on[:110], fill=(80, 80, 80), font=font(14))
     if not rows:
         draw.text((40, 120), words(said + "none_yet"), fill=(80, 80, 80), font=font(22))
