@@ -42,7 +42,8 @@ class ImageFolder:
     root: Path
     class_names: tuple[str, ...]  # sorted sub-folder names that contain at least one image
     files: tuple[tuple[Path, int], ...]  # (image path, class index), sorted by class then path
-    skipped: tuple[str, ...]  # one summarised note per kind of thing that was ignored
+    skipped: tuple[str, ...]  # one summarised note per kind of thing that was ignored, in English
+    skipped_said: tuple[language.Message, ...] = ()  # the same notes, to be said in the learner's language
 
     @property
     def counts(self) -> dict[str, int]:
@@ -79,6 +80,36 @@ class _SkipLog:
             examples = ", ".join(names[:EXAMPLES_PER_NOTE]) + (", …" if len(names) > EXAMPLES_PER_NOTE else "")
             notes.append(f"{len(names)} {kind}: {examples}")
         return notes
+
+    def notes_said(self) -> list[language.Message]:
+        """The notes, in the learner's language: each kind by its entry in data.image_folders.skipped."""
+        notes = []
+        for kind, names in self._names.items():
+            examples = ", ".join(names[:EXAMPLES_PER_NOTE]) + (", …" if len(names) > EXAMPLES_PER_NOTE else "")
+            said = _SKIP_KINDS.get(kind)
+            kind_said = kind if said is None else language.Message(f"data.image_folders.skipped.{said[0]}", said[1])
+            values = {"count": len(names), "kind": kind_said, "examples": examples}
+            notes.append(language.Message("data.image_folders.skipped.note", values))
+        return notes
+
+
+# Each kind of thing a scan leaves out (as `_SkipLog` names it in English): its entry and values.
+_SKIP_KINDS: dict[str, tuple[str, dict[str, object]]] = {
+    f"macOS metadata ({MACOS_METADATA}) entries ignored": ("macos_metadata", {"folder": MACOS_METADATA}),
+    "hidden files or folders ignored": ("hidden", {}),
+    "system files ignored": ("system_files", {}),
+    f"non-image files ignored (images end in {', '.join(IMAGE_SUFFIXES)})": (
+        "not_images",
+        {"suffixes": ", ".join(IMAGE_SUFFIXES)},
+    ),
+    "links not followed": ("links", {}),
+    "files outside any class folder ignored": ("outside_classes", {}),
+    "folders without images ignored": ("no_images", {}),
+    "folders that could not be read ignored": ("unreadable_folders", {}),
+    "folders ignored": ("folders", {}),
+    "links leading outside the folder ignored": ("links_outside", {}),
+    "files that are not usable photos (empty, damaged, too large or another format) left out": ("unusable_photos", {}),
+}
 
 
 def _junk_kind(parts: Iterable[str]) -> str | None:
@@ -162,7 +193,13 @@ def _scan(root: Path, max_entries: int) -> ImageFolder:
             layout=_LAYOUT,
         )
     files = tuple((path, index) for index, name in enumerate(class_names) for path in class_files[name])
-    return ImageFolder(root=root, class_names=class_names, files=files, skipped=tuple(skips.notes()))
+    return ImageFolder(
+        root=root,
+        class_names=class_names,
+        files=files,
+        skipped=tuple(skips.notes()),
+        skipped_said=tuple(skips.notes_said()),
+    )
 
 
 def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog, budget: _Budget) -> list[Path]:
