@@ -27,6 +27,7 @@ from core.base import (
     fair_queue,
     hosting,
     jobs,
+    language,
     lifecycle,
     limits,
     links,
@@ -53,13 +54,39 @@ def _keep_keras_state_between_script_runs() -> None:
 
 _keep_keras_state_between_script_runs()
 
+# The English of `ui.data.fashion_confusion`: a page that passes it as its confusion note gets it
+# said in the learner's language (`classifier_results_ui`).
 FASHION_CONFUSION = "Shirts, T-shirts, pullovers and coats look alike at 28×28 pixels; that is where most mistakes are."
 
 
-@st.cache_resource(show_spinner="Loading Fashion-MNIST...")
-def fashion_mnist_data() -> fashion_mnist.FashionMNIST:
-    """Read-only and shared by every visitor and both Fashion-MNIST lessons: loaded once per server."""
+def _said(value: object) -> str:
+    """A text core chose: a message said in this run's language, anything else as it is."""
+    return i18n.say(value) if isinstance(value, language.Message) else str(value)
+
+
+def _data_source(source: str, words: language.Words) -> str:
+    """Where a data set came from, as its caption says it: the stand-in in the learner's language."""
+    return words("data.mnist.stand_in_source") if source == mnist.STAND_IN_SOURCE else source
+
+
+def _error_text(error: Exception) -> str:
+    """What a page shows of an error: a learner's error in their language, another as Python says it."""
+    return i18n.say(error.message) if isinstance(error, language.LearnerError) else str(error)
+
+
+@st.cache_resource(show_spinner=False)
+def _fashion_mnist_data() -> fashion_mnist.FashionMNIST:
     return fashion_mnist.load_fashion_mnist()
+
+
+def fashion_mnist_data() -> fashion_mnist.FashionMNIST:
+    """Read-only and shared by every visitor and both Fashion-MNIST lessons: loaded once per server
+    (the spinner is said in the learner's language, so it is drawn here, not by the cache)."""
+    with st.spinner(i18n.t("ui.data.loading_fashion_mnist")):
+        return _fashion_mnist_data()
+
+
+fashion_mnist_data.clear = _fashion_mnist_data.clear  # type: ignore[attr-defined]  # as a cached function's
 
 
 def fashion_mnist_ui() -> fashion_mnist.FashionMNIST:
@@ -67,35 +94,46 @@ def fashion_mnist_ui() -> fashion_mnist.FashionMNIST:
     try:
         return fashion_mnist_data()
     except fashion_mnist.DataUnavailable as missing:
-        data_unavailable_ui(missing, "Fashion-MNIST could not be found.", st.error)
+        data_unavailable_ui(missing, i18n.t("ui.data.fashion_mnist_missing"), st.error)
         st.stop()
         raise  # st.stop() ends the script run; this line only tells type checkers so
     except fashion_mnist.DatasetError as problem:  # a damaged file, named so that it gets fixed
-        st.error(text.plain(str(problem)), icon=":material/error:")
+        st.error(text.plain(_error_text(problem)), icon=":material/error:")
         st.stop()
         raise  # st.stop() ends the script run; this line only tells type checkers so
 
 
-@st.cache_resource(show_spinner="Loading MNIST...")
-def mnist_data() -> fashion_mnist.FashionMNIST:
-    """MNIST's digits for the exercises of weeks 2 and 3 from this machine (MNIST_DIR or Keras's
-    cache): read-only, loaded once per server. A failure is not cached, so a later download counts."""
+@st.cache_resource(show_spinner=False)
+def _mnist_data() -> fashion_mnist.FashionMNIST:
     return mnist.load_mnist(allow_download=False)
 
 
-@st.cache_resource(show_spinner="Scaling scikit-learn's digits to 28×28...")
-def stand_in_digits() -> fashion_mnist.FashionMNIST:
-    """The offline stand-in for MNIST: read-only, made once per server."""
+def mnist_data() -> fashion_mnist.FashionMNIST:
+    """MNIST's digits for the exercises of weeks 2 and 3 from this machine (MNIST_DIR or Keras's
+    cache): read-only, loaded once per server. A failure is not cached, so a later download counts."""
+    with st.spinner(i18n.t("ui.data.loading_mnist")):
+        return _mnist_data()
+
+
+mnist_data.clear = _mnist_data.clear  # type: ignore[attr-defined]  # as a cached function's
+
+
+@st.cache_resource(show_spinner=False)
+def _stand_in_digits() -> fashion_mnist.FashionMNIST:
     return mnist.load_stand_in_digits()
 
 
-MNIST_CHOICES = {
-    "mnist": "Real MNIST",
-    "stand_in": (
-        "Handwritten digits bundled with scikit-learn (works offline; a stand-in: 1,797 digits of 8×8 pixels "
-        "scaled to 28×28)"
-    ),
-}
+def stand_in_digits() -> fashion_mnist.FashionMNIST:
+    """The offline stand-in for MNIST: read-only, made once per server."""
+    with st.spinner(i18n.t("ui.data.scaling_digits")):
+        return _stand_in_digits()
+
+
+stand_in_digits.clear = _stand_in_digits.clear  # type: ignore[attr-defined]  # as a cached function's
+
+
+# The radio's options (their values are what the code compares; the words are ui.data.choices.*).
+MNIST_CHOICES = ("mnist", "stand_in")
 
 
 def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
@@ -104,22 +142,27 @@ def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
     them (`stand_in_note`). Real MNIST comes first when it is on this machine; nothing is
     downloaded unasked. None (and a message) when real MNIST is chosen and cannot be had."""
     choice = st.radio(
-        "Digits",
+        i18n.t("ui.data.digits_label"),
         list(MNIST_CHOICES),
         index=0 if mnist.available_locally() else 1,
-        format_func=MNIST_CHOICES.__getitem__,
+        format_func=lambda choice: i18n.t(f"ui.data.choices.{choice}"),
         key=session.digits_key(key),
     )
     if choice == "stand_in":
         digits: fashion_mnist.FashionMNIST | None = stand_in_digits()
-        st.info(f"**This is a stand-in, not MNIST.** {stand_in_note}", icon=":material/info:")
+        st.info(i18n.t("ui.data.stand_in_notice", note=_said(stand_in_note)), icon=":material/info:")
     else:
         digits = _real_mnist_ui(key)
     if digits is None:
         return None
+    words = i18n.words()
     st.caption(
-        f"Data: {text.plain(digits.source)}. {len(digits.train_labels):,} training and "
-        f"{len(digits.test_labels):,} test images."
+        words(
+            "ui.data.data_caption",
+            source=text.plain(_data_source(digits.source, words)),
+            train_count=words.number(len(digits.train_labels)),
+            test_count=words.number(len(digits.test_labels)),
+        )
     )
     return digits
 
@@ -129,19 +172,20 @@ def _real_mnist_ui(key: str) -> fashion_mnist.FashionMNIST | None:
     try:
         return mnist_data()
     except fashion_mnist.DatasetError as problem:  # a damaged file, named so that it gets fixed
-        st.error(text.plain(str(problem)), icon=":material/error:")
+        st.error(text.plain(_error_text(problem)), icon=":material/error:")
         return None
     except mnist.MnistUnavailable as missing:
-        if not st.button(f"Download MNIST (about {mnist.DOWNLOAD_MB} MB)", key=session.mnist_download_key(key)):
-            data_unavailable_ui(missing, "Real MNIST is not on this machine yet.", st.info, STAND_IN_WORKS)
+        download = i18n.t("ui.data.download.button", megabytes=mnist.DOWNLOAD_MB)
+        if not st.button(download, key=session.mnist_download_key(key)):
+            data_unavailable_ui(missing, i18n.t("ui.data.download.not_here"), st.info, i18n.t(STAND_IN_WORKS))
             return None
     try:
-        with st.spinner("Keras is downloading MNIST..."):
+        with st.spinner(i18n.t("ui.data.download.downloading")):
             return mnist.load_mnist()
     except mnist.MnistUnavailable as failed:
-        data_unavailable_ui(failed, "MNIST could not be downloaded.", st.error, STAND_IN_WORKS)
+        data_unavailable_ui(failed, i18n.t("ui.data.download.failed"), st.error, i18n.t(STAND_IN_WORKS))
     except fashion_mnist.DatasetError as problem:
-        st.error(text.plain(str(problem)), icon=":material/error:")
+        st.error(text.plain(_error_text(problem)), icon=":material/error:")
     return None
 
 
@@ -149,23 +193,25 @@ def data_unavailable_ui(
     problem: fashion_mnist.DataUnavailable, headline: str, show: Callable[..., object], after: str = ""
 ) -> None:
     """Why a data set is missing: the ways to get it, then what was tried, each its own list."""
-    lines = [f"**{headline}** Any one of these gets it:", ""]
-    lines += [f"- {text.plain(way)}" for way in problem.ways]
-    lines += ["", "What was tried:", ""]
-    lines += [f"- {text.plain(attempt)}" for attempt in problem.tried]
+    lines = [i18n.t("ui.data.unavailable.ways", headline=headline), ""]
+    lines += [f"- {text.plain(_said(way))}" for way in problem.ways_said]
+    lines += ["", i18n.t("ui.data.unavailable.tried"), ""]
+    lines += [f"- {text.plain(_said(attempt))}" for attempt in problem.tried_said]
     if after:
         lines += ["", after]
     show("\n".join(lines), icon=":material/cloud_off:")
 
 
-STAND_IN_WORKS = "The stand-in digits (the other choice above) work without internet."
+STAND_IN_WORKS = "ui.data.stand_in_works"  # said after what was tried when real MNIST is missing
 
 
 @contextlib.contextmanager
 def exercise_panel(lesson: course.Lesson, exercise: exercises.Exercise, key: str) -> Iterator[bool]:
     """The lesson's graded exercise in an expander drawn only when opened: the task and criterion
     first, then whatever the page places inside (when it yields True), then the learner's record."""
-    with st.expander(f"Graded exercise · week {exercise.week}: {exercise.title}", key=key, on_change="rerun") as panel:
+    title = exercise_record.exercise_text(exercise, "title")
+    panel_label = i18n.t("ui.exercise.panel", week=exercise.week, title=title)
+    with st.expander(panel_label, key=key, on_change="rerun") as panel:
         if not panel.open:
             yield False
             return
@@ -193,22 +239,27 @@ def trained_on(lesson: course.Lesson, run: image_classifier.TrainedRun) -> str:
 
 
 def exercise_intro_ui(exercise: exercises.Exercise) -> None:
-    st.markdown(f"**Task.** {exercise.task}")
-    st.markdown(f"**Passes when** {exercise.criterion[0].lower()}{exercise.criterion[1:]}")
-    st.caption(
-        "Choose the settings; the app builds the model, trains it and grades it with the course grader's "
-        "checks, on the model and on the result. No code of yours is run."
-    )
+    st.markdown(i18n.t("ui.exercise.task", task=exercise_record.exercise_text(exercise, "task")))
+    criterion = exercise_record.exercise_text(exercise, "criterion")
+    if i18n.chosen() == "en":  # "Passes when" runs into the criterion's sentence
+        criterion = criterion[0].lower() + criterion[1:]
+    st.markdown(i18n.t("ui.exercise.passes_when", criterion=criterion))
+    st.caption(i18n.t("ui.exercise.how_graded"))
 
 
 def callback_ui(key: str, default_target: float) -> exercises.CallbackRule:
     """The course's callback as settings: the log it reads, how it compares, and the target."""
-    st.markdown("**Your callback** (`on_epoch_end`): stop training when")
+    st.markdown(i18n.t("ui.exercise.callback.intro"))
     metric_column, comparison_column, target_column = st.columns(3)
     metric_key, comparison_key, target_key = session.callback_keys(key)
-    metric = metric_column.selectbox("logs[...]", ["accuracy", "loss"], key=metric_key)
-    comparison = comparison_column.selectbox("is", list(exercises.COMPARISONS), key=comparison_key)
-    target = target_column.number_input("the target", 0.0, 1.0, default_target, 0.001, format="%.3f", key=target_key)
+    # The options are the logs' keys as the learner's code reads them: shown as Python writes them.
+    metric = metric_column.selectbox(i18n.t("ui.exercise.callback.metric_label"), ["accuracy", "loss"], key=metric_key)
+    comparison = comparison_column.selectbox(
+        i18n.t("ui.exercise.callback.comparison_label"), list(exercises.COMPARISONS), key=comparison_key
+    )
+    target = target_column.number_input(
+        i18n.t("ui.exercise.callback.target_label"), 0.0, 1.0, default_target, 0.001, format="%.3f", key=target_key
+    )
     return exercises.CallbackRule(metric, comparison, float(target))
 
 
@@ -266,22 +317,27 @@ def _next_run_number(track: course.Track) -> int:
 def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
     """The table of this session's runs and their loss curves overlaid, with a way to clear them."""
     runs = session_runs(lesson)
-    st.subheader("Your runs")
+    words = i18n.words()
+    st.subheader(words("ui.runs.title"))
     if not runs:
-        st.caption("Train to start your run history.")
+        st.caption(words("ui.runs.empty"))
         return
-    st.caption("Every run you train in this session, newest last. Change one setting at a time to see its effect.")
+    st.caption(words("ui.runs.intro"))
     shared = run_history.shared_settings(runs) | run_history.shared_results(runs)
     if shared:  # said once rather than as columns, so the table fits a laptop's width
-        settings = ", ".join(f"{name}={value}" for name, value in shared.items())
-        st.caption(text.plain(f"{'Same in every run' if len(runs) > 1 else 'Settings'}: {settings}."))
-    table = run_history.runs_table(runs)
-    st.dataframe(table, hide_index=True, **_runs_table_layout(table))
+        settings = ", ".join(
+            f"{run_history.result_name(name, words=words)}={run_history.said_cell(value, words=words)}"
+            for name, value in shared.items()
+        )
+        said = words("ui.runs.same_in_every_run" if len(runs) > 1 else "ui.runs.settings", settings=settings)
+        st.caption(text.plain(said))
+    table = run_history.runs_table(runs, words=words)
+    st.dataframe(table, hide_index=True, **_runs_table_layout(table, words))
     if len(runs) > 1:  # one run's curve is already in its results
-        st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale, words=i18n.words()))
+        st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale, words=words))
     else:
-        st.caption("Train again with other settings to see the runs' curves overlaid here.")
-    if st.button("Clear run history", key=session.clear_runs_key(lesson.track)):
+        st.caption(words("ui.runs.overlay_later"))
+    if st.button(words("ui.runs.clear"), key=session.clear_runs_key(lesson.track)):
         session.track(lesson.track).runs = []
         st.rerun()
 
@@ -292,19 +348,21 @@ CELL_PADDING_PX = 18
 OUTCOME_PX = 130  # "stopped at target, 12 epochs" takes two lines
 
 
-def _runs_table_layout(table: pd.DataFrame) -> dict:
+def _runs_table_layout(table: pd.DataFrame, words: language.Words) -> dict:
     """The runs table's "settings" and "outcome" columns wrap in what the other columns leave of a
     laptop's width, its rows as tall as the longest text, so no column is cut off at the right."""
-    wrapped = {"settings", "outcome"} & set(table.columns)
+    settings_name = words("base.messages.runs.columns.settings")
+    outcome_name = words("base.messages.runs.columns.outcome")
+    wrapped = {settings_name, outcome_name} & set(table.columns)
 
     def fitted(name: str) -> float:  # the width the grid gives a column: its header or longest cell
         cells = [f"{value:.4f}".rstrip("0") if isinstance(value, float) else str(value) for value in table[name]]
         return CELL_PADDING_PX + CHARACTER_PX * max(len(name), *(len(cell) for cell in cells))
 
-    widths = {"outcome": OUTCOME_PX}
+    widths = {outcome_name: OUTCOME_PX}
     others = sum(fitted(name) for name in table.columns if name not in wrapped)
-    if "settings" in wrapped:
-        widths["settings"] = int(max(180, RUNS_TABLE_PX - others - OUTCOME_PX))
+    if settings_name in wrapped:
+        widths[settings_name] = int(max(180, RUNS_TABLE_PX - others - OUTCOME_PX))
 
     def lines(name: str) -> int:
         longest = max(len(str(cell)) for cell in table[name])
@@ -326,18 +384,16 @@ def accuracy_overlay_ui(lesson: course.Lesson) -> None:
 def show_code_ui(script: str, file_name: str) -> None:
     """The runnable Keras script for the current settings, with a download button."""
     with st.expander(
-        "Show the code: a plain Keras script that reproduces this run",
+        i18n.t("ui.code.expander"),
         key=session.code_key(file_name),
         on_change="rerun",
     ) as code:
         if not code.open:  # drawn only when opened: a browser pays for every element on the page
             return
-        st.caption(
-            "This is stock `model.fit`, exactly as in the course. The dashboard runs the same optimizer "
-            "steps in a compiled loop to answer faster; the numbers agree."
-        )
+        st.caption(i18n.t("ui.code.stock_fit"))
         st.code(script, language="python")
-        st.download_button("Download " + file_name, script, file_name=file_name, mime="text/x-python")
+        download = i18n.t("ui.code.download", file_name=file_name)
+        st.download_button(download, script, file_name=file_name, mime="text/x-python")
 
 
 def experiment_link_ui(lesson: course.Lesson) -> None:
@@ -351,17 +407,34 @@ def experiment_link_ui(lesson: course.Lesson) -> None:
     noted = session.current().link_noted
     if visit.reading.note and lesson.key not in noted:
         noted.add(lesson.key)  # once per visit
-        st.warning(text.plain(visit.reading.note), icon=":material/link_off:")
-    refused = links.refused_note(session.take_refused())
+        st.warning(text.plain(visit.reading.note_in(i18n.words()) or ""), icon=":material/link_off:")
+    refused = links.refused_note(session.take_refused(), words=i18n.words())
     if refused:
         st.warning(text.plain(refused), icon=":material/block:")
-    with st.popover("Copy link to this experiment", icon=":material/link:"):
-        st.caption("This address opens the settings on screen, trained or not, with the same seed.")
-        box = _EXPERIMENT_LINK.replace("__DROPPED__", html.escape(json.dumps(visit.dropped), quote=True))
-        st.html(box, unsafe_allow_javascript=True)
+    with st.popover(i18n.t("ui.link.popover"), icon=":material/link:"):
+        st.caption(i18n.t("ui.link.caption"))
+        st.html(experiment_link_box(visit.dropped, i18n.chosen()), unsafe_allow_javascript=True)
 
 
 _EXPERIMENT_LINK = (Path(__file__).parent / "experiment_link.html").read_text()
+
+
+def experiment_link_box(dropped: Sequence[str], language_code: str) -> str:
+    """The link's box (ui/experiment_link.html) in the learner's language: its button and status
+    words, and the language the copied link carries (`?lang=`), so a shared link opens in it too."""
+    words = language.words(language_code)
+    filled = {
+        "__DROPPED__": json.dumps(list(dropped)),
+        "__LANGUAGE_KEY__": language.ADDRESS_KEY,
+        "__LANGUAGE__": language_code,
+        "__COPY__": words("ui.link.box.copy"),
+        "__COPIED__": words("ui.link.box.copied"),
+        "__SELECTED__": words("ui.link.box.selected"),
+    }
+    box = _EXPERIMENT_LINK
+    for marker, value in filled.items():
+        box = box.replace(marker, html.escape(value, quote=True))
+    return box
 
 
 def _link_visit(lesson: course.Lesson) -> session.LinkVisit:
@@ -382,10 +455,18 @@ def stop_rule_ui(key_prefix: str, default_target: float) -> training.StopAtTarge
     """The course's callback settings, the same in every lesson that offers it: the rule, or None
     when the learner leaves it off."""
     enabled_key, metric_key, target_key = session.stop_rule_keys(key_prefix)
-    enabled = st.checkbox("Stop at a target", False, key=enabled_key, bind="query-params")
-    metric = st.radio("Metric", ["accuracy", "loss"], horizontal=True, key=metric_key, bind="query-params")
+    words = i18n.words()
+    enabled = st.checkbox(words("ui.stop_rule.enabled"), False, key=enabled_key, bind="query-params")
+    metric = st.radio(
+        words("ui.stop_rule.metric"),
+        ["accuracy", "loss"],
+        horizontal=True,
+        format_func=lambda metric: words(f"ui.stop_rule.{metric}"),
+        key=metric_key,
+        bind="query-params",
+    )
     target = st.number_input(
-        "Target (accuracy ≥ or loss ≤)",
+        words("ui.stop_rule.target"),
         0.0,
         1.0,
         default_target,
@@ -403,12 +484,11 @@ def precision_ui(key: str, default: bool = True) -> bool:
     if not precision.bfloat16_available():
         return False
     return st.toggle(
-        "bfloat16 (mixed precision)",
+        i18n.t("ui.precision.label"),
         value=default,
         key=key,
         bind="query-params",
-        help="This processor multiplies bfloat16 numbers natively: the layers compute in bfloat16 while the "
-        "weights stay float32, about 1.5 times faster at the same accuracy. Turn it off to train in float32.",
+        help=i18n.t("ui.precision.help"),
     )
 
 
@@ -420,7 +500,7 @@ def data_editor(data: pd.DataFrame, key: str, max_rows: int, **options) -> pd.Da
     problem = table_edits.problem_with(edits, len(data), [str(c) for c in data.columns], max_rows)
     if problem is not None:
         session.forget_widget(key)
-        st.warning(f"{problem} Your edits to the table were undone.", icon=":material/undo:")
+        st.warning(i18n.t("ui.table.undone", problem=_said(problem)), icon=":material/undo:")
     return st.data_editor(data, key=key, **options)
 
 
@@ -444,7 +524,8 @@ def camera_ui(label: str, key: str):
     """A photo from the learner's camera, a source wherever a photo upload is accepted. The camera
     starts only when switched on (the browser asks first); the shot is a JPEG upload, decoded by
     the same guarded decoder as any other, and stays in this session."""
-    if st.toggle("Use the camera", key=session.camera_switch_key(key), help="Your browser asks for permission first."):
+    switch = i18n.t("ui.camera.toggle")
+    if st.toggle(switch, key=session.camera_switch_key(key), help=i18n.t("ui.camera.toggle_help")):
         return st.columns(2)[0].camera_input(label, key=key)  # half the width: the preview is only a viewfinder
     return None
 
@@ -498,7 +579,7 @@ def _training_ui(track: course.Track) -> image_classifier.TrainedRun | None:
         _apply(track, lifecycle.NoticesShown())
     for notice in notices:
         show, icon = ENDING_STYLES[notice.ending]
-        show(notice.text, icon=icon)
+        show(_said(notice.text), icon=icon)
     if session.track(track).jobs.pending is not None:
         _pending_ui(track)
     active = session.track(track).jobs.active
@@ -537,7 +618,7 @@ def _submit(track: course.Track, job: jobs.TrainingJob) -> None:
     try:
         job_id = training_jobs.job_runner().submit(training_jobs.learner_id(), job, client=training_jobs.client_key())
     except fair_queue.ServerBusy as busy:
-        _apply(track, lifecycle.Refused(str(busy)))
+        _apply(track, lifecycle.Refused(busy.message))
         return
     _apply(track, lifecycle.Queued(job_id, job))
 
@@ -559,17 +640,15 @@ def _poll(track: course.Track) -> None:
 
 def _pending_ui(track: course.Track) -> None:
     with st.container(border=True):
-        st.warning(
-            "A training of this lesson is still running. Stop it (keeping what it trained) and train the new settings?",
-            icon=":material/help:",
-        )
+        st.warning(i18n.t("ui.training.pending.question"), icon=":material/help:")
         stop_column, keep_column = st.columns(2)
-        if stop_column.button("Stop it and train the new settings", key=session.replace_key(track), type="primary"):
+        replace = i18n.t("ui.training.pending.replace")
+        if stop_column.button(replace, key=session.replace_key(track), type="primary"):
             _poll(track)  # when it has ended meanwhile, the new settings start now
             if session.track(track).jobs.pending is not None:  # else they started as it ended
                 _apply(track, lifecycle.Replace())  # or once it has stopped and been recorded
             st.rerun()
-        if keep_column.button("Keep it running", key=session.keep_key(track)):
+        if keep_column.button(i18n.t("ui.training.pending.keep"), key=session.keep_key(track)):
             _apply(track, lifecycle.Keep())
             st.rerun()
 
@@ -607,25 +686,29 @@ def _job_ui(track: course.Track) -> None:
 
 def _progress_ui(track: course.Track, status: jobs.JobStatus) -> None:
     active = session.track(track).jobs.active
+    words = i18n.words()
     if status.state is jobs.JobState.QUEUED:
-        wait = f"about {status.estimated_wait_s:.0f} s" if status.estimated_wait_s else "any moment now"
+        if status.estimated_wait_s:
+            wait = words("ui.training.progress.wait_seconds", seconds=f"{status.estimated_wait_s:.0f}")
+        else:
+            wait = words("ui.training.progress.wait_any_moment")
         st.info(
-            f"Waiting for a free training slot: number {status.queue_position} in the queue, {wait}. "
-            "The server trains a few models at a time so that every run stays fast; yours starts as soon as "
-            "one ends. Meanwhile you can explore the rest of the page or other lessons.",
+            words("ui.training.progress.queued", place=status.queue_position, wait=wait),
             icon=":material/hourglass_top:",
         )
     elif status.progress is None:
-        st.progress(0.0, text="Starting: building the network and compiling the training step...")
+        st.progress(0.0, text=words("ui.training.progress.starting"))
     else:
         progress = status.progress
-        st.progress(progress.fraction, text=progress.status_line)
+        st.progress(progress.fraction, text=words.say(progress.status_message))
         if progress.history.epochs_run:
             st.plotly_chart(_live_curves(track, status.job_id, progress.history), key=session.live_chart_key(track))
-    st.caption(f"Training on {training_jobs.job_runner().where}.")
+    st.caption(words("ui.training.progress.where", where=_said(training_jobs.job_runner().where)))
     if active is not None and active.stopping:
-        st.caption("Stopping after the current batch of steps...")
-    elif st.button("Stop training", key=session.stop_key(track), help="Keeps what was trained so far."):
+        st.caption(words("ui.training.progress.stopping"))
+    elif st.button(
+        words("ui.training.progress.stop"), key=session.stop_key(track), help=words("ui.training.progress.stop_help")
+    ):
         _apply(track, lifecycle.Stop())
         st.rerun(scope="fragment")
 
@@ -670,6 +753,17 @@ def _record(track: course.Track, ended: lifecycle.Record) -> None:
     )
 
 
+def _split_words(split_name: str, words: language.Words) -> str:
+    """What the held-out images are called ("test", "validation", "training"), in the page's language."""
+    key = f"base.messages.history.held_out.{split_name}"
+    return words(key) if key in words.entries else split_name
+
+
+def _capitalized(label: str) -> str:
+    """A label that starts with a split's name ("test accuracy"), as a heading writes it."""
+    return label[:1].upper() + label[1:]
+
+
 def classifier_results_ui(
     lesson: course.Lesson,
     run: image_classifier.TrainedRun,
@@ -683,43 +777,53 @@ def classifier_results_ui(
     confusion matrix, the mistakes and a probe of one image."""
     history, evaluation = run.history, run.evaluation
     test_images, test_labels, split_name = run.held_out.images, run.held_out.labels, run.held_out.name
-    st.subheader(f"Results on the {len(test_labels):,} {split_name} images")
-    if history.stop_message:
+    words = i18n.words()
+    split = _split_words(split_name, words)
+    st.subheader(words("ui.results.title", count=words.number(len(test_labels)), split=split))
+    if history.stop_said is not None:
+        st.success(words.say(history.stop_said), icon=":material/flag:")
+    elif history.stop_message:
         st.success(history.stop_message, icon=":material/flag:")
     accuracy_column, loss_column, time_column, epochs_column = st.columns(4)
-    accuracy_column.metric(f"{split_name.capitalize()} accuracy", f"{evaluation.accuracy:.2%}")
-    loss_column.metric(f"{split_name.capitalize()} loss", f"{evaluation.loss:.4f}")
-    time_column.metric("Training time", f"{history.seconds:.1f} s")
-    epochs_column.metric("Epochs run", f"{history.epochs_run} of {history.epochs_planned}")
+    accuracy_column.metric(
+        _capitalized(words("ui.results.accuracy", split=split)), words.percent(evaluation.accuracy, 2)
+    )
+    loss_column.metric(_capitalized(words("ui.results.loss", split=split)), f"{evaluation.loss:.4f}")
+    time_column.metric(words("ui.results.training_time"), words("ui.results.seconds", seconds=f"{history.seconds:.1f}"))
+    epochs_run = words("ui.results.epochs_of", epochs_run=history.epochs_run, epochs_planned=history.epochs_planned)
+    epochs_column.metric(words("ui.results.epochs_run"), epochs_run)
     if isinstance(getattr(run.config, "bfloat16", None), bool):
-        st.caption(precision.why(run.config.bfloat16, float32_reason=precision_reason))
+        reason = precision.why_message(run.config.bfloat16, float32_reason=precision_reason)
+        st.caption(words.say(reason))
     if split_name == "training":
-        st.warning(
-            "Nothing was held out, so these scores are on the very images the network trained on: they say how "
-            "well it memorised them, not how it does on images it has never seen.",
-            icon=":material/visibility_off:",
-        )
+        st.warning(words("ui.results.nothing_held_out"), icon=":material/visibility_off:")
     elif history.accuracy:
         gap = history.accuracy[-1] - evaluation.accuracy
         if gap > 0.005:
-            comparison = f"a gap of {gap:.1%}: the network does a little better on images it has already seen"
+            comparison = words("ui.results.gap", gap=words.percent(gap, 1))
         elif gap < -0.005:
-            comparison = (
-                f"the {split_name} accuracy is higher, because training accuracy is averaged over each epoch while "
-                "the network was still learning"
-            )
+            comparison = words("ui.results.held_out_higher", split=split)
         else:
-            comparison = "no gap: it does as well on new images as on the ones it trained on"
+            comparison = words("ui.results.no_gap")
         st.caption(
-            f"Training accuracy {history.accuracy[-1]:.2%} vs {split_name} accuracy {evaluation.accuracy:.2%}: "
-            f"{comparison}."
+            words(
+                "ui.results.comparison",
+                training_accuracy=words.percent(history.accuracy[-1], 2),
+                split=split,
+                held_out_accuracy=words.percent(evaluation.accuracy, 2),
+                comparison=comparison,
+            )
         )
     st.plotly_chart(training_charts.training_curves(history, best_epoch=best_epoch, words=i18n.words()))
 
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.
     confusion_tab, mistakes_tab, probe_tab = st.tabs(
-        ["Confusion matrix", "Mistakes", f"Probe a {split_name} image"],
+        [
+            words("ui.results.tabs.confusion"),
+            words("ui.results.tabs.mistakes"),
+            words("ui.results.tabs.probe", split=split),
+        ],
         key=session.results_tabs_key(lesson),
         on_change="rerun",
     )
@@ -733,18 +837,24 @@ def classifier_results_ui(
                 classifier_charts.per_class_bars(evaluation.per_class_accuracy, class_names, words=i18n.words())
             )
             if confusion_note:
-                st.caption(confusion_note)
+                st.caption(
+                    words("ui.data.fashion_confusion") if confusion_note == FASHION_CONFUSION else confusion_note
+                )
     if mistakes_tab.open:
         with mistakes_tab:
             wrong = image_classifier.misclassified(evaluation, test_labels, limit=24)
-            st.caption(
-                f"{int((evaluation.predictions != test_labels).sum()):,} {split_name} images are wrong; "
-                "here are the ones the network was most sure about."
-            )
+            wrong_count = int((evaluation.predictions != test_labels).sum())
+            st.caption(words("ui.results.tabs.wrong", count=words.number(wrong_count), split=split))
             st.image(
                 [test_images[index] for index in wrong],
                 caption=[
-                    text.plain(f"true {class_names[test_labels[i]]} → said {class_names[evaluation.predictions[i]]}")
+                    text.plain(
+                        words(
+                            "ui.results.tabs.mistake_caption",
+                            true_class=class_names[test_labels[i]],
+                            said_class=class_names[evaluation.predictions[i]],
+                        )
+                    )
                     for i in wrong
                 ],
                 width=110,
@@ -752,7 +862,9 @@ def classifier_results_ui(
     if probe_tab.open:
         with probe_tab:
             index = st.number_input(
-                f"{split_name.capitalize()} image number (0 to {len(test_labels) - 1:,})",
+                _capitalized(
+                    words("ui.results.tabs.probe_number", split=split, last=words.number(len(test_labels) - 1))
+                ),
                 0,
                 len(test_labels) - 1,
                 0,
@@ -760,8 +872,11 @@ def classifier_results_ui(
             )
             image_column, bars_column = st.columns([1, 3])
             image_column.image(
-                test_images[index], caption=text.plain(f"true class: {class_names[test_labels[index]]}"), width=180
+                test_images[index],
+                caption=text.plain(words("ui.results.tabs.true_class", true_class=class_names[test_labels[index]])),
+                width=180,
             )
+
             bars_column.plotly_chart(
                 classifier_charts.probability_bars(
                     evaluation.probabilities[index], class_names, int(test_labels[index]), words=i18n.words()

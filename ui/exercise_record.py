@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.base import exercises, text
-from ui import session
+from core.base import exercises, language, text
+from ui import i18n, session
 
 
 def record() -> dict[str, exercises.Grade]:
@@ -23,22 +23,40 @@ def keep(grade: exercises.Grade) -> None:
     record()[grade.exercise.key] = grade
 
 
+def exercise_text(exercise: exercises.Exercise, field: str) -> str:
+    """An exercise's title, task or criterion in this run's language (its lesson's catalogue entry)."""
+    return exercises.exercise_text(exercise, field, i18n.words())
+
+
+def said(value: object) -> str:
+    """Something core chose: a message in this run's language, text as it is."""
+    return i18n.say(value) if isinstance(value, language.Message) else str(value)
+
+
 def record_ui(key: str) -> None:
     """The passed exercises so far, and the certificate to download."""
+    words = i18n.words()
     passed = [grade for grade in record().values() if grade.passed]
     if not passed:
-        st.caption("Your record: no exercise passed yet. It lives in this browser session only.")
+        st.caption(words("ui.exercise.record.none_yet"))
         return
-    names = ", ".join(f"week {grade.exercise.week} ({text.plain(grade.exercise.title)})" for grade in passed)
-    st.caption(f"Your record: passed {names}. It lives in this browser session; download it to keep it.")
+    names = ", ".join(
+        words(
+            "ui.exercise.record.week",
+            week=grade.exercise.week,
+            title=text.plain(exercise_text(grade.exercise, "title")),
+        )
+        for grade in passed
+    )
+    st.caption(words("ui.exercise.record.passed", names=names))
     certificates = (
         ("JSON", exercises.certificate_json, "json", "application/json", ":material/workspace_premium:"),
         ("PNG", exercises.certificate_png, "png", "image/png", ":material/image:"),
     )
     for column, (kind, make, extension, mime, icon) in zip(st.columns(2), certificates, strict=True):
         column.download_button(
-            f"Certificate ({kind})",
-            lambda make=make: make(passed),  # written only when pressed
+            words("ui.exercise.record.certificate", kind=kind),
+            lambda make=make: make(passed, words=words),  # written only when pressed
             file_name=f"tensorflow-first-steps-exercises.{extension}",
             mime=mime,
             key=session.certificate_key(extension, key),
@@ -50,19 +68,24 @@ def grade_ui(grade: exercises.Grade) -> None:
     """The grader's panel: each check with its mark, the measured value and, when it failed, a
     hint (never the answer); the grade joins the learner's record."""
     keep(grade)
+    words = i18n.words()
     if grade.passed:
-        st.success(f"Passed: {grade.exercise.criterion}", icon=":material/verified:")
+        criterion = exercise_text(grade.exercise, "criterion")
+        st.success(words("ui.exercise.grade.passed", criterion=criterion), icon=":material/verified:")
     else:
         failed = sum(not check.passed for check in grade.checks)
-        st.error(f"Not passed yet: {failed} of {len(grade.checks)} checks failed.", icon=":material/cancel:")
+        not_passed = words("ui.exercise.grade.not_passed", failed=failed, total=len(grade.checks))
+        st.error(not_passed, icon=":material/cancel:")
     if grade.data:
-        st.caption(f"Trained and graded on {text.plain(grade.data)}.")
+        st.caption(words("ui.exercise.grade.trained_on", data=text.plain(exercises.data_name(grade.data, words))))
     lines = []
     for check in grade.checks:
         mark = ":green[:material/check_circle:]" if check.passed else ":red[:material/cancel:]"
-        line = f"{mark} {check.name} · measured: **{check.measured}**"
-        if not check.passed and check.hint:
-            line += f"  \n:orange[:material/lightbulb:] *{check.hint}*"
+        name, measured, hint = check.said(words)
+        line = words("ui.exercise.grade.check", mark=mark, name=name, measured=measured)
+        if not check.passed and hint:
+            line += f"  \n:orange[:material/lightbulb:] *{hint}*"
+
         lines.append(line)
     with st.container(border=True):
         for line in lines:

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.base import cluster, course, fair_queue, jobs, session_files, settings
+from core.base import cluster, course, fair_queue, jobs, language, session_files, settings
 from ui import i18n, server_guards, session
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
@@ -31,7 +31,7 @@ def job_runner() -> jobs.JobRunner:
         return _embedded_runner()
     connection = _cluster_connection(address)
     if connection.attempt_due:
-        with st.spinner("Joining the Ray cluster that trains the models..."):
+        with st.spinner(i18n.t("ui.training.cluster.joining")):
             return connection.runner()
     return connection.runner()
 
@@ -119,7 +119,9 @@ def jobs_indicator_ui() -> None:
     polls only while there is something to show."""
     runner = job_runner()
     if isinstance(runner, cluster.UnavailableRunner):
-        st.warning(str(runner.problem), icon=":material/cloud_off:")
+        problem = runner.problem
+        said = i18n.say(problem.message) if isinstance(problem, language.LearnerError) else str(problem)
+        st.warning(said, icon=":material/cloud_off:")
     if runner.jobs_of(learner_id()):
         with st.sidebar:
             _jobs_indicator()

@@ -15,24 +15,21 @@ import threading
 import time
 from collections.abc import Callable
 
-from core.base import jobs, settings
+from core.base import jobs, language, settings
 
 ADDRESS_VARIABLE = settings.RAY_ADDRESS_VARIABLE  # the cluster the server trains on; unset, it trains itself
 TOKEN_VARIABLE = "RAY_AUTH_TOKEN"  # the cluster's token, which every Ray client presents
 RETRY_S = 30.0  # how long a cluster that did not answer is left before the server tries again
 
 
-class ClusterUnavailable(ValueError):
+class ClusterUnavailable(language.LearnerError):
     """The cluster cannot take trainings: what went wrong, and what whoever runs the server can do
     about it. `may_recover` says whether it can pass by itself (the cluster was not up yet), so
     that trying again later is worth it; a missing or wrong token lasts until the server restarts
     with the right one."""
 
-    def __init__(self, reason: str, fix: str, may_recover: bool = False) -> None:
-        super().__init__(
-            f"Training is unavailable: {reason}. Whoever runs this server: {fix}. "
-            "Everything else in the lessons works, and your runs so far are kept."
-        )
+    def __init__(self, reason: str | language.Message, fix: str | language.Message, may_recover: bool = False) -> None:
+        super().__init__("base.messages.cluster.unavailable", reason=reason, fix=fix)
         self.may_recover = may_recover
 
 
@@ -48,15 +45,21 @@ class UnavailableRunner:
         self._ids = itertools.count(1)
 
     @property
-    def where(self) -> str:
-        return "no cluster (it is unavailable)"
+    def where(self) -> language.Message:
+        return language.Message("base.messages.cluster.where")
 
     def submit(self, owner: str, job: jobs.TrainingJob, client: str | None = None) -> str:
         """Nothing queues here, so no share of the queue to count: the job fails with the reason."""
         with self._lock:
             job_id = f"unavailable-{next(self._ids)}"
             self._failed[job_id] = jobs.JobStatus(
-                job_id, owner, job.lesson, jobs.JobState.FAILED, job.epochs, error=str(self.problem)
+                job_id,
+                owner,
+                job.lesson,
+                jobs.JobState.FAILED,
+                job.epochs,
+                error=str(self.problem),
+                error_said=self.problem.message,
             )
             return job_id
 
@@ -132,8 +135,8 @@ def ray_runner(address: str, connected: Callable[[str], bool] | None = None) -> 
         if (missing.name or "").split(".")[0] != "ray":
             raise
         raise ClusterUnavailable(
-            f"{ADDRESS_VARIABLE} is set, but Ray is not installed on this server",
-            f"install it (`pip install -r requirements-ray.txt`) and restart the app, "
-            f"or unset {ADDRESS_VARIABLE} to train on this server",
+            language.Message("base.messages.cluster.no_ray", {"variable": ADDRESS_VARIABLE}),
+            language.Message("base.messages.cluster.no_ray_fix", {"variable": ADDRESS_VARIABLE}),
         ) from missing
+
     return ray_jobs.RayJobRunner(address, connected=connected)

@@ -12,6 +12,7 @@ checks, the grade, and the certificate a learner downloads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import json
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.base import language
 from core.base.history import COMPARE, StopAtTarget, TrainingHistory
 
 
@@ -33,6 +35,31 @@ class Check:
     passed: bool
     measured: str
     hint: str = ""
+    # The same three in the learner's language, where the check was written with messages; the
+    # English above is what records and certificates keep (`said`).
+    name_said: language.Message | None = None
+    measured_said: language.Message | None = None
+    hint_said: language.Message | None = None
+
+    def said(self, words: language.Words) -> tuple[str, str, str]:
+        """The check's name, measured value and hint in `words`' language."""
+        return (
+            words.say(self.name_said) if self.name_said is not None else self.name,
+            words.say(self.measured_said) if self.measured_said is not None else self.measured,
+            words.say(self.hint_said) if self.hint_said is not None else self.hint,
+        )
+
+
+def said_check(
+    name: language.Message, passed: bool, measured: str | language.Message, hint: language.Message | None = None
+) -> Check:
+    """A check written with messages: its English kept as text, its words said in any language."""
+    measured_said = measured if isinstance(measured, language.Message) else None
+    return Check(str(name), passed, str(measured), str(hint) if hint else "", name, measured_said, hint)
+
+
+def _said(key: str, **values: object) -> language.Message:
+    return language.Message(f"base.messages.exercises.{key}", values)
 
 
 @dataclass(frozen=True)
@@ -84,11 +111,13 @@ class CallbackRule:
 
     def __post_init__(self) -> None:
         if self.metric not in ("accuracy", "loss"):
-            raise ValueError("The callback watches 'accuracy' or 'loss'.")
+            raise language.LearnerError("base.messages.exercises.callback_metric")
         if self.comparison not in COMPARISONS:
-            raise ValueError(f"The callback compares with one of {', '.join(COMPARISONS)}.")
+            raise language.LearnerError(
+                "base.messages.exercises.callback_comparison", comparisons=", ".join(COMPARISONS)
+            )
         if not math.isfinite(self.target):
-            raise ValueError("The callback's target must be a number.")
+            raise language.LearnerError("base.messages.exercises.callback_target")
 
     def __str__(self) -> str:
         return f"{self.metric} {self.comparison} {self.target:g}"
@@ -117,51 +146,49 @@ def callback_checks(rule: CallbackRule, stops_at: Sequence[float], keeps_going_a
     for value in stops_at:
         stopped = rule.stops({"accuracy": value})
         checks.append(
-            Check(
-                f"callback stops at accuracy {value:g}",
+            said_check(
+                _said("checks.stops_at", value=f"{value:g}"),
                 stopped,
-                "stopped" if stopped else "kept training",
-                "" if stopped else _stop_hint(rule, value),
+                _said("measured.stopped" if stopped else "measured.kept_training"),
+                None if stopped else _stop_hint(rule, value),
             )
         )
     for value in keeps_going_at:
         stopped = rule.stops({"accuracy": value})
         checks.append(
-            Check(
-                f"callback keeps training at accuracy {value:g}",
+            said_check(
+                _said("checks.keeps_training_at", value=f"{value:g}"),
                 not stopped,
-                "stopped" if stopped else "kept training",
-                "Stopping here ends training before the model is good enough: is the target the task's?"
-                if stopped
-                else "",
+                _said("measured.stopped" if stopped else "measured.kept_training"),
+                _said("hints.stops_too_early") if stopped else None,
             )
         )
     return checks
 
 
-def _stop_hint(rule: CallbackRule, value: float) -> str:
+def _stop_hint(rule: CallbackRule, value: float) -> language.Message:
     if rule.metric != "accuracy":
-        return "The task's target is an accuracy; which value of the logs does your callback read?"
+        return _said("hints.reads_wrong_log")
     if rule.comparison == ">" and value == rule.target:
-        return "At exactly the target it must stop too: how does your callback compare?"
-    return "It must stop once accuracy reaches the task's target: look at the number it compares with."
+        return _said("hints.exactly_target")
+    return _said("hints.must_stop")
 
 
 def epochs_check(epochs: int, required: int) -> Check:
-    return Check(
-        f"epochs set to {required}",
+    return said_check(
+        _said("checks.epochs_set", required=required),
         epochs == required,
         f"{epochs}",
-        "" if epochs == required else "The task fixes the epochs; the callback, not the epoch count, ends it early.",
+        None if epochs == required else _said("hints.epochs_fixed"),
     )
 
 
 def scaled_pixels_check(scaled: bool) -> Check:
-    return Check(
-        "pixels scaled to 0..1",
+    return said_check(
+        _said("checks.pixels_scaled"),
         scaled,
         "0..1" if scaled else "0..255",
-        "" if scaled else "The task gives the pixels in a particular range: which?",
+        None if scaled else _said("hints.pixel_range"),
     )
 
 
@@ -169,24 +196,24 @@ def stopped_early_check(history: TrainingHistory, epochs: int) -> Check:
     """The callback fired before the last epoch: training ended early, by the callback."""
     fired = history.stopped_at_target is not None and history.epochs_run < epochs
     # Measured against the attempt's own epochs: a 10-epoch attempt that ran them all "ran 10 of 10".
-    ran = f"ran {history.epochs_run} of {history.epochs_planned}"
-    measured = f"stopped after epoch {history.epochs_run}" if fired else ran
-    return Check(
-        f"callback ended training before epoch {epochs}",
+    ran = _said("measured.ran", epochs_run=history.epochs_run, epochs_planned=history.epochs_planned)
+    measured = _said("measured.stopped_after", epochs_run=history.epochs_run) if fired else ran
+    return said_check(
+        _said("checks.ended_early", required=epochs),
         fired,
         measured,
-        "" if fired else "The target was not reached in time: what would make the network learn faster?",
+        None if fired else _said("hints.too_slow"),
     )
 
 
 def accuracy_check(history: TrainingHistory, target: float) -> Check:
     reached = history.accuracy[-1] if history.accuracy else float("nan")
     passed = bool(history.accuracy) and reached >= target
-    return Check(
-        f"final training accuracy ≥ {target:g}",
+    return said_check(
+        _said("checks.final_accuracy", target=f"{target:g}"),
         passed,
         f"{reached:.4f}",
-        "" if passed else "Not there yet: more capacity, scaled inputs or another learning rate may help.",
+        None if passed else _said("hints.not_there_yet"),
     )
 
 
@@ -200,65 +227,134 @@ def layer_counts(model) -> dict[str, int]:
 
 def input_shape_check(model, expected: tuple[int, ...]) -> Check:
     shape = tuple(model.input_shape[1:])
-    return Check(
-        f"input shape {expected}",
+    return said_check(
+        _said("checks.input_shape", expected=f"{expected}"),
         shape == expected,
         f"{shape}",
-        "" if shape == expected else "The input must match the images as the task gives them.",
+        None if shape == expected else _said("hints.input_shape"),
     )
 
 
-def has_layer_check(model, kind: str, hint: str) -> Check:
+def has_layer_check(model, kind: str, hint: str | language.Message) -> Check:
+    """At least one layer of `kind`; `hint` is the lesson's (a message is said in the learner's language)."""
     count = layer_counts(model).get(kind, 0)
-    return Check(f"at least one {kind}", count > 0, f"{count}", "" if count else hint)
+    hint_said = hint if isinstance(hint, language.Message) else None
+    check = said_check(_said("checks.has_layer", kind=kind), count > 0, f"{count}", None if count else hint_said)
+    if not count and hint_said is None:
+        check = dataclasses.replace(check, hint=hint)
+    return check
 
 
-def certificate_json(grades: Sequence[Grade], learner: str = "") -> bytes:
+def _english() -> language.Words:
+    return language.words(language.DEFAULT)
+
+
+# The data sets a grade names by their English (`core.data.mnist.data_name`), said in any language.
+DATA_NAMES = {"stand-in digits from scikit-learn, not MNIST": "data.mnist.stand_in_name"}
+
+
+def data_name(data: str, words: language.Words) -> str:
+    """What an attempt was trained and graded on, in `words`' language (a data set's own name as it is)."""
+    return words(DATA_NAMES[data]) if data in DATA_NAMES else data
+
+
+def exercise_text(exercise: Exercise, field: str, words: language.Words) -> str:
+    """An exercise's title, task or criterion in `words`' language: its lesson's catalogue entry
+    (`<lesson>.exercise.<field>`, the lesson whose number is the exercise's week), else its own."""
+    from core.base import course  # the registry, read only when a text is said
+
+    for lesson in course.LESSONS:
+        key = f"{lesson.key}.exercise.{field}"
+        if lesson.number == exercise.week and key in words.entries:
+            return words(key)
+    return getattr(exercise, field)
+
+
+def certificate_json(grades: Sequence[Grade], learner: str = "", *, words: language.Words | None = None) -> bytes:
     """The learner's record as a small JSON file: every passed exercise, its settings, the
-    measured values and the date."""
+    measured values and the date; its texts in `words`' language (English when none are given),
+    its keys and settings as the code names them."""
+    words = words or _english()
     record = {
-        "course": "Introduction to TensorFlow for AI, ML and DL: graded exercises",
+        "course": words("base.messages.exercises.certificate.course"),
         "learner": learner,
         "exercises": [
             {
                 "week": grade.exercise.week,
-                "exercise": grade.exercise.title,
-                "criterion": grade.exercise.criterion,
+                "exercise": exercise_text(grade.exercise, "title", words),
+                "criterion": exercise_text(grade.exercise, "criterion", words),
                 "passed": grade.passed,
                 "date": grade.graded_at,
                 **({"data": grade.data} if grade.data else {}),
                 "settings": {key: _plain(value) for key, value in grade.settings.items()},
-                "measured": grade.measured,
+                "measured": _measured(grade, words),
             }
             for grade in sorted(grades, key=lambda grade: grade.exercise.week)
         ],
     }
-    return json.dumps(record, indent=2).encode()
+    return json.dumps(record, indent=2, ensure_ascii=False).encode()
 
 
-def certificate_png(grades: Sequence[Grade], learner: str = "") -> bytes:
-    """The same record drawn as a picture to keep or print."""
-    from PIL import Image, ImageDraw
+def _measured(grade: Grade, words: language.Words) -> dict[str, str]:
+    """What each check measured, by the check's name, in `words`' language."""
+    return dict(check.said(words)[:2] for check in grade.checks)
 
+
+# Fonts that draw Korean, where a system has one (Debian's fonts-nanum, fonts-noto-cjk).
+HANGUL_FONTS = (
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+)
+
+
+def _hangul_font() -> str | None:
+    from pathlib import Path
+
+    return next((font for font in HANGUL_FONTS if Path(font).is_file()), None)
+
+
+def certificate_png(grades: Sequence[Grade], learner: str = "", *, words: language.Words | None = None) -> bytes:
+    """The same record drawn as a picture to keep or print, in `words`' language where this
+    system has a font that draws it (Pillow's own font has no Korean), else in English."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    words = words or _english()
+    font_file = None
+    if words.language != language.DEFAULT:
+        font_file = _hangul_font()
+        if font_file is None:
+            words = _english()
+
+    def font(size: int):
+        return ImageFont.truetype(font_file, size) if font_file else ImageFont.load_default(size)
+
+    said = "base.messages.exercises.certificate."
     rows = sorted(grades, key=lambda grade: grade.exercise.week)
     picture = Image.new("RGB", (900, 170 + 70 * max(1, len(rows))), "white")
     draw = ImageDraw.Draw(picture)
     draw.rectangle((8, 8, picture.width - 9, picture.height - 9), outline=(30, 90, 160), width=4)
-    draw.text((40, 30), "TensorFlow first steps: graded exercises", fill=(20, 20, 20), font_size=30)
+    draw.text((40, 30), words(said + "title"), fill=(20, 20, 20), font=font(30))
     if learner:
-        draw.text((40, 75), learner[:60], fill=(60, 60, 60), font_size=20)
+        draw.text((40, 75), learner[:60], fill=(60, 60, 60), font=font(20))
     for index, grade in enumerate(rows):
         top = 120 + 70 * index
-        mark = "passed" if grade.passed else "not passed"
+        mark = words(said + ("passed" if grade.passed else "not_passed"))
+        title = exercise_text(grade.exercise, "title", words)
         draw.text(
-            (40, top), f"Week {grade.exercise.week} · {grade.exercise.title}: {mark}", fill=(0, 0, 0), font_size=22
+            (40, top),
+            words(said + "row", week=grade.exercise.week, title=title, mark=mark),
+            fill=(0, 0, 0),
+            font=font(22),
         )
-        measured = "; ".join(f"{name}: {value}" for name, value in list(grade.measured.items())[-2:])
-        draw.text((60, top + 30), f"{grade.graded_at[:10]} · {measured}"[:110], fill=(80, 80, 80), font_size=16)
+        measured = "; ".join(f"{name}: {value}" for name, value in list(_measured(grade, words).items())[-2:])
+        draw.text((60, top + 30), f"{grade.graded_at[:10]} · {measured}"[:110], fill=(80, 80, 80), font=font(16))
         if grade.data:
-            draw.text((60, top + 50), f"trained on {grade.data}"[:110], fill=(80, 80, 80), font_size=14)
+            trained_on = words(said + "trained_on", data=data_name(grade.data, words))
+            draw.text((60, top + 50), trained_on[:110], fill=(80, 80, 80), font=font(14))
     if not rows:
-        draw.text((40, 120), "No exercise passed yet.", fill=(80, 80, 80), font_size=22)
+        draw.text((40, 120), words(said + "none_yet"), fill=(80, 80, 80), font=font(22))
+
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.base import settings
+from core.base import language, settings
 
 PER_CLIENT_VARIABLE = settings.PER_CLIENT_VARIABLE  # jobs one client may have waiting
 TOTAL_VARIABLE = settings.TOTAL_VARIABLE  # jobs the whole server keeps waiting
@@ -132,12 +132,12 @@ def plan(
     return places
 
 
-class ServerBusy(ValueError):
-    """Train was refused because too many jobs are waiting: the reason, and when trying again is
-    worth it."""
+class ServerBusy(language.LearnerError):
+    """Train was refused because too many jobs are waiting: the reason (`message`, in the
+    learner's language), and when trying again is worth it."""
 
-    def __init__(self, message: str, retry_after_s: float) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, retry_after_s: float, **values: object) -> None:
+        super().__init__(key, **values)
         self.retry_after_s = retry_after_s
 
 
@@ -150,41 +150,50 @@ def check_room(
     if len(mine) >= limits.per_client:
         retry = mine[0].wait_s
         raise ServerBusy(
-            f"The server is busy: {_count(len(mine), 'training')} from {_whose(client)} already "
-            f"{'waits' if len(mine) == 1 else 'wait'} for a free slot, as many as one visitor may queue "
-            f"here. Nothing new was started. Try again in {describe_wait(retry)}, when the first of "
-            "them has started; your runs so far are kept.",
+            _SAID + ("busy_mine_one" if len(mine) == 1 else "busy_mine"),
             retry,
+            trainings=_count(len(mine), "training"),
+            whose=_whose(client),
+            retry=wait_message(retry),
         )
     total = limits.total_for(slots)
     if len(places) >= total:
         retry = places[0].wait_s if places else 0.0
         raise ServerBusy(
-            f"The server is busy: {_count(len(places), 'training')} already wait for its "
-            f"{_count(slots, 'training slot')}, as many as it queues. Nothing was started. Try again in "
-            f"{describe_wait(retry)}, when the next one has started; your runs so far are kept.",
+            _SAID + "busy_full",
             retry,
+            trainings=_count(len(places), "training"),
+            slots=_count(slots, "slot"),
+            retry=wait_message(retry),
         )
 
 
+_SAID = "base.messages.fair_queue."
+
+
 def describe_wait(seconds: float) -> str:
-    """A wait in words, never "0 s": "about 15 s", "about 4 min"."""
+    """A wait in words, never "0 s": "about 15 s", "about 4 min" (`wait_message` in any language)."""
+    return str(wait_message(seconds))
+
+
+def wait_message(seconds: float) -> language.Message:
     if seconds <= 90:
-        return f"about {max(5, 5 * math.ceil(seconds / 5))} s"
-    return f"about {math.ceil(seconds / 60)} min"
+        return language.Message(_SAID + "wait_seconds", {"seconds": max(5, 5 * math.ceil(seconds / 5))})
+    return language.Message(_SAID + "wait_minutes", {"minutes": math.ceil(seconds / 60)})
 
 
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
+def _count(number: int, thing: str) -> language.Message:
+    """ "1 training", "3 training slots" (`thing` is "training" or "slot")."""
+    return language.Message(_SAID + f"{thing}_{'one' if number == 1 else 'many'}", {"count": number})
 
 
-def _whose(client: str) -> str:
+def _whose(client: str) -> language.Message:
     kind = client.split(":", 1)[0]
     if kind == "account":
-        return "your account"
+        return language.Message(_SAID + "your_account")
     if kind == "address":
-        return "your network address (everyone behind one address, as on a school's network, counts as one visitor)"
-    return "this browser tab"
+        return language.Message(_SAID + "your_address")
+    return language.Message(_SAID + "this_tab")
 
 
 def client_key(

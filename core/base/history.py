@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.base import language
+
 # How a stopping rule, or a learner's callback, compares a metric with its target.
 COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le}
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤"}
@@ -34,9 +36,9 @@ class StopAtTarget:
 
     def __post_init__(self) -> None:
         if self.metric not in ("accuracy", "loss"):
-            raise ValueError(f"The stopping metric must be 'accuracy' or 'loss', not {self.metric!r}.")
+            raise language.LearnerError("base.messages.history.stop_metric", metric=repr(self.metric))
         if not math.isfinite(self.target):
-            raise ValueError("The stopping target must be a finite number.")
+            raise language.LearnerError("base.messages.history.stop_target")
 
     @property
     def comparison(self) -> str:
@@ -47,7 +49,15 @@ class StopAtTarget:
 
     def __str__(self) -> str:
         """How the run table shows the rule: "accuracy ≥ 0.9" or "loss ≤ 0.3"."""
-        return f"{self.metric} {SYMBOLS[self.comparison]} {self.target:g}"
+        return str(self.rule_message)
+
+    @property
+    def rule_message(self) -> language.Message:
+        """The rule in the learner's words, as the run table shows it."""
+        if self.metric == "loss":
+            return language.Message("base.messages.history.rule_loss", {"target": f"{self.target:g}"})
+        values = {"comparison": SYMBOLS[self.comparison], "target": f"{self.target:g}"}
+        return language.Message("base.messages.history.rule_accuracy", values)
 
     def passes(self, value: float) -> bool:
         """Whether a value of the metric reaches the target."""
@@ -58,9 +68,17 @@ class StopAtTarget:
         return value is not None and self.passes(value)
 
     def message(self, epoch: int) -> str:
+        """The course's words when the callback fires, in English (`stop_words` in any language)."""
+        return str(self.stop_words(epoch))
+
+    def stop_words(self, epoch: int) -> language.Message:
         if self.metric == "loss":
-            return f"Loss is low so cancelling training! (epoch {epoch}, loss ≤ {self.target:g})"
-        return f"Reached {self.target * 100:g}% accuracy so cancelling training! (epoch {epoch})"
+            return language.Message(
+                "base.messages.history.stopped_loss", {"epoch": epoch, "target": f"{self.target:g}"}
+            )
+        return language.Message(
+            "base.messages.history.stopped_accuracy", {"percent": f"{self.target * 100:g}", "epoch": epoch}
+        )
 
 
 class Outcome(enum.StrEnum):
@@ -72,6 +90,11 @@ class Outcome(enum.StrEnum):
     TIME_LIMIT = "time limit"  # a shared server's limit for one training
     STOPPED = "stopped"  # the learner pressed Stop
     INTERRUPTED = "interrupted"  # ended early otherwise (the session went)
+
+    @property
+    def message(self) -> language.Message:
+        """How the run ended, in the learner's language (the value stays the English, as records keep it)."""
+        return language.Message(f"base.messages.history.outcome.{self.name.lower()}")
 
 
 @dataclass
@@ -89,7 +112,8 @@ class TrainingHistory:
     weights: list[np.ndarray] = field(default_factory=list)
     seconds: float = 0.0
     stopped_at_target: int | None = None  # 1-based epoch at which the stop rule fired
-    stop_message: str | None = None
+    stop_message: str | None = None  # in English; `stop_said` is the same in the learner's language
+    stop_said: language.Message | None = None
     diverged_at: int | None = None  # 1-based epoch whose loss was no longer finite
     cancelled: bool = False  # a learner stopped the run before its planned end
     timed_out: bool = False  # it reached the server's time limit for one training (and was stopped)
@@ -151,25 +175,37 @@ class Progress:
 
     @property
     def status_line(self) -> str:
+        """The progress bar's words in English (`status_message` in the learner's language)."""
+        return str(self.status_message)
+
+    @property
+    def status_message(self) -> language.Message:
         """The progress bar's words: the epoch and batch under way and the time left, or, once
         training has ended, how it ended (never "batch 0 of the epoch after the last")."""
-        elapsed = f"{self.elapsed_s:.0f} s"
+        said = "base.messages.history.progress."
+        elapsed = language.Message(said + "elapsed", {"seconds": f"{self.elapsed_s:.0f}"})
         history = self.history
         if not (history.finished or self.epoch >= self.epochs):
-            return (
-                f"Epoch {self.epoch + 1}/{self.epochs}, batch {self.step_in_epoch}/{self.steps_per_epoch} · "
-                f"{elapsed} elapsed, about {self.seconds_left:.0f} s left"
-            )
-        after = f"after epoch {self.epoch} of {self.epochs} · {elapsed}"
+            values = {
+                "epoch": self.epoch + 1,
+                "epochs": self.epochs,
+                "step": self.step_in_epoch,
+                "steps": self.steps_per_epoch,
+                "elapsed": elapsed,
+                "seconds_left": f"{self.seconds_left:.0f}",
+            }
+            return language.Message(said + "running", values)
+        after = language.Message(said + "after", {"epoch": self.epoch, "epochs": self.epochs, "elapsed": elapsed})
         if history.diverged_at is not None:
-            return f"Stopped: the loss diverged at epoch {history.diverged_at} of {self.epochs} · {elapsed}"
+            values = {"epoch": history.diverged_at, "epochs": self.epochs, "elapsed": elapsed}
+            return language.Message(said + "diverged", values)
         if history.stopped_at_target is not None:
-            return f"Stopped at the target {after}"
+            return language.Message(said + "at_target", {"after": after})
         if history.timed_out:
-            return f"Stopped at the server's time limit {after}"
+            return language.Message(said + "time_limit", {"after": after})
         if history.cancelled:
-            return f"Stopped {after}"
-        return f"Epoch {self.epoch}/{self.epochs} done · {elapsed}"
+            return language.Message(said + "stopped", {"after": after})
+        return language.Message(said + "done", {"epoch": self.epoch, "epochs": self.epochs, "elapsed": elapsed})
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -210,7 +246,8 @@ class ProgressReporter:
 @dataclass(frozen=True)
 class HeldOut:
     """The images a trained network is scored on, as they are stored and shown (uint8), and
-    what the lesson calls them: the "test" set or the "validation" photos."""
+    what the lesson calls them: the "test" set or the "validation" photos (the key of its name in
+    `base.messages.history.held_out`)."""
 
     images: np.ndarray
     labels: np.ndarray

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from core.base import fair_queue, settings, threads
+from core.base import fair_queue, language, settings, threads
 from core.base.history import Evaluation, HeldOut, Outcome, Progress, ProgressCallback, TrainingHistory
 
 SLOTS_VARIABLE = threads.SLOTS_VARIABLE  # how many trainings run at once on this server
@@ -143,7 +143,8 @@ class JobStatus:
     estimated_wait_s: float | None = None
     progress: Progress | None = None
     result: JobResult | None = None
-    error: str | None = None
+    error: str | None = None  # in English; `error_said` is the same in the learner's language
+    error_said: language.Message | None = None
 
     @property
     def fraction(self) -> float:
@@ -188,14 +189,18 @@ def run_training(
 
 
 def failure_message(problem: BaseException) -> str:
-    """What went wrong, in words a learner can act on."""
+    """What went wrong, in English (`failure` in the learner's language)."""
+    return str(failure(problem))
+
+
+def failure(problem: BaseException) -> language.Message:
+    """What went wrong, in words a learner can act on (a learner's error as it was told)."""
+    if isinstance(problem, language.LearnerError):
+        return problem.message
     text = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
     if isinstance(problem, MemoryError) or "ResourceExhausted" in type(problem).__name__ or "OOM" in text:
-        return (
-            "Training ran out of memory. Try a smaller batch size, fewer or smaller images, or a smaller network. "
-            f"({text[:200]})"
-        )
-    return f"Training failed: {type(problem).__name__}: {text[:300]}"
+        return language.Message("base.messages.jobs.out_of_memory", {"details": text[:200]})
+    return language.Message("base.messages.jobs.failed", {"kind": type(problem).__name__, "details": text[:300]})
 
 
 class JobRunner(Protocol):
@@ -208,7 +213,7 @@ class JobRunner(Protocol):
     def jobs_of(self, owner: str) -> list[JobStatus]: ...
     def forget(self, job_id: str) -> None: ...
     @property
-    def where(self) -> str: ...
+    def where(self) -> str | language.Message: ...
 
 
 @dataclass
@@ -226,6 +231,7 @@ class JobRecord:
     progress: Progress | None = None
     result: JobResult | None = None
     error: str | None = None
+    error_said: language.Message | None = None
     cancel_requested: threading.Event = field(default_factory=threading.Event)
     handle: Any = None  # where the job runs: a thread, or a Ray task's result reference
 
@@ -371,15 +377,18 @@ class JobBook:
                 self._launch(record)
             except Exception as problem:  # the job could not even start; the others still may
                 LOG.exception("Training job %s of %s could not start", record.job_id, record.spec.lesson)
-                self._mark_ended(record, error=failure_message(problem))
+                self._mark_ended(record, error=failure(problem))
 
     def _mark_started(self, record: JobRecord) -> None:
         record.state, record.started = advance(record.state, JobState.RUNNING), self._clock()
 
-    def _mark_ended(self, record: JobRecord, result: JobResult | None = None, error: str | None = None) -> None:
+    def _mark_ended(
+        self, record: JobRecord, result: JobResult | None = None, error: str | language.Message | None = None
+    ) -> None:
         """Records how a job ended; a job whose session has gone is dropped, nobody will collect it."""
         if error is not None:
-            record.state, record.error = advance(record.state, JobState.FAILED), error
+            record.state, record.error = advance(record.state, JobState.FAILED), str(error)
+            record.error_said = error if isinstance(error, language.Message) else None
         elif result is None or result.history.cancelled:
             record.state, record.result = advance(record.state, JobState.STOPPED), result
         else:
@@ -436,6 +445,7 @@ class JobBook:
             progress=progress,
             result=record.result,
             error=record.error,
+            error_said=record.error_said,
         )
 
     def _plan(self) -> list[fair_queue.Place]:
@@ -475,8 +485,10 @@ class LocalJobRunner(JobBook):
         super().__init__(slots, abandon_after_s, clock, connected, limits)
 
     @property
-    def where(self) -> str:
-        return f"this server ({self.slots} training slot{'s' if self.slots != 1 else ''})"
+    def where(self) -> language.Message:
+        """Where trainings run, as the page says it (`str()` is the English)."""
+        key = "base.messages.jobs.where_one" if self.slots == 1 else "base.messages.jobs.where_many"
+        return language.Message(key, {"slots": self.slots})
 
     def _launch(self, record: JobRecord) -> None:
         record.handle = threading.Thread(target=self._work, args=(record,), name=record.job_id, daemon=True)
@@ -500,7 +512,8 @@ class LocalJobRunner(JobBook):
         try:
             result = run_training(record.spec, publish, cancelled)
         except BaseException as problem:  # a job's failure must never take the server's other jobs down
-            error = failure_message(problem)
+            error = failure(problem)
+
             LOG.exception("Training job %s of %s failed", record.job_id, record.spec.lesson)
         with self._lock:
             self._mark_ended(record, result, error)

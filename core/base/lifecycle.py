@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 
-from core.base import jobs
+from core.base import jobs, language
 
 
 class Ending(enum.Enum):
@@ -35,7 +35,7 @@ class Notice:
     """A message shown once, on the page's next full run (a polling fragment cannot write above itself)."""
 
     ending: Ending
-    text: str
+    text: str | language.Message  # a message is said in the learner's language; `str()` is the English
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Queued:
 class Refused:
     """The runner's queue had no room for the settings `Submit` handed it; `reason` says when to try again."""
 
-    reason: str
+    reason: str | language.Message
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def _polled(track: TrackJobs, status: jobs.JobStatus | None) -> Step:
     return Step(after, tuple(actions))
 
 
-LOST = "The training was lost (the server restarted or the session was idle too long)."
+LOST = language.Message("base.messages.lifecycle.lost")
 
 
 def ending_notice(spec: jobs.TrainingJob, status: jobs.JobStatus) -> tuple[Notice | None, bool]:
@@ -235,29 +235,28 @@ def ending_notice(spec: jobs.TrainingJob, status: jobs.JobStatus) -> tuple[Notic
     in the runner's words, a stop before the first epoch (nothing recorded), or a run cut short
     by the server's time limit or by Stop (recorded, results for what was trained)."""
     if status.state is jobs.JobState.FAILED:
-        return Notice(Ending.FAILED, status.error or "Training failed."), False
+        said = status.error_said or status.error or language.Message("base.messages.lifecycle.failed")
+        return Notice(Ending.FAILED, said), False
     result = status.result
     if result is None or result.history.epochs_run == 0:
         return Notice(Ending.NOTHING_TRAINED, NOTHING_TRAINED), False
     history = result.history
     if history.timed_out:
-        return Notice(
-            Ending.TIME_LIMIT,
-            f"Training reached this server's limit of {spec.time_limit_s or 0:.0f} s for one training after "
-            f"{history.epochs_run} of {history.epochs_planned} epochs; the results below are for what was trained. "
-            "Fewer epochs, a smaller share of the images or smaller photos finish within it.",
-        ), True
+        values = {
+            "limit": f"{spec.time_limit_s or 0:.0f}",
+            "epochs_run": history.epochs_run,
+            "epochs_planned": history.epochs_planned,
+        }
+        return Notice(Ending.TIME_LIMIT, language.Message("base.messages.lifecycle.time_limit", values)), True
     if history.cancelled:
-        return Notice(
-            Ending.STOPPED,
-            f"Training was stopped after {history.epochs_run} of {history.epochs_planned} epochs; "
-            "the results below are for what was trained so far.",
-        ), True
+        values = {"epochs_run": history.epochs_run, "epochs_planned": history.epochs_planned}
+        return Notice(Ending.STOPPED, language.Message("base.messages.lifecycle.stopped", values)), True
     return None, True
 
 
-NOTHING_TRAINED = "Training was stopped before its first epoch ended; nothing was recorded."
+NOTHING_TRAINED = language.Message("base.messages.lifecycle.nothing_recorded")
 
 
-def _say(track: TrackJobs, ending: Ending, text: str) -> TrackJobs:
+def _say(track: TrackJobs, ending: Ending, text: str | language.Message) -> TrackJobs:
+
     return replace(track, notices=(*track.notices, Notice(ending, text)))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass
 
-from core.base import settings
+from core.base import language, settings
 
 MEMORY_VARIABLE = settings.MEMORY_VARIABLE
 DEFAULT_MEMORY_MB = settings.DEFAULT_MEMORY_MB
@@ -55,8 +55,8 @@ class DataCost:
 
     held_bytes: int  # e.g. the decoded photos, their split copies and the trainer's own copy
     copying_bytes: int  # the extra copy TensorFlow makes while it takes the arrays in
-    description: str  # what the data are, for the message: "1,283 photos at 300×300"
-    advice: str = ""  # what to change when the data tip a training over the budget
+    description: str | language.Message  # what the data are, for the message: "1,283 photos at 300×300"
+    advice: str | language.Message = ""  # what to change when the data tip a training over the budget
 
     def with_network(self, network_bytes: int) -> int:
         """The training's memory with a network that needs `network_bytes` to train."""
@@ -77,15 +77,12 @@ class PhotoLimits:
     def check(self, classes: int, photos: int, uploaded: bool = False) -> None:
         """Refuses too many classes anywhere and too many photos in an upload, with what to do."""
         if classes > self.max_classes:
-            raise ValueError(
-                f"This folder has {classes:,} class folders; the lesson shows and trains at most "
-                f"{self.max_classes}. Choose or upload one with {self.max_classes} classes or fewer, one sub-folder "
-                "each (e.g. horses/ and humans/)."
+            raise language.LearnerError(
+                _SAID + "too_many_classes", classes=f"{classes:,}", max_classes=self.max_classes
             )
         if uploaded and photos > self.max_uploaded_photos:
-            raise ValueError(
-                f"This zip holds {photos:,} photos; an upload may hold at most {self.max_uploaded_photos:,} (the "
-                "course's training set has 1,027). Upload fewer photos."
+            raise language.LearnerError(
+                _SAID + "too_many_photos", photos=f"{photos:,}", max_photos=f"{self.max_uploaded_photos:,}"
             )
 
 
@@ -108,7 +105,7 @@ def training_bytes(cost: ModelCost, batch_size: int, data: DataCost | None = Non
 def check_memory(
     cost: ModelCost,
     batch_size: int,
-    suggestion: str,
+    suggestion: str | language.Message,
     budget_bytes: int | None = None,
     data: DataCost | None = None,
 ) -> None:
@@ -120,33 +117,52 @@ def check_memory(
         return
     network = cost.training_bytes(batch_size)
     if data is None or network > budget:
-        raise ValueError(
-            f"This network has {cost.parameters:,} parameters and would need about {network / 2**30:.1f} GB "
-            f"to train, more than the {budget / 2**30:.1f} GB one training may use on this server. {suggestion}"
+        raise language.LearnerError(
+            _SAID + "network_too_large",
+            parameters=f"{cost.parameters:,}",
+            network_gb=f"{network / 2**30:.1f}",
+            budget_gb=f"{budget / 2**30:.1f}",
+            suggestion=suggestion,
         )
-    raise ValueError(
-        f"This training would need about {_megabytes(needed)}, more than the {_megabytes(budget)} one training "
-        f"may use on this server: the network ({cost.parameters:,} parameters) needs "
-        f"{_megabytes(network)} to train, and {data.description} take {_megabytes(needed - network)} (decoded, "
-        f"and copied for training). {data.advice or suggestion}"
+    raise language.LearnerError(
+        _SAID + "training_too_large",
+        needed=_megabytes(needed),
+        budget=_megabytes(budget),
+        parameters=f"{cost.parameters:,}",
+        network=_megabytes(network),
+        data=data.description,
+        data_size=_megabytes(needed - network),
+        advice=data.advice or suggestion,
     )
+
+
+_SAID = "base.messages.limits."
 
 
 def describe(cost: ModelCost, batch_size: int, data: DataCost | None = None) -> str:
+    """The cost in words, for the settings, in English (`describe_message` in any language)."""
+    return str(describe_message(cost, batch_size, data))
+
+
+def describe_message(cost: ModelCost, batch_size: int, data: DataCost | None = None) -> language.Message:
     """The cost in words, for the settings."""
     network = cost.training_bytes(batch_size)
-    words = f"{cost.parameters:,} parameters, about {_megabytes(network)} to train"
+    words = language.Message(_SAID + "cost", {"parameters": f"{cost.parameters:,}", "network": _megabytes(network)})
     if data is None:
         return words
     needed = training_bytes(cost, batch_size, data)
-    return (
-        f"{words}; with {data.description} (about {_megabytes(needed - network)}, decoded and copied for "
-        f"training), about {_megabytes(needed)} of the {_megabytes(memory_budget_bytes())} one training may use"
-    )
+    values = {
+        "cost": words,
+        "data": data.description,
+        "data_size": _megabytes(needed - network),
+        "needed": _megabytes(needed),
+        "budget": _megabytes(memory_budget_bytes()),
+    }
+    return language.Message(_SAID + "cost_with_data", values)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:,.0f} MB"
+def _megabytes(size: int) -> language.Message:
+    return language.Message(_SAID + "megabytes", {"size": f"{size / 2**20:,.0f}"})
 
 
 def return_freed_memory() -> None:

@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from core.base import language
+
 SHOWN_NAMES = 10  # a note names this many unused settings, then counts the rest
 NAME_CHARACTERS = 40  # a name or value from a link is cut to this length in the note
 
@@ -26,38 +28,41 @@ class LinkReading:
 
     @property
     def note(self) -> str | None:
-        """The note for the learner, or None when the page used every setting as sent."""
+        """The note for the learner in English, or None when the page used every setting as sent."""
+        return self.note_in(language.words(language.DEFAULT))
+
+    def note_in(self, words: language.Words) -> str | None:
+        """The note in the learner's language, or None when the page used every setting as sent."""
         sentences = []
         if self.unused:
             count = len(self.unused)
-            names = [_cut(name) for name in self.unused[:SHOWN_NAMES]]
-            if count > SHOWN_NAMES:
-                names.append(f"and {count - SHOWN_NAMES} more")
-            listed = ", ".join(names) if count <= SHOWN_NAMES else ", ".join(names[:-1]) + " " + names[-1]
-            were = "setting in the link was" if count == 1 else "settings in the link were"
-            sentences.append(
-                f"{count} {were} not used (unknown to this page, or a value its controls do not offer): {listed}."
-            )
+            listed = _listed(self.unused, words)
+            sentences.append(words(_SAID + ("unused_one" if count == 1 else "unused_many"), count=count, listed=listed))
         for name, sent, used in self.adjusted:
-            sentences.append(f"{_cut(name)}={_cut(sent)} was used as {used} (a whole number).")
+            sentences.append(words(_SAID + "adjusted", name=_cut(name), sent=_cut(sent), used=used))
         return " ".join(sentences) or None
 
 
-def refused_note(names: Sequence[str]) -> str | None:
+_SAID = "base.messages.links."
+
+
+def _listed(names: Sequence[str], words: language.Words) -> str:
+    """The first names with commas, then "and N more" when there are more."""
+    shown = ", ".join(_cut(name) for name in names[:SHOWN_NAMES])
+    if len(names) <= SHOWN_NAMES:
+        return shown
+    return f"{shown} {words(_SAID + 'and_more', count=len(names) - SHOWN_NAMES)}"
+
+
+def refused_note(names: Sequence[str], *, words: language.Words | None = None) -> str | None:
     """The note for controls sent a value of a kind they do not take (a number for a choice,
-    text that is no table), which only a hand-made client sends: each kept the value it had."""
+    text that is no table), which only a hand-made client sends: each kept the value it had.
+    In the learner's language (English when no words are given)."""
     if not names:
         return None
-    listed = ", ".join(_cut(name) for name in names[:SHOWN_NAMES])
-    if len(names) > SHOWN_NAMES:
-        listed += f" and {len(names) - SHOWN_NAMES} more"
-    if len(names) == 1:
-        said = "1 setting was sent a value of a kind its control does not take, and kept the value it had"
-    else:
-        said = (
-            f"{len(names)} settings were sent values of a kind their controls do not take, and kept the values they had"
-        )
-    return f"{said}: {listed}."
+    words = words or language.words(language.DEFAULT)
+    key = "refused_one" if len(names) == 1 else "refused_many"
+    return words(_SAID + key, count=len(names), listed=_listed(names, words))
 
 
 def read_link(sent: Mapping[str, str], values: Mapping[str, object]) -> LinkReading:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from core.base import settings
+from core.base import language, settings
 
 NATIVE_FLAGS = ("avx512_bf16", "amx_bf16")  # /proc/cpuinfo's names for native bfloat16
 VARIABLE = settings.PRECISION_VARIABLE  # "float32" turns bfloat16 off; unset or "auto": where native
@@ -86,23 +86,37 @@ def layer_dtype(bfloat16: bool) -> str:
 def why(
     bfloat16: bool,
     flags: Iterable[str] | None = None,
-    float32_reason: str | None = None,
+    float32_reason: str | language.Message | None = None,
     server_settings: settings.ServerSettings | None = None,
 ) -> str:
+    """One line on which precision ran and why, in English (`why_message` in the learner's language)."""
+    return str(why_message(bfloat16, flags, float32_reason, server_settings))
+
+
+def why_message(
+    bfloat16: bool,
+    flags: Iterable[str] | None = None,
+    float32_reason: str | language.Message | None = None,
+    server_settings: settings.ServerSettings | None = None,
+) -> language.Message | str:
     """One line on which precision ran and why, for the page and the exported script; a lesson
-    that prefers float32 where bfloat16 is available gives its reason."""
+    that prefers float32 where bfloat16 is available gives its reason (`FASTER_IN_FLOAT32` is
+    said in the learner's language; another text as it is)."""
+    said = "base.messages.precision."
     native = native_flags(flags) if flags is not None else _this_processor()
     if bfloat16:
-        computes = f"computes bfloat16 natively ({', '.join(native)})" if native else "was asked to use it"
-        return (
-            f"Trained in mixed bfloat16: this processor {computes}, about 1.5× faster than float32 at the "
-            "same accuracy; weights stay float32."
-        )
+        if native:
+            computes = language.Message(said + "computes_natively", {"flags": ", ".join(native)})
+        else:
+            computes = language.Message(said + "asked")
+        return language.Message(said + "mixed", {"computes": computes})
     if not native:
-        return "Trained in float32: this processor has no native bfloat16, where it would be emulated and slower."
+        return language.Message(said + "no_native")
     if setting(server_settings) == FLOAT32:
-        return f"Trained in float32: the server turned bfloat16 off ({VARIABLE}=float32)."
-    return float32_reason or "Trained in float32: bfloat16 was turned off for this run."
+        return language.Message(said + "server_off", {"variable": VARIABLE})
+    if float32_reason == FASTER_IN_FLOAT32:
+        return language.Message(said + "faster_in_float32")
+    return float32_reason or language.Message(said + "run_off")
 
 
 def name(bfloat16: bool) -> str:

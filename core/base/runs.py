@@ -8,6 +8,7 @@ shows them in the same table and overlay chart.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.base import language
 from core.base.history import Outcome
 
 
@@ -51,20 +53,24 @@ def shared_settings(runs: Sequence[RunRecord]) -> dict[str, object]:
     return {name: value for name, value in runs[0].settings.items() if name not in differing} if runs else {}
 
 
-def run_labels(runs: Sequence[RunRecord]) -> list[str]:
+def run_labels(runs: Sequence[RunRecord], *, words: language.Words) -> list[str]:
     """Each run's label among the runs shown with it: its number and what differs from the others
     ("#2 epochs=10"), a taught run in words ("#3 fine-tuned from run 1 with your 3 photos"), and a
     run whose settings repeat an earlier one's as such ("#2 same settings as #1")."""
     differing = differing_settings(runs)
     labels = []
     for index, run in enumerate(runs):
-        parts = [_teaching(run.settings)] if _taught(run.settings) else []
-        parts += [f"{name}={run.settings.get(name, '-')}" for name in differing if name not in (OWN_PHOTOS, FROM_RUN)]
+        parts = [_teaching(run.settings, words)] if _taught(run.settings) else []
+        parts += [
+            f"{name}={said_cell(run.settings.get(name, '-'), words=words)}"
+            for name in differing
+            if name not in (OWN_PHOTOS, FROM_RUN)
+        ]
         parts = [part for part in parts if part]
         if not differing:
             earlier = next((other for other in runs[:index] if other.settings == run.settings), None)
             if earlier is not None:
-                parts.append(f"same settings as #{earlier.number}")
+                parts.append(words("base.messages.runs.same_settings", number=earlier.number))
         labels.append(" ".join([f"#{run.number}", ", ".join(parts)]).strip())
     return labels
 
@@ -73,11 +79,14 @@ def _taught(settings: dict[str, object]) -> bool:
     return _count(settings.get(OWN_PHOTOS)) > 0 or _count(settings.get(FROM_RUN)) > 0
 
 
-def _teaching(settings: dict[str, object]) -> str:
+def _teaching(settings: dict[str, object], words: language.Words) -> str:
     """A taught run in the lesson's words: where it started and how many of the learner's photos."""
     photos, start = _count(settings.get(OWN_PHOTOS)), _count(settings.get(FROM_RUN))
-    origin = f"fine-tuned from run {start}" if start else "trained from scratch"
-    return f"{origin} with your {photos} photo{'s' if photos != 1 else ''}" if photos else origin
+    said = "base.messages.runs."
+    origin = words(said + "fine_tuned", run=start) if start else words(said + "from_scratch")
+    if not photos:
+        return origin
+    return words(said + ("with_photo" if photos == 1 else "with_photos"), origin=origin, photos=photos)
 
 
 def _count(value: object) -> int:
@@ -91,14 +100,48 @@ def settings_of(config: Any) -> dict[str, object]:
     return {field.name: _cell(getattr(config, field.name)) for field in dataclasses.fields(config)}
 
 
+OFF = "off"  # a setting that is not used, as records keep it (said as base.messages.runs.off)
+_RULE = re.compile(r"^(accuracy|loss) ([≥>≤]) (\S+)$")  # a stopping rule, as records keep it
+
+
 def _cell(value: object) -> object:
     if isinstance(value, tuple):
         return "×".join(str(item) for item in value)
     if value is None:
-        return "off"
+        return OFF
     if dataclasses.is_dataclass(value):
         return str(value)
     return value
+
+
+def said_cell(value: object, *, words: language.Words) -> object:
+    """A setting's value as the learner reads it: "off" and stopping rules ("accuracy ≥ 0.9") in
+    their language, numbers and Keras's names as they are."""
+    if value == OFF:
+        return words("base.messages.runs.off")
+    rule = _RULE.match(value) if isinstance(value, str) else None
+    if rule is None:
+        return value
+    metric, symbol, target = rule.groups()
+    if metric == "loss":
+        return words("base.messages.history.rule_loss", target=target)
+    return words("base.messages.history.rule_accuracy", comparison=symbol, target=target)
+
+
+# The results image lessons record (`ui.components`), by how records name them: "test accuracy".
+_RESULT = re.compile(r"^(test|validation|training) (accuracy|loss)$")
+
+
+def result_name(name: str, *, words: language.Words) -> str:
+    """A result's name as the learner reads it ("test accuracy", "parameters"); a lesson's own
+    result ("prediction at x=7") as the lesson named it."""
+    if name == "parameters":
+        return words("base.messages.runs.results.parameters")
+    found = _RESULT.match(name)
+    if found is None:
+        return name
+    split, metric = found.groups()
+    return words(f"base.messages.runs.results.{metric}", split=words(f"base.messages.history.held_out.{split}"))
 
 
 def add_run(runs: list[RunRecord], record: RunRecord, limit: int = 50) -> list[RunRecord]:
@@ -116,28 +159,33 @@ def shared_results(runs: Sequence[RunRecord]) -> dict[str, object]:
     return {name: value for name, value in first.items() if all(run.results.get(name) == value for run in runs)}
 
 
-def runs_table(runs: Sequence[RunRecord]) -> pd.DataFrame:
+def runs_table(runs: Sequence[RunRecord], *, words: language.Words) -> pd.DataFrame:
     """One row per run: its number, what differs between the runs (worded as the runs' labels), how
     it ended and after how many epochs, its results and its time. The settings every run shares,
     and results that are the same in every run, are said once above the table (`shared_settings`,
     `shared_results`), so that it stays as wide as a laptop's screen. Each column has one type, so
     Arrow converts it as it is."""
     same = shared_results(runs)
+    column = {name: words(f"base.messages.runs.columns.{name}") for name in SAID_COLUMNS}
     rows = []
-    for run, label in zip(runs, run_labels(runs), strict=True):
-        row: dict[str, object] = {"run": run.number}
-        row["settings"] = label.removeprefix(f"#{run.number}").strip()
-        row["outcome"] = f"{run.outcome}, {len(run.loss)} epoch{'' if len(run.loss) == 1 else 's'}"
-        row["final loss"] = run.loss[-1] if run.loss else np.nan
-        row.update({name: value for name, value in run.results.items() if name not in same})
-        row["time (s)"] = round(run.seconds, 3)
+    for run, label in zip(runs, run_labels(runs, words=words), strict=True):
+        row: dict[str, object] = {column["run"]: run.number}
+        row[column["settings"]] = label.removeprefix(f"#{run.number}").strip()
+        epochs = "base.messages.runs.outcome_epoch" if len(run.loss) == 1 else "base.messages.runs.outcome_epochs"
+        row[column["outcome"]] = words(epochs, outcome=words.say(Outcome(run.outcome).message), epochs=len(run.loss))
+        row[column["final_loss"]] = run.loss[-1] if run.loss else np.nan
+        row.update({result_name(name, words=words): value for name, value in run.results.items() if name not in same})
+        row[column["time"]] = round(run.seconds, 3)
         rows.append(row)
     table = pd.DataFrame(rows)
-    if "settings" in table.columns and not table["settings"].astype(bool).any():
-        table = table.drop(columns="settings")  # one run, or repeats of one: nothing differs
+    if column["settings"] in table.columns and not table[column["settings"]].astype(bool).any():
+        table = table.drop(columns=column["settings"])  # one run, or repeats of one: nothing differs
     for name in table.columns:
         table[name] = _one_type(table[name])
     return table
+
+
+SAID_COLUMNS = ("run", "settings", "outcome", "final_loss", "time")  # base.messages.runs.columns.*
 
 
 def _one_type(column: pd.Series) -> pd.Series:

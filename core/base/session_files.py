@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from core.base import language
+
 DEFAULT_MAX_AGE_S = 3600.0
 DEFAULT_MAX_TOTAL_BYTES = 2 * 2**30
 SWEEP_EVERY_S = 60.0
@@ -63,10 +65,7 @@ class SessionFolders:
             self._drop(owner)
             self._sweep()
             if self._total_bytes() + needed_bytes > self.max_total_bytes:
-                raise ValueError(
-                    "The server's space for unpacked uploads is full just now; try again in a few minutes, "
-                    "or upload a smaller zip."
-                )
+                raise language.LearnerError("base.messages.session_files.full")
             folder = self.root / secrets.token_hex(8)
             folder.mkdir(mode=0o700)
             self._folders[owner], self._used[owner] = folder, self._clock()

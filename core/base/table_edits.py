@@ -11,44 +11,51 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.base import language
+
 EDIT_KINDS = ("edited_rows", "added_rows", "deleted_rows")
 INDEX_COLUMN = "_index"  # Streamlit's name for the row label in added rows
 
 
-def problem_with(edits: object, rows: int, columns: Sequence[str], max_rows: int) -> str | None:
-    """Why these edits to a table of `rows` rows and these columns cannot be applied, or None."""
+def problem_with(edits: object, rows: int, columns: Sequence[str], max_rows: int) -> language.Message | None:
+    """Why these edits to a table of `rows` rows and these columns cannot be applied (in the
+    learner's language; `str()` is the English), or None."""
     if edits is None:
         return None
     if not isinstance(edits, dict) or not set(edits) <= set(EDIT_KINDS):
-        return "The table's changes arrived in a form this page does not know."
+        return _said("unknown_form")
     edited, added, deleted = (
         edits.get("edited_rows") or {},
         edits.get("added_rows") or [],
         edits.get("deleted_rows") or [],
     )
     if not isinstance(edited, dict) or not isinstance(added, list) or not isinstance(deleted, list):
-        return "The table's changes arrived in a form this page does not know."
+        return _said("unknown_form")
     if len(added) > max_rows or len(edited) > rows + len(added) or len(deleted) > rows + len(added):
-        return f"The table may hold at most {max_rows:,} rows."
+        return _said("too_many_rows", max_rows=f"{max_rows:,}")
     allowed = {*columns, INDEX_COLUMN}
     for row in added:
         if not isinstance(row, dict) or not set(row) <= allowed:
-            return "An added row names a column this table does not have."
+            return _said("added_unknown_column")
         if not all(_cell(value) for value in row.values()):
-            return "An added row holds something that is not a number or a short text."
+            return _said("added_bad_value")
     total = rows + len(added)
     for position, changes in edited.items():
         if not _row_number(position, total):
-            return f"A change was addressed to row {str(position)[:20]!r}, which the table does not have."
+            return _said("no_such_row", row=repr(str(position)[:20]))
         if not isinstance(changes, dict) or not set(changes) <= set(columns):
-            return "A change names a column this table does not have."
+            return _said("changed_unknown_column")
         if not all(_cell(value) for value in changes.values()):
-            return "A change holds something that is not a number or a short text."
+            return _said("changed_bad_value")
     if not all(_row_number(position, total) for position in deleted):
-        return "A deleted row is not in the table."
+        return _said("deleted_missing")
     if total - len(set(deleted)) > max_rows:
-        return f"The table may hold at most {max_rows:,} rows."
+        return _said("too_many_rows", max_rows=f"{max_rows:,}")
     return None
+
+
+def _said(name: str, **values: object) -> language.Message:
+    return language.Message(f"base.messages.table_edits.{name}", values)
 
 
 def _row_number(position: object, rows: int) -> bool:

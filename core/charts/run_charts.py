@@ -19,7 +19,7 @@ def loss_overlay(runs: Sequence[RunRecord], log_scale: bool = True, *, words: la
     """Every run's loss curve on one chart, so the effect of one setting is visible at a glance; each
     run is named by what differs from the others."""
     figure = go.Figure()
-    for run, label in zip(runs, run_labels(runs), strict=True):
+    for run, label in zip(runs, run_labels(runs, words=words), strict=True):
         epochs = np.arange(1, len(run.loss) + 1)
         figure.add_trace(go.Scatter(x=epochs, y=run.loss, mode="lines", name=label))
     figure.update_layout(
@@ -38,7 +38,7 @@ def accuracy_overlay(runs: Sequence[RunRecord], *, words: language.Words) -> go.
     """Training accuracy per epoch of the runs that measured it, for comparison, named as in the
     loss overlay (by what differs among all the runs)."""
     figure = go.Figure()
-    for run, label in zip(runs, run_labels(runs), strict=True):
+    for run, label in zip(runs, run_labels(runs, words=words), strict=True):
         if run.accuracy:
             epochs = np.arange(1, len(run.accuracy) + 1)
             figure.add_trace(go.Scatter(x=epochs, y=run.accuracy, mode="lines+markers", name=label))

@@ -11,34 +11,44 @@ import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.base import language
+
 
 def why_download_failed(error: BaseException, cache_folder: Path | None = None) -> str:
+    """The reason in English (`download_failure` in the learner's language)."""
+    return str(download_failure(error, cache_folder))
+
+
+def download_failure(error: BaseException, cache_folder: Path | None = None) -> language.Message:
     """The reason, read from the error and the chain it was raised from (Keras wraps urllib's error
     in a bare `Exception`); `cache_folder` is named when it cannot be written to."""
     for cause in _causes(error):
         if isinstance(cause, urllib.error.HTTPError):
-            return f"the download server refused it (HTTP status {cause.code})"
+            return _said("refused", code=cause.code)
         if isinstance(cause, urllib.error.URLError):
             reason = cause.reason
             if isinstance(reason, socket.gaierror):
-                return "no internet connection (this computer could not find the download server)"
+                return _said("no_internet")
             if isinstance(reason, TimeoutError):
-                return "the connection timed out"
+                return _said("timed_out")
             if isinstance(reason, ssl.SSLError):
-                return "the secure connection could not be checked (a proxy in between?)"
+                return _said("not_secure")
             if isinstance(reason, FileNotFoundError):
-                return "the file is not there"
-            return "the download server could not be reached"
+                return _said("not_there")
+            return _said("unreachable")
         if isinstance(cause, TimeoutError):
-            return "the connection timed out"
+            return _said("timed_out")
         if isinstance(cause, ConnectionError):
-            return "the connection was refused or broken off"
+            return _said("broken_off")
         if isinstance(cause, PermissionError):
-            place = f" ({cache_folder})" if cache_folder is not None else ""
-            return f"the cache folder{place} cannot be written to"
+            return _said("cache_not_writable", place=f" ({cache_folder})" if cache_folder is not None else "")
         if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
-            return "the disk is full"
-    return "the download did not complete"
+            return _said("disk_full")
+    return _said("incomplete")
+
+
+def _said(reason: str, **values: object) -> language.Message:
+    return language.Message(f"data.downloads.{reason}", values)
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:

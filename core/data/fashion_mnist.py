@@ -25,7 +25,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from core.base import jobs, settings
+from core.base import jobs, language, settings
 from core.data import downloads
 from core.engine import image_classifier, training
 
@@ -57,23 +57,29 @@ FILE_NAMES = {
 
 _UNSIGNED_BYTE = 0x08
 # Data-type bytes the IDX format defines, so an error can say what a file holds instead.
-_IDX_TYPES = {0x08: "unsigned byte", 0x09: "signed byte", 0x0B: "short", 0x0C: "int", 0x0D: "float", 0x0E: "double"}
+# The IDX data types, by the names of their words (data.fashion_mnist.idx_types.*).
+_IDX_TYPES = {0x08: "unsigned_byte", 0x09: "signed_byte", 0x0B: "short", 0x0C: "int", 0x0D: "float", 0x0E: "double"}
 # Far above Fashion-MNIST's 47 MB, so a damaged header cannot make the reader allocate gigabytes.
 _MAX_DATA_BYTES = 512 * 1024 * 1024
 
 
-class DatasetError(ValueError):
-    """A dataset file exists but is damaged; the message names the file and what is wrong."""
+class DatasetError(language.LearnerError):
+    """A dataset file exists but is damaged; the message names the file and what is wrong, in the
+    learner's language (`DatasetError("data.fashion_mnist.idx.<kind>", file=..., ...)`)."""
 
 
 class DataUnavailable(RuntimeError):
     """No source had the data: the ways to get it and what was tried, each a list of plain
     sentences (no exception text), so a page can show them as lists of their own."""
 
-    def __init__(self, dataset: str, ways: Sequence[str], tried: Sequence[str]) -> None:
+    def __init__(
+        self, dataset: str, ways: Sequence[str | language.Message], tried: Sequence[str | language.Message]
+    ) -> None:
         self.dataset = dataset
-        self.ways = tuple(ways)
-        self.tried = tuple(tried)
+        self.ways = tuple(str(way) for way in ways)  # in English
+        self.tried = tuple(str(attempt) for attempt in tried)
+        self.ways_said = tuple(ways)  # the same, messages said in the learner's language
+        self.tried_said = tuple(tried)
         super().__init__(
             f"{dataset} could not be found. Any one of these gets it:\n"
             + "".join(f"- {way}\n" for way in self.ways)
@@ -108,36 +114,37 @@ def read_idx(path: Path) -> np.ndarray:
         with opener(path, "rb") as stream:
             magic = stream.read(4)
             if len(magic) < 4:
-                raise DatasetError(
-                    f"{path.name} is truncated: it holds {len(magic)} bytes, too few for the 4-byte IDX magic number."
-                )
+                raise DatasetError("data.fashion_mnist.idx.truncated_magic", file=path.name, size=len(magic))
             _check_magic(path, magic)
             dimension_count = magic[3]
             header = stream.read(4 * dimension_count)
             if len(header) < 4 * dimension_count:
                 raise DatasetError(
-                    f"{path.name} is truncated: its header needs {4 * dimension_count} bytes for "
-                    f"{dimension_count} dimension sizes, found {len(header)}."
+                    "data.fashion_mnist.idx.truncated_header",
+                    file=path.name,
+                    needed=4 * dimension_count,
+                    dimensions=dimension_count,
+                    found=len(header),
                 )
             shape = tuple(int(size) for size in np.frombuffer(header, dtype=">u4"))
             expected = int(np.prod(shape, dtype=np.int64))
             if expected > _MAX_DATA_BYTES:
                 raise DatasetError(
-                    f"{path.name} has a damaged header: it claims shape {shape}, {expected:,} bytes of data, "
-                    f"far more than Fashion-MNIST holds."
+                    "data.fashion_mnist.idx.damaged_header", file=path.name, shape=shape, expected=f"{expected:,}"
                 )
             # One byte more than the header promises, to notice trailing data without reading all of it.
             data = stream.read(expected + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
-        raise DatasetError(f"{path.name} is not a valid gzip file or is truncated: {error}") from error
+        raise DatasetError("data.fashion_mnist.idx.not_gzip", file=path.name, error=error) from error
     except OSError as error:
-        raise DatasetError(f"{path.name} could not be read: {error}") from error
+        raise DatasetError("data.fashion_mnist.idx.unreadable", file=path.name, error=error) from error
     if len(data) < expected:
-        raise DatasetError(f"{path.name} is truncated: expected {expected:,} bytes of pixel data, found {len(data):,}.")
+        raise DatasetError(
+            "data.fashion_mnist.idx.truncated_data", file=path.name, expected=f"{expected:,}", found=f"{len(data):,}"
+        )
     if len(data) > expected:
         raise DatasetError(
-            f"{path.name} has trailing bytes after the {expected:,} bytes of data its header "
-            f"{shape} promises; the file is damaged or not the one it is named after."
+            "data.fashion_mnist.idx.trailing_bytes", file=path.name, expected=f"{expected:,}", shape=shape
         )
     return np.frombuffer(data, dtype=np.uint8).reshape(shape)
 
@@ -145,21 +152,12 @@ def read_idx(path: Path) -> np.ndarray:
 def _check_magic(path: Path, magic: bytes) -> None:
     """The magic number tells an IDX file from any other file, and says what it stores."""
     if magic[0] != 0 or magic[1] != 0:
-        raise DatasetError(
-            f"{path.name} is not an IDX file: bad magic number 0x{magic.hex()} "
-            f"(an IDX file starts with two zero bytes)."
-        )
+        raise DatasetError("data.fashion_mnist.idx.bad_magic", file=path.name, magic=magic.hex())
     if magic[2] != _UNSIGNED_BYTE:
-        kind = _IDX_TYPES.get(magic[2], "an unknown type")
-        raise DatasetError(
-            f"{path.name} stores data type 0x{magic[2]:02X} ({kind}), but Fashion-MNIST's pixels and labels "
-            f"are unsigned bytes (type 0x08)."
-        )
+        kind = language.Message(f"data.fashion_mnist.idx_types.{_IDX_TYPES.get(magic[2], 'unknown')}")
+        raise DatasetError("data.fashion_mnist.idx.wrong_type", file=path.name, code=f"{magic[2]:02X}", kind=kind)
     if magic[3] not in (1, 3):
-        raise DatasetError(
-            f"{path.name} has {magic[3]} dimensions in its magic number; Fashion-MNIST files have 1 "
-            f"(labels) or 3 (images)."
-        )
+        raise DatasetError("data.fashion_mnist.idx.wrong_dimensions", file=path.name, dimensions=magic[3])
 
 
 def locate_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
@@ -198,25 +196,35 @@ def validated(
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         images_name, labels_name = names[f"{split}_images"], names[f"{split}_labels"]
         if images.dtype != np.uint8 or labels.dtype != np.uint8:
-            raise DatasetError(f"{images_name} and {labels_name} must hold unsigned bytes (uint8).")
+            raise DatasetError("data.fashion_mnist.checks.not_uint8", images_name=images_name, labels_name=labels_name)
         if images.ndim != 3 or images.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
             raise DatasetError(
-                f"{images_name} holds an array of shape {images.shape}; {dataset} images are "
-                f"(count, {IMAGE_SIDE}, {IMAGE_SIDE})."
+                "data.fashion_mnist.checks.images_shape",
+                images_name=images_name,
+                shape=images.shape,
+                dataset=dataset,
+                side=IMAGE_SIDE,
             )
         if labels.ndim != 1:
-            raise DatasetError(f"{labels_name} holds an array of shape {labels.shape}; labels are one number each.")
+            raise DatasetError("data.fashion_mnist.checks.labels_shape", labels_name=labels_name, shape=labels.shape)
         if len(images) != len(labels):
             raise DatasetError(
-                f"{images_name} holds {len(images):,} images but {labels_name} holds {len(labels):,} labels; "
-                f"every image needs exactly one label."
+                "data.fashion_mnist.checks.count_mismatch",
+                images_name=images_name,
+                image_count=f"{len(images):,}",
+                labels_name=labels_name,
+                label_count=f"{len(labels):,}",
             )
         out_of_range = np.flatnonzero(labels >= len(CLASS_NAMES))
         if out_of_range.size:
             position = int(out_of_range[0])
             raise DatasetError(
-                f"{labels_name} has label {int(labels[position])} at position {position}; "
-                f"{dataset} labels are 0 to {len(CLASS_NAMES) - 1}."
+                "data.fashion_mnist.checks.label_range",
+                labels_name=labels_name,
+                value=int(labels[position]),
+                position=position,
+                dataset=dataset,
+                last=len(CLASS_NAMES) - 1,
             )
     return FashionMNIST(source=source, **arrays)
 
@@ -238,12 +246,29 @@ def sources_to_try(server_settings: settings.ServerSettings | None = None) -> li
 
 
 def why_folder_is_unusable(folder: Path) -> str:
+    """Why a folder does not hold the data, in English (`folder_problem` in any language)."""
+    return str(folder_problem(folder))
+
+
+def folder_problem(folder: Path) -> language.Message:
     if not folder.exists():
-        return "the folder does not exist"
+        return language.Message("data.fashion_mnist.sources.no_folder")
     if not folder.is_dir():
-        return "it is a file, not a folder"
+        return language.Message("data.fashion_mnist.sources.a_file")
     _, missing = locate_files(folder)
-    return f"missing {', '.join(missing)} (.gz or plain)"
+    return language.Message("data.fashion_mnist.sources.missing_files", {"files": ", ".join(missing)})
+
+
+# The sources' names (`sources_to_try`'s labels), said in the learner's language; a variable's name as it is.
+SOURCE_NAMES = {
+    "Keras cache": "data.fashion_mnist.sources.keras_cache",
+    "Debian package": "data.fashion_mnist.sources.debian",
+    "Keras's cache": "data.mnist.tried.keras_cache",
+}
+
+
+def source_name(label: str) -> str | language.Message:
+    return language.Message(SOURCE_NAMES[label]) if label in SOURCE_NAMES else label
 
 
 def _download_with_keras() -> FashionMNIST:
@@ -266,7 +291,7 @@ def as_uint8(array: np.ndarray, name: str) -> np.ndarray:
     if array.dtype == np.uint8:
         return array
     if array.size and (array.min() < 0 or array.max() > 255 or not np.array_equal(array, np.round(array))):
-        raise DatasetError(f"{name} holds values that are not whole numbers from 0 to 255.")
+        raise DatasetError("data.fashion_mnist.checks.not_whole", name=name)
     return array.astype(np.uint8)
 
 
@@ -278,7 +303,8 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
         data = load_idx_folder(folder, source=f"{label} ({folder})")
         if data is not None:
             return data
-        attempts.append(f"{label} ({folder}): {why_folder_is_unusable(folder)}")
+        tried = {"source": source_name(label), "folder": str(folder), "why": folder_problem(folder)}
+        attempts.append(language.Message("data.fashion_mnist.sources.tried", tried))
     if allow_download:
         try:
             return _download_with_keras()
@@ -286,16 +312,16 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
             raise
         except Exception as error:  # Any failure to download (no network, proxy, full disk) is a reason to report.
             LOG.warning("Keras could not download Fashion-MNIST", exc_info=error)  # the details, for the server's log
-            attempts.append(f"Keras's download: {downloads.why_download_failed(error, keras_home())}")
+            why = downloads.download_failure(error, keras_home())
+            attempts.append(language.Message("data.fashion_mnist.sources.download_failed", {"why": why}))
     else:
-        attempts.append("Keras's download: not tried (downloading was switched off)")
+        attempts.append(language.Message("data.fashion_mnist.sources.download_off"))
     raise DataUnavailable(
         "Fashion-MNIST",
         [
-            "connect to the internet: Keras downloads it (about 30 MB) on first use;",
-            "on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist;",
-            "set FASHION_MNIST_DIR to a folder holding the four IDX files "
-            f"({', '.join(FILE_NAMES.values())}, each gzipped or plain).",
+            language.Message("data.fashion_mnist.ways.internet"),
+            language.Message("data.fashion_mnist.ways.debian"),
+            language.Message("data.fashion_mnist.ways.folder", {"files": ", ".join(FILE_NAMES.values())}),
         ],
         attempts,
     )

@@ -21,10 +21,12 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core.base import language
 from core.data import uploads
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp")
 EXPECTED_LAYOUT = "one sub-folder per class, e.g. horses/ and humans/"
+_LAYOUT = language.Message("data.image_folders.expected_layout")  # EXPECTED_LAYOUT, in the learner's language
 SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 MACOS_METADATA = "__MACOSX"
 COPY_CHUNK_BYTES = 64 * 1024
@@ -40,7 +42,8 @@ class ImageFolder:
     root: Path
     class_names: tuple[str, ...]  # sorted sub-folder names that contain at least one image
     files: tuple[tuple[Path, int], ...]  # (image path, class index), sorted by class then path
-    skipped: tuple[str, ...]  # one summarised note per kind of thing that was ignored
+    skipped: tuple[str, ...]  # one summarised note per kind of thing that was ignored, in English
+    skipped_said: tuple[language.Message, ...] = ()  # the same notes, to be said in the learner's language
 
     @property
     def counts(self) -> dict[str, int]:
@@ -78,6 +81,36 @@ class _SkipLog:
             notes.append(f"{len(names)} {kind}: {examples}")
         return notes
 
+    def notes_said(self) -> list[language.Message]:
+        """The notes, in the learner's language: each kind by its entry in data.image_folders.skipped."""
+        notes = []
+        for kind, names in self._names.items():
+            examples = ", ".join(names[:EXAMPLES_PER_NOTE]) + (", …" if len(names) > EXAMPLES_PER_NOTE else "")
+            said = _SKIP_KINDS.get(kind)
+            kind_said = kind if said is None else language.Message(f"data.image_folders.skipped.{said[0]}", said[1])
+            values = {"count": len(names), "kind": kind_said, "examples": examples}
+            notes.append(language.Message("data.image_folders.skipped.note", values))
+        return notes
+
+
+# Each kind of thing a scan leaves out (as `_SkipLog` names it in English): its entry and values.
+_SKIP_KINDS: dict[str, tuple[str, dict[str, object]]] = {
+    f"macOS metadata ({MACOS_METADATA}) entries ignored": ("macos_metadata", {"folder": MACOS_METADATA}),
+    "hidden files or folders ignored": ("hidden", {}),
+    "system files ignored": ("system_files", {}),
+    f"non-image files ignored (images end in {', '.join(IMAGE_SUFFIXES)})": (
+        "not_images",
+        {"suffixes": ", ".join(IMAGE_SUFFIXES)},
+    ),
+    "links not followed": ("links", {}),
+    "files outside any class folder ignored": ("outside_classes", {}),
+    "folders without images ignored": ("no_images", {}),
+    "folders that could not be read ignored": ("unreadable_folders", {}),
+    "folders ignored": ("folders", {}),
+    "links leading outside the folder ignored": ("links_outside", {}),
+    "files that are not usable photos (empty, damaged, too large or another format) left out": ("unusable_photos", {}),
+}
+
 
 def _junk_kind(parts: Iterable[str]) -> str | None:
     """Why a path (as its parts) is not a training image, or None when it is one."""
@@ -104,16 +137,15 @@ def scan_folder(root: Path, max_entries: int = MAX_SCAN_ENTRIES) -> ImageFolder:
     """
     text = str(root)
     if len(text) > MAX_PATH_CHARS or "\x00" in text:
-        raise ValueError(f"That is not a folder path (paths are at most {MAX_PATH_CHARS:,} characters).")
+        raise language.LearnerError("data.image_folders.scan.not_a_path", limit=f"{MAX_PATH_CHARS:,}")
     root = Path(root)
     try:
         if not root.is_dir():
-            raise ValueError(f"{root} is missing or is not a folder; expected a folder with {EXPECTED_LAYOUT}.")
+            raise language.LearnerError("data.image_folders.scan.not_a_folder", folder=str(root), layout=_LAYOUT)
         return _scan(root.resolve(), max_entries)
     except OSError as problem:
-        raise ValueError(
-            f"The folder could not be read ({problem.strerror or type(problem).__name__}); "
-            f"expected a folder with {EXPECTED_LAYOUT}."
+        raise language.LearnerError(
+            "data.image_folders.scan.unreadable", reason=problem.strerror or type(problem).__name__, layout=_LAYOUT
         ) from None
 
 
@@ -126,9 +158,8 @@ class _Budget:
     def spend(self, count: int) -> None:
         self.used += count
         if self.used > self.limit:
-            raise ValueError(
-                f"This folder holds more than {self.limit:,} files and folders, far more than a training set; "
-                f"choose the folder that holds just the class folders ({EXPECTED_LAYOUT})."
+            raise language.LearnerError(
+                "data.image_folders.scan.too_many_entries", limit=f"{self.limit:,}", layout=_LAYOUT
             )
 
 
@@ -153,13 +184,22 @@ def _scan(root: Path, max_entries: int) -> ImageFolder:
                 skips.add("folders without images ignored", f"{entry.name}/")
     class_names = tuple(sorted(class_files))
     if len(class_names) < 2:
-        found = ", ".join(f"{name}/" for name in class_names) or "none"
-        raise ValueError(
-            f"Found {len(class_names)} class folder(s) with images in {root.name}/ ({found}); "
-            f"expected {EXPECTED_LAYOUT}."
+        found = ", ".join(f"{name}/" for name in class_names) or language.Message("data.image_folders.scan.none_found")
+        raise language.LearnerError(
+            "data.image_folders.scan.too_few_classes",
+            count=len(class_names),
+            folder=root.name,
+            found=found,
+            layout=_LAYOUT,
         )
     files = tuple((path, index) for index, name in enumerate(class_names) for path in class_files[name])
-    return ImageFolder(root=root, class_names=class_names, files=files, skipped=tuple(skips.notes()))
+    return ImageFolder(
+        root=root,
+        class_names=class_names,
+        files=files,
+        skipped=tuple(skips.notes()),
+        skipped_said=tuple(skips.notes_said()),
+    )
 
 
 def _images_in_class_folder(root: Path, class_folder: Path, skips: _SkipLog, budget: _Budget) -> list[Path]:
@@ -219,10 +259,7 @@ def extract_zip_safely(
     """
     size = len(data) if isinstance(data, bytes | bytearray) else Path(data).stat().st_size
     if size > limits.max_zip_bytes:
-        raise ValueError(
-            f"The zip is {size / 2**20:.0f} MB, more than the {limits.max_zip_bytes / 2**20:.0f} MB allowed; "
-            "upload fewer or smaller photos."
-        )
+        raise _zip_error("too_large", size=f"{size / 2**20:.0f}", limit=f"{limits.max_zip_bytes / 2**20:.0f}")
     destination = Path(destination)
     created = not destination.exists()
     if not created and (not destination.is_dir() or any(destination.iterdir())):
@@ -230,7 +267,7 @@ def extract_zip_safely(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes | bytearray) else Path(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise ValueError("The upload is not a readable zip file: it may be damaged or another format.") from None
+        raise _zip_error("not_a_zip") from None
     with archive:
         kept, skips = _plan_extraction(archive.infolist(), limits)
         destination.mkdir(parents=True, exist_ok=True)
@@ -241,6 +278,11 @@ def extract_zip_safely(
             _remove_contents(target_root, remove_folder=created)
             raise
     return scan_folder(class_root(destination)), skips.notes()
+
+
+def _zip_error(kind: str, **values: object) -> language.LearnerError:
+    """A zip refused, told in the learner's language (data.image_folders.zip.<kind>)."""
+    return language.LearnerError(f"data.image_folders.zip.{kind}", **values)
 
 
 def class_root(folder: Path) -> Path:
@@ -260,7 +302,7 @@ def _normalised_name(info: zipfile.ZipInfo) -> str:
 def _plan_extraction(members: list[zipfile.ZipInfo], limits: ZipLimits) -> tuple[list[zipfile.ZipInfo], _SkipLog]:
     """The members to unpack, after refusing the whole zip if any member is dangerous or too large."""
     if len(members) > limits.max_files:
-        raise ValueError(f"The zip holds {len(members):,} entries, more than the {limits.max_files:,} allowed.")
+        raise _zip_error("too_many_entries", count=f"{len(members):,}", limit=f"{limits.max_files:,}")
     skips = _SkipLog()
     kept = []
     total_bytes = 0
@@ -276,9 +318,8 @@ def _plan_extraction(members: list[zipfile.ZipInfo], limits: ZipLimits) -> tuple
         total_bytes += info.file_size
         kept.append(info)
     if total_bytes > limits.max_total_bytes:
-        raise ValueError(
-            f"The zip's images unpack to {total_bytes / 1e6:.1f} MB in total, "
-            f"more than the {limits.max_total_bytes / 1e6:.1f} MB allowed."
+        raise _zip_error(
+            "too_much_in_total", size=f"{total_bytes / 1e6:.1f}", limit=f"{limits.max_total_bytes / 1e6:.1f}"
         )
     return kept, skips
 
@@ -286,29 +327,28 @@ def _plan_extraction(members: list[zipfile.ZipInfo], limits: ZipLimits) -> tuple
 def _check_member_is_safe(info: zipfile.ZipInfo) -> None:
     name = _normalised_name(info)
     if not name.strip("/") or "\0" in name:
-        raise ValueError(f"The zip member {info.filename!r} has an empty or invalid name.")
+        raise _zip_error("invalid_name", member=repr(info.filename))
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        raise ValueError(f"The zip member {info.filename!r} has an absolute path; only relative paths are allowed.")
+        raise _zip_error("absolute_path", member=repr(info.filename))
     if ".." in PurePosixPath(name).parts:
-        raise ValueError(f"The zip member {info.filename!r} uses '..' to point outside the folder.")
+        raise _zip_error("points_outside", member=repr(info.filename))
     if (info.external_attr >> 16) & 0o170000 == 0o120000:
-        raise ValueError(f"The zip member {info.filename!r} is a symbolic link; links are not allowed.")
+        raise _zip_error("symbolic_link", member=repr(info.filename))
     if info.flag_bits & 0x1:
-        raise ValueError(f"The zip member {info.filename!r} is encrypted; upload a zip without a password.")
+        raise _zip_error("encrypted", member=repr(info.filename))
 
 
 def _check_member_size(info: zipfile.ZipInfo, limits: ZipLimits) -> None:
     if info.file_size > limits.max_member_bytes:
-        raise ValueError(
-            f"The zip member {info.filename!r} unpacks to {info.file_size / 1e6:.1f} MB, "
-            f"more than the {limits.max_member_bytes / 1e6:.1f} MB allowed for one file."
+        raise _zip_error(
+            "member_too_large",
+            member=repr(info.filename),
+            size=f"{info.file_size / 1e6:.1f}",
+            limit=f"{limits.max_member_bytes / 1e6:.1f}",
         )
     ratio = info.file_size / max(info.compress_size, 1)
     if ratio > limits.max_ratio:
-        raise ValueError(
-            f"The zip member {info.filename!r} is compressed {ratio:.0f} to 1, more than the {limits.max_ratio:.0f} "
-            "to 1 allowed; photos barely compress, so this looks like a zip bomb."
-        )
+        raise _zip_error("zip_bomb", member=repr(info.filename), ratio=f"{ratio:.0f}", limit=f"{limits.max_ratio:.0f}")
 
 
 def _copy_members(
@@ -319,9 +359,9 @@ def _copy_members(
     for info in members:
         target = (target_root / _normalised_name(info)).resolve()
         if target == target_root or not target.is_relative_to(target_root):
-            raise ValueError(f"The zip member {info.filename!r} would be written outside the destination folder.")
+            raise _zip_error("written_outside", member=repr(info.filename))
         if target.exists():
-            raise ValueError(f"The zip member {info.filename!r} appears more than once.")
+            raise _zip_error("duplicate", member=repr(info.filename))
         target.parent.mkdir(parents=True, exist_ok=True)
         member_read = 0
         try:
@@ -330,12 +370,12 @@ def _copy_members(
                     member_read += len(chunk)
                     total_read += len(chunk)
                     if member_read > min(info.file_size, limits.max_member_bytes):
-                        raise ValueError(f"The zip member {info.filename!r} holds more data than its header declares.")
+                        raise _zip_error("more_than_declared", member=repr(info.filename))
                     if total_read > limits.max_total_bytes:
-                        raise ValueError("The zip unpacks to more data than its headers declare and the limit allows.")
+                        raise _zip_error("over_the_limit")
                     sink.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as error:
-            raise ValueError(f"The zip member {info.filename!r} could not be unpacked: {error}") from None
+            raise _zip_error("not_unpacked", member=repr(info.filename), error=error) from None
 
 
 def _remove_contents(folder: Path, remove_folder: bool) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.base import settings
+from core.base import language, settings
 from core.data import downloads, fashion_mnist
 
 DIGITS = tuple(str(digit) for digit in range(10))
@@ -80,7 +80,7 @@ def load_from_npz(path: Path) -> fashion_mnist.FashionMNIST:
                 "test_labels": archive["y_test"],
             }
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as problem:
-        raise fashion_mnist.DatasetError(f"{path.name} is not a readable MNIST archive: {problem}") from None
+        raise fashion_mnist.DatasetError("data.mnist.not_an_archive", file=path.name, problem=problem) from None
     names = {key: f"{path.name}'s {key.replace('_', ' ')}" for key in arrays}
     arrays = {key: fashion_mnist.as_uint8(array, names[key]) for key, array in arrays.items()}
     return fashion_mnist.validated(arrays, names, f"Keras cache ({path})", "MNIST")
@@ -90,17 +90,24 @@ def load_mnist(allow_download: bool = True) -> fashion_mnist.FashionMNIST:
     """MNIST from MNIST_DIR, Keras's cache, or Keras's download; a damaged file is an error that
     names it, never skipped."""
     chosen = settings.current()
-    tried = [] if chosen.mnist_dir is not None else [f"{VARIABLE}: not set"]
+    said = "data.mnist.tried."
+    tried: list[str | language.Message] = []
+    if chosen.mnist_dir is None:
+        tried.append(language.Message(said + "not_set", {"variable": VARIABLE}))
     for label, place in sources_to_try(chosen):
+        source = fashion_mnist.source_name(label)
         if place.suffix == ".npz":
             if place.is_file():
                 return load_from_npz(place)
-            tried.append(f"{label} ({place}): no {place.name} there yet")
+            tried.append(
+                language.Message(said + "not_there_yet", {"source": source, "place": place, "file": place.name})
+            )
             continue
         data = fashion_mnist.load_idx_folder(place, f"{label} ({place})", "MNIST")
         if data is not None:
             return data
-        tried.append(f"{label} ({place}): {fashion_mnist.why_folder_is_unusable(place)}")
+        why = fashion_mnist.folder_problem(place)
+        tried.append(language.Message(said + "unusable", {"source": source, "place": place, "why": why}))
     if allow_download:
         try:
             import keras
@@ -111,14 +118,15 @@ def load_mnist(allow_download: bool = True) -> fashion_mnist.FashionMNIST:
             raise
         except Exception as error:  # no network, a proxy, a full disk: a reason to report
             LOG.warning("Keras could not download MNIST", exc_info=error)  # the details, for whoever runs the server
-            tried.append(f"Keras's download: {downloads.why_download_failed(error, fashion_mnist.keras_home())}")
+            why = downloads.download_failure(error, fashion_mnist.keras_home())
+            tried.append(language.Message(said + "download_failed", {"why": why}))
     else:
-        tried.append("Keras's download: not tried (MNIST is downloaded only when asked for)")
+        tried.append(language.Message(said + "download_not_asked"))
+    files = ", ".join(fashion_mnist.FILE_NAMES.values())
     raise MnistUnavailable(
         [
-            f"with an internet connection, Keras downloads it (about {DOWNLOAD_MB} MB) once, into its cache;",
-            f"set {VARIABLE} to a folder holding the four IDX files "
-            f"({', '.join(fashion_mnist.FILE_NAMES.values())}, each gzipped or plain).",
+            language.Message("data.mnist.ways.internet", {"megabytes": DOWNLOAD_MB}),
+            language.Message("data.mnist.ways.folder", {"variable": VARIABLE, "files": files}),
         ],
         tried,
     )

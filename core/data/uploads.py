@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from core.base import language
+
 UPLOAD_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")
 MIN_SIDE = 8
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # one photo
@@ -30,20 +32,20 @@ def check_header(data: bytes | Path, max_bytes: int = MAX_UPLOAD_BYTES, max_pixe
     try:
         size = len(data) if isinstance(data, bytes | bytearray) else Path(data).stat().st_size
     except OSError:
-        raise ValueError("The file could not be read.") from None
+        raise language.LearnerError("data.uploads.unreadable_file") from None
     if size == 0:
-        raise ValueError("The file is empty.")
+        raise language.LearnerError("data.uploads.empty")
     if size > max_bytes:
-        raise ValueError(f"The file is too large ({size / 1e6:.1f} MB); use one under {max_bytes / 1e6:.0f} MB.")
+        raise language.LearnerError("data.uploads.too_large", size=f"{size / 1e6:.1f}", limit=f"{max_bytes / 1e6:.0f}")
     with (
         _unreadable_as_value_error(),
         Image.open(io.BytesIO(data) if isinstance(data, bytes | bytearray) else data) as opened,
     ):
         found, width, height = opened.format, opened.width, opened.height  # lazy: the header, not the pixels
     if found not in UPLOAD_FORMATS:
-        raise ValueError(f"{found} images are not supported; use one of {', '.join(UPLOAD_FORMATS)}.")
+        raise language.LearnerError("data.uploads.unsupported_format", found=found, formats=", ".join(UPLOAD_FORMATS))
     if width * height > max_pixels:
-        raise ValueError(f"The image is {width}×{height} pixels, more than the {max_pixels:,} allowed.")
+        raise language.LearnerError("data.uploads.too_many_pixels", width=width, height=height, limit=f"{max_pixels:,}")
     return str(found)
 
 
@@ -62,7 +64,7 @@ def open_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int 
         opened.load()
         image = _to_rgb(ImageOps.exif_transpose(opened))
     if min(image.size) < MIN_SIDE:
-        raise ValueError(f"The image is only {image.width}×{image.height} pixels; it needs {MIN_SIDE} on each side.")
+        raise language.LearnerError("data.uploads.too_small", width=image.width, height=image.height, min_side=MIN_SIDE)
     return image
 
 
@@ -75,7 +77,7 @@ def grey_photo_from_upload(
     image = open_upload(data, max_bytes, max_pixels).convert("L")
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if min(image.size) < MIN_SIDE:
-        raise ValueError(f"The image is only {image.width}×{image.height} pixels; it needs {MIN_SIDE} on each side.")
+        raise language.LearnerError("data.uploads.too_small", width=image.width, height=image.height, min_side=MIN_SIDE)
     return np.asarray(image, dtype=np.float32)
 
 
@@ -87,9 +89,9 @@ def _unreadable_as_value_error() -> Iterator[None]:
         try:
             yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ValueError("The image claims too many pixels to decode safely.") from None
+            raise language.LearnerError("data.uploads.bomb") from None
         except Exception:
-            raise ValueError("Could not read the file: it may be truncated or not an image.") from None
+            raise language.LearnerError("data.uploads.not_an_image") from None
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import keras
 import numpy as np
 
+from core.base import language
 from core.base.history import Evaluation, HeldOut  # noqa: F401 - also read as image_classifier.X
 from core.engine import training
 
@@ -37,18 +38,21 @@ class ImageTrainingSettings(Protocol):
     def seed(self) -> int: ...
 
 
+_SAID = "engine.image_classifier.errors."
+
+
 def check_training_settings(config: ImageTrainingSettings) -> None:
     """The limits Lessons 2 and 3 put on their training settings, with a message for each."""
     if config.optimizer not in training.OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer {config.optimizer!r}.")
+        raise language.LearnerError(_SAID + "unknown_optimizer", name=repr(config.optimizer))
     if not (math.isfinite(config.learning_rate) and 0 < config.learning_rate <= 1):
-        raise ValueError("The learning rate must be above 0 and at most 1.")
+        raise language.LearnerError(_SAID + "learning_rate")
     if not 1 <= config.batch_size <= 4096:
-        raise ValueError("The batch size must be between 1 and 4096.")
+        raise language.LearnerError(_SAID + "batch_size")
     if not 1 <= config.epochs <= 30:
-        raise ValueError("Epochs must be between 1 and 30.")
+        raise language.LearnerError(_SAID + "epochs")
     if not 0.01 <= config.train_fraction <= 1.0:
-        raise ValueError("Use between 1% and 100% of the training set.")
+        raise language.LearnerError(_SAID + "train_fraction")
 
 
 def pixel_scale(scale_pixels: bool) -> float:

@@ -30,7 +30,7 @@ os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 import ray  # noqa: E402 - after the authentication mode
 
-from core.base import cluster, fair_queue, job_board, jobs, settings, threads  # noqa: E402
+from core.base import cluster, fair_queue, job_board, jobs, language, settings, threads  # noqa: E402
 from core.engine import training  # noqa: E402
 
 CPUS_VARIABLE = settings.CPUS_VARIABLE  # CPUs each training asks the cluster for
@@ -61,25 +61,24 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> None:
             log_to_driver=False,
         )
     except ray.exceptions.AuthenticationError as problem:  # no token at all: raised before connecting
-        raise cluster.ClusterUnavailable(
-            f"this server has no token for the Ray cluster at `{address}` ({cluster.ADDRESS_VARIABLE}), "
-            "which asks every client for one",
-            f"set {cluster.TOKEN_VARIABLE} to the cluster's token (`ray get-auth-token` on its head node "
-            "prints it) and restart the app",
-        ) from problem
+        raise _unavailable("no_token", address) from problem
     except (ConnectionError, RuntimeError) as problem:
         if _token_refused(problem):
-            raise cluster.ClusterUnavailable(
-                f"the Ray cluster at `{address}` ({cluster.ADDRESS_VARIABLE}) refused this server's token",
-                f"set {cluster.TOKEN_VARIABLE} to the token the cluster was started with (`ray get-auth-token` "
-                "on its head node prints it) and restart the app",
-            ) from problem
-        raise cluster.ClusterUnavailable(
-            f"this server could not join the Ray cluster at `{address}` ({cluster.ADDRESS_VARIABLE}): "
-            f"{_first_line(problem)}",
-            f"check that the cluster runs Ray {ray.__version__}, as this server does, and that "
-            f"{cluster.TOKEN_VARIABLE} is its token; then restart the app",
-        ) from problem
+            raise _unavailable("token_refused", address) from problem
+        raise _unavailable("not_joined", address, problem=_first_line(problem), version=ray.__version__) from problem
+
+
+def _unavailable(kind: str, address: str, may_recover: bool = False, **values: object) -> cluster.ClusterUnavailable:
+    """The cluster's problem `kind` (engine.ray.<kind>: a reason and a fix), told in the learner's language."""
+    values = {
+        "address": address,
+        "variable": cluster.ADDRESS_VARIABLE,
+        "token_variable": cluster.TOKEN_VARIABLE,
+        **values,
+    }
+    reason = language.Message(f"engine.ray.{kind}.reason", values)
+    fix = language.Message(f"engine.ray.{kind}.fix", values)
+    return cluster.ClusterUnavailable(reason, fix, may_recover=may_recover)
 
 
 def _check_answers(address: str) -> None:
@@ -93,12 +92,12 @@ def _check_answers(address: str) -> None:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=ANSWER_TIMEOUT_S):
             pass
     except OSError as problem:
-        raise cluster.ClusterUnavailable(
-            f"nothing answers at `{address}` ({cluster.ADDRESS_VARIABLE}): the Ray cluster is down or "
-            f"the address is wrong ({problem.strerror or type(problem).__name__})",
-            f"start the cluster (the app tries again every {cluster.RETRY_S:.0f} s), or correct "
-            f"{cluster.ADDRESS_VARIABLE} and restart the app",
+        raise _unavailable(
+            "no_answer",
+            address,
             may_recover=True,
+            problem=problem.strerror or type(problem).__name__,
+            seconds=f"{cluster.RETRY_S:.0f}",
         ) from problem
 
 
@@ -161,8 +160,11 @@ class RayJobRunner(jobs.JobBook):
         threading.Thread(target=self._keep_refreshing, name="ray-jobs", daemon=True).start()
 
     @property
-    def where(self) -> str:
-        return f"the Ray cluster ({self.slots} training slot{'s' if self.slots != 1 else ''})"
+    def where(self) -> language.Message:
+        """Where trainings run, as the page says it (`str()` is the English)."""
+        return language.Message(
+            "engine.ray.where." + ("one_slot" if self.slots == 1 else "slots"), {"slots": self.slots}
+        )
 
     def _cluster_slots(self) -> int:
         return max(1, int(float(ray.cluster_resources().get("CPU", 1)) // self.cpus_per_job))
@@ -205,9 +207,9 @@ class RayJobRunner(jobs.JobBook):
             self._mark_ended(record)
         except ray.exceptions.RayTaskError as problem:
             cause = problem.cause if isinstance(problem.cause, BaseException) else problem
-            self._mark_ended(record, error=jobs.failure_message(cause))
+            self._mark_ended(record, error=jobs.failure(cause))
         except ray.exceptions.RayError as problem:  # a worker or node died: out of memory, for one
-            self._mark_ended(record, error=jobs.failure_message(problem))
+            self._mark_ended(record, error=jobs.failure(problem))
         else:
             self._mark_ended(record, result)
         self._board.forget.remote(record.job_id)

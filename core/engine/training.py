@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from core.base import threads
+from core.base import language, threads
 from core.base.history import (  # noqa: F401 - the trainer's vocabulary, also read as training.X
     Progress,
     ProgressCallback,
@@ -45,9 +45,11 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
         "rmsprop": keras.optimizers.RMSprop,
     }
     if name not in builders:
-        raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
+        raise language.LearnerError(
+            "engine.training.errors.unknown_optimizer", name=repr(name), choices=", ".join(OPTIMIZERS)
+        )
     if not (math.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"The learning rate must be a positive number, not {learning_rate}.")
+        raise language.LearnerError("engine.training.errors.learning_rate", value=learning_rate)
     return builders[name](learning_rate=learning_rate)
 
 
@@ -331,7 +333,9 @@ class Trainer:
         if len(x) != len(y) or len(x) == 0:
             raise ValueError(f"Need as many answers as inputs, and at least one: {len(x)} vs {len(y)}.")
         if loss not in LOSSES:
-            raise ValueError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
+            raise language.LearnerError(
+                "engine.training.errors.unknown_loss", name=repr(loss), choices=", ".join(LOSSES)
+            )
         self.model = model
         self.optimizer = without_replica_all_reduce(optimizer)
         self.loss = loss
@@ -570,4 +574,5 @@ class Trainer:
             history.weights.append(snapshot.copy())
         if self.stop is not None and self.stop.reached(loss, accuracy if self.accuracy_kind else None):
             history.stopped_at_target = history.epochs_run
-            history.stop_message = self.stop.message(history.epochs_run)
+            history.stop_said = self.stop.stop_words(history.epochs_run)
+            history.stop_message = str(history.stop_said)

@@ -415,3 +415,13 @@ def test_uploaders_state_the_limits_the_app_enforces_and_no_type_list():
     assert photos.proto.max_upload_size_mb * 2**20 == uploads.MAX_UPLOAD_BYTES
     assert classes.proto.max_upload_size_mb * 2**20 == image_folders.ZipLimits().max_zip_bytes
     assert list(photos.proto.type) == list(classes.proto.type) == []
+
+
+def test_the_link_box_speaks_the_learners_language_and_its_link_carries_it():
+    from ui import components
+
+    box = components.experiment_link_box(["bogus"], "ko")
+    assert "링크 복사" in box and 'data-language="ko"' in box and 'data-language-key="lang"' in box
+    assert "__" not in box.split("-->", 1)[1]  # every marker filled in
+    assert "&quot;bogus&quot;" in box  # the dropped names, escaped for the attribute
+    assert ">Copy link<" in components.experiment_link_box([], "en")

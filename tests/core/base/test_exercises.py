@@ -241,3 +241,11 @@ def test_the_certificate_says_which_digits_an_mnist_exercise_was_graded_on():
     )
     changed_rows = np.flatnonzero((drawn != unsaid).any(axis=1))
     assert changed_rows.size and changed_rows.min() >= 120 + 45  # a line of its own, under the date and measures
+
+
+def test_the_stand_in_digits_are_named_in_the_learners_language():
+    from core.base import language
+
+    assert exercises.data_name(mnist.STAND_IN_NAME, language.words("en")) == mnist.STAND_IN_NAME
+    assert exercises.data_name(mnist.STAND_IN_NAME, language.words("ko")) != mnist.STAND_IN_NAME
+    assert exercises.data_name("MNIST", language.words("ko")) == "MNIST"

@@ -198,7 +198,7 @@ def test_a_stopped_job_is_recorded_and_says_how_far_it_got():
     assert step.actions[0] == lifecycle.Record("job-1", FIRST, ended.result)
     [notice] = step.track.notices
     assert notice.ending is lifecycle.Ending.STOPPED
-    assert notice.text.startswith("Training was stopped after 2 of 5 epochs")
+    assert str(notice.text).startswith("Training was stopped after 2 of 5 epochs")
 
 
 def test_a_job_at_the_servers_time_limit_is_recorded_and_names_the_limit():
@@ -207,7 +207,11 @@ def test_a_job_at_the_servers_time_limit_is_recorded_and_names_the_limit():
     step = lifecycle.next_state(limited, lifecycle.Polled(ended))
     assert isinstance(step.actions[0], lifecycle.Record)
     [notice] = step.track.notices
-    assert notice.ending is lifecycle.Ending.TIME_LIMIT and "limit of 600 s" in notice.text and "3 of 5" in notice.text
+    assert (
+        notice.ending is lifecycle.Ending.TIME_LIMIT
+        and "limit of 600 s" in str(notice.text)
+        and "3 of 5" in str(notice.text)
+    )
 
 
 @pytest.mark.parametrize(
@@ -229,7 +233,7 @@ def test_a_failed_job_records_nothing_and_says_why_in_the_runners_words():
     assert step.actions == (lifecycle.Forget("job-1"),)
     assert step.track.notices == (lifecycle.Notice(lifecycle.Ending.FAILED, "Training ran out of memory."),)
     unexplained = lifecycle.next_state(RUNNING, lifecycle.Polled(status("job-1", JobState.FAILED)))
-    assert unexplained.track.notices[0].text == "Training failed."
+    assert str(unexplained.track.notices[0].text) == "Training failed."
 
 
 def test_a_lost_job_is_said_and_the_waiting_settings_still_wait_for_an_answer():

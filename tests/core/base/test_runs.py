@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from core.base import runs
+from core.base import language, runs
 from core.engine import training
+
+ENGLISH = language.words("en")
 
 
 def record(number: int, loss=(1.0, 0.5)) -> runs.RunRecord:
@@ -22,14 +24,14 @@ def record(number: int, loss=(1.0, 0.5)) -> runs.RunRecord:
 
 def test_runs_table_has_one_row_per_run_with_its_outcome_and_results():
     history = runs.add_run(runs.add_run([], record(1)), record(2, loss=(2.0, 1.0, 0.1)))
-    table = runs.runs_table(history)
+    table = runs.runs_table(history, words=ENGLISH)
     assert list(table["run"]) == [1, 2]
     assert list(table["final loss"]) == [0.5, 0.1]
     assert list(table["outcome"]) == ["finished, 2 epochs", "finished, 3 epochs"]
     assert {"time (s)", "outcome"} <= set(table.columns)
     assert "prediction at x=7" not in table.columns  # 4.0 in both runs: said once, above the table
     assert runs.shared_results(history) == {"prediction at x=7": 4.0}
-    assert list(runs.runs_table(history[:1]).columns) == [
+    assert list(runs.runs_table(history[:1], words=ENGLISH).columns) == [
         "run",
         "outcome",
         "final loss",
@@ -88,20 +90,20 @@ def run_with(number: int, **changed) -> runs.RunRecord:
 
 def test_labels_name_what_differs_from_the_runs_beside_them():
     shown = [run_with(1), run_with(2, epochs=5), run_with(3, epochs=5, learning_rate=0.0003)]
-    assert runs.run_labels(shown) == [
+    assert runs.run_labels(shown, words=ENGLISH) == [
         "#1 learning_rate=0.001, epochs=15",
         "#2 learning_rate=0.001, epochs=5",
         "#3 learning_rate=0.0003, epochs=5",
     ]
     # Runs that differ only in epochs (the walk's Lesson 2 case) are told apart by their epochs.
-    assert runs.run_labels(shown[:2]) == ["#1 epochs=15", "#2 epochs=5"]
-    assert len(set(runs.run_labels(shown))) == 3
+    assert runs.run_labels(shown[:2], words=ENGLISH) == ["#1 epochs=15", "#2 epochs=5"]
+    assert len(set(runs.run_labels(shown, words=ENGLISH))) == 3
 
 
 def test_a_run_taught_the_learners_photos_says_so_in_words():
     taught = run_with(2, epochs=3, own_photos=3, from_run=1)
     from_scratch = run_with(3, own_photos=1)
-    assert runs.run_labels([run_with(1), taught, from_scratch]) == [
+    assert runs.run_labels([run_with(1), taught, from_scratch], words=ENGLISH) == [
         "#1 epochs=15",
         "#2 fine-tuned from run 1 with your 3 photos, epochs=3",
         "#3 trained from scratch with your 1 photo, epochs=15",
@@ -109,14 +111,14 @@ def test_a_run_taught_the_learners_photos_says_so_in_words():
 
 
 def test_repeated_settings_are_named_as_a_repeat_not_as_identical_labels():
-    assert runs.run_labels([run_with(1), run_with(2)]) == ["#1", "#2 same settings as #1"]
-    assert runs.run_labels([run_with(4)]) == ["#4"]
-    assert runs.run_labels([]) == []
+    assert runs.run_labels([run_with(1), run_with(2)], words=ENGLISH) == ["#1", "#2 same settings as #1"]
+    assert runs.run_labels([run_with(4)], words=ENGLISH) == ["#4"]
+    assert runs.run_labels([], words=ENGLISH) == []
 
 
 def test_the_table_says_what_differs_in_one_column_and_the_shared_settings_once():
     shown = [run_with(1), run_with(2, epochs=5)]
-    table = runs.runs_table(shown)
+    table = runs.runs_table(shown, words=ENGLISH)
     assert list(table.columns[:3]) == ["run", "settings", "outcome"] and "image_size" not in table.columns
     assert list(table["settings"]) == ["epochs=15", "epochs=5"]
     assert runs.shared_settings(shown) == {
@@ -128,7 +130,7 @@ def test_the_table_says_what_differs_in_one_column_and_the_shared_settings_once(
         "from_run": "off",
     }
     assert runs.differing_settings(shown) == ["epochs"]
-    assert "settings" not in runs.runs_table([run_with(1)]).columns  # one run: nothing differs
+    assert "settings" not in runs.runs_table([run_with(1)], words=ENGLISH).columns  # one run: nothing differs
 
 
 def test_many_differing_settings_and_a_taught_run_read_as_their_labels_and_convert_to_arrow():
@@ -137,7 +139,7 @@ def test_many_differing_settings_and_a_taught_run_read_as_their_labels_and_conve
     import pyarrow as pa
 
     shown = [run_with(1), run_with(2, epochs=5, seed=3, learning_rate=0.01, own_photos=2, from_run=1)]
-    table = runs.runs_table(shown)
+    table = runs.runs_table(shown, words=ENGLISH)
     assert list(table["settings"]) == [
         "learning_rate=0.001, epochs=15, seed=0",
         "fine-tuned from run 1 with your 2 photos, learning_rate=0.01, epochs=5, seed=3",
@@ -151,6 +153,6 @@ def test_a_column_of_mixed_values_converts_to_text():
 
     first = dataclasses.replace(run_with(1), results={"note": "none"})
     second = dataclasses.replace(run_with(2, epochs=3), results={"note": 3.5})
-    table = runs.runs_table([first, second])
+    table = runs.runs_table([first, second], words=ENGLISH)
     assert table["note"].tolist() == ["none", "3.5"]
     pa.Table.from_pandas(table)

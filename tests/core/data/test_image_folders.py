@@ -281,3 +281,14 @@ def test_make_synthetic_dataset_draws_two_deterministic_classes(tmp_path):
     assert first.read_bytes() != other_seed.files[0][0].read_bytes()
     circles = pictures[:6]
     assert all(not np.array_equal(circles[0], picture) for picture in circles[1:])
+
+
+def test_every_kind_of_left_out_note_is_said_in_korean_with_its_english_unchanged():
+    from core.base import language
+
+    log = image_folders._SkipLog()
+    for kind in image_folders._SKIP_KINDS:
+        log.add(kind, "example")
+    korean = language.words("ko")
+    for english, said in zip(log.notes(), log.notes_said(), strict=True):
+        assert str(said) == english and korean.say(said) != english
