@@ -24,8 +24,9 @@ TEXT_KEYWORDS = {"help", "label", "caption", "placeholder", "text", "title"}
 # ("cv_seed"), an icon (":material/map:"), a page's file or a MIME type is not.
 SENTENCE = re.compile(r"[A-Za-z]{2,}[,;:.'’)-]*\s+\W*[A-Za-z]{2,}")
 WORD = re.compile(r"^[^A-Za-z/_:.]*[A-Za-z]{3,}[^A-Za-z/_:.]*$")
-# Keras's own spellings, shown as Keras writes them (the issue: API names stay as Keras spells them).
-KERAS_NAMES = {"adam", "sgd", "rmsprop", "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu"}
+# Keras's own spellings, shown as Keras writes them (the issue: API names stay as Keras spells them):
+# optimizers, activations, and the keys of the logs a callback reads (logs["accuracy"]).
+KERAS_NAMES = {"adam", "sgd", "rmsprop", "relu", "sigmoid", "tanh", "softmax", "linear", "accuracy", "loss"}
 LOGGERS = re.compile(r"log", re.IGNORECASE)  # log lines are for the operator, in English
 
 
@@ -64,6 +65,8 @@ def written_english(path: Path) -> list[str]:
         if isinstance(receiver, ast.Name) and LOGGERS.search(receiver.id):
             continue
         arguments = list(node.args) if name in TEXT_CALLS else []
+        if any(keyword.arg == "format_func" for keyword in node.keywords):
+            arguments = arguments[:1]  # the options are values; what is shown is format_func's
         arguments += [keyword.value for keyword in node.keywords if keyword.arg in TEXT_KEYWORDS]
         for argument in arguments:
             if text := english(argument):
