@@ -63,11 +63,22 @@ def language_ui() -> str:
     with st.sidebar:
         chosen_language = st.segmented_control(
             t(SWITCH_LABEL),
-            list(language.LANGUAGES),  # shown as their codes: the address holds what is shown (?lang=ko)
-            default=browser_language(),
+            list(language.LANGUAGES),  # shown as their codes, as the address writes them (?lang=ko)
+            default=chosen(),  # the address's, else the browser's: read on the visit's first run
             required=True,
             help=" · ".join(f"{code}: {name}" for code, name in language.LANGUAGES.items()),
             key=session.LANGUAGE,
-            bind="query-params",
+            on_change=_to_address,
         )
-    return chosen_language or chosen()
+    chosen_language = chosen_language or chosen()
+    if chosen_language != language.DEFAULT and st.query_params.get(language.ADDRESS_KEY) != chosen_language:
+        # A language other than English is always in the address: the address bar's link opens in it too.
+        st.query_params[language.ADDRESS_KEY] = chosen_language
+    return chosen_language
+
+
+def _to_address() -> None:
+    """A switch puts the language in the address, so the page's link opens in it. (Streamlit's own
+    `bind="query-params"` on this switch made the browser show "Page not found" over every page
+    whose language differed from the default it was drawn with, seen 2026-12-07.)"""
+    st.query_params[language.ADDRESS_KEY] = session.widget_value(session.LANGUAGE)
