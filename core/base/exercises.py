@@ -240,7 +240,7 @@ def has_layer_check(model, kind: str, hint: str | language.Message) -> Check:
     count = layer_counts(model).get(kind, 0)
     hint_said = hint if isinstance(hint, language.Message) else None
     check = said_check(_said("checks.has_layer", kind=kind), count > 0, f"{count}", None if count else hint_said)
-    if not count and hint_said is None:
+    if not count and not isinstance(hint, language.Message):
         check = dataclasses.replace(check, hint=hint)
     return check
 

@@ -43,7 +43,7 @@ LOG = logging.getLogger(__name__)
 class MnistUnavailable(fashion_mnist.DataUnavailable):
     """No source had MNIST: the ways to get it and what was tried (see `DataUnavailable`)."""
 
-    def __init__(self, ways: Sequence[str], tried: Sequence[str]) -> None:
+    def __init__(self, ways: Sequence[str | language.Message], tried: Sequence[str | language.Message]) -> None:
         super().__init__("MNIST", ways, tried)
 
 

@@ -39,7 +39,8 @@ def precision_lines(bfloat16: bool, *, words: language.Words | None = None) -> s
     the script builds after it (but the output) compute the same way."""
     if not bfloat16:
         return ""
-    why = (words or _english()).say(precision.why_message(True))
+    message = precision.why_message(True)  # bfloat16 always has a message of its own
+    why = (words or _english()).say(message) if isinstance(message, language.Message) else message
     return f'# {why}\nkeras.config.set_dtype_policy("{precision.MIXED}")\n'
 
 
