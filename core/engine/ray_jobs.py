@@ -68,7 +68,9 @@ def connect(address: str | None = None, num_cpus: int | None = None) -> None:
         raise _unavailable("not_joined", address, problem=_first_line(problem), version=ray.__version__) from problem
 
 
-def _unavailable(kind: str, address: str | None, may_recover: bool = False, **values: object) -> cluster.ClusterUnavailable:
+def _unavailable(
+    kind: str, address: str | None, may_recover: bool = False, **values: object
+) -> cluster.ClusterUnavailable:
     """The cluster's problem `kind` (engine.ray.<kind>: a reason and a fix), told in the learner's language."""
     values = {
         "address": address,
