@@ -262,8 +262,9 @@ def test_only_the_session_module_touches_streamlits_session_state():
     assert "st.session_state" not in guards and "session_state[" not in guards  # only Streamlit's own widget states
 
 
-# Tests that check more than one package: the agreement of every lesson's network, model and script.
-CROSS_PACKAGE_TESTS = {"test_networks.py"}
+# Tests that check more than one package: the agreement of every lesson's network, model and script,
+# and core's messages said in each language.
+CROSS_PACKAGE_TESTS = {"test_networks.py", "test_messages.py"}
 
 
 def test_the_tests_of_core_mirror_its_tree():

@@ -78,7 +78,7 @@ def language_ui() -> str:
 
 
 def _to_address() -> None:
-    """A switch puts the language in the address, so the page's link opens in it. (Streamlit's own
-    `bind="query-params"` on this switch made the browser show "Page not found" over every page
-    whose language differed from the default it was drawn with, seen 2026-12-07.)"""
+    """A switch puts the language in the address, so the page's link opens in it. (With Streamlit's
+    own `bind="query-params"`, the address had to hold the option's shown label, and a Korean
+    browser's visit was once sent to the course map with "Page not found", 2026-12-07.)"""
     st.query_params[language.ADDRESS_KEY] = session.widget_value(session.LANGUAGE)
