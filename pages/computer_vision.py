@@ -154,7 +154,7 @@ data = components.fashion_mnist_ui()
 st.caption(
     words(
         "computer_vision.page.data_caption",
-        source=data.source,
+        source=words.say(data.source_said or data.source),
         train_count=len(data.train_labels),
         test_count=len(data.test_labels),
         megabytes=data.nbytes / 1e6,

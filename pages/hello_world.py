@@ -93,11 +93,11 @@ if submitted or shown is None:
             run_history.RunRecord(
                 lesson=LESSON.key,
                 number=components.next_run_number(LESSON),
-                settings={**run_history.settings_of(config), words("hello_world.runs.points_setting"): len(points.xs)},
+                settings={**run_history.settings_of(config), "points": len(points.xs)},
                 loss=tuple(float(value) for value in fit.loss),
                 seconds=fit.seconds,
                 results={
-                    words("hello_world.labels.prediction_at", x=query_x): round(fit.predict(query_x), 4),
+                    run_history.prediction_result(query_x): round(fit.predict(query_x), 4),
                     "w": round(fit.weight, 4),
                     "b": round(fit.bias, 4),
                 },

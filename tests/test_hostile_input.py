@@ -96,7 +96,7 @@ def test_the_zip_importer_unpacks_or_says_why_and_writes_only_inside_its_folder(
             assert str(problem)
         else:
             assert all(path.is_relative_to(destination.resolve()) for path, _ in folder.files)
-            assert all(isinstance(note, str) for note in notes)
+            assert all(isinstance(str(note), str) and str(note) for note in notes)
         written = files_under(scratch_path) - {scratch_path / "outside", scratch_path / "inside"}
         assert all(path.is_relative_to(destination) for path in written), written
 

@@ -64,9 +64,9 @@ def _said(value: object) -> str:
     return i18n.say(value) if isinstance(value, language.Message) else str(value)
 
 
-def _data_source(source: str, words: language.Words) -> str:
-    """Where a data set came from, as its caption says it: the stand-in in the learner's language."""
-    return words("data.mnist.stand_in_source") if source == mnist.STAND_IN_SOURCE else source
+def _data_source(data: fashion_mnist.FashionMNIST, words: language.Words) -> str:
+    """Where a data set came from, as its caption says it, in the learner's language."""
+    return words.say(data.source_said or data.source)
 
 
 def _error_text(error: Exception) -> str:
@@ -159,7 +159,7 @@ def mnist_ui(key: str, stand_in_note: str) -> fashion_mnist.FashionMNIST | None:
     st.caption(
         words(
             "ui.data.data_caption",
-            source=text.plain(_data_source(digits.source, words)),
+            source=text.plain(_data_source(digits, words)),
             train_count=words.number(len(digits.train_labels)),
             test_count=words.number(len(digits.test_labels)),
         )

@@ -105,8 +105,11 @@ class Words:
             raise KeyError(f"No entry {key!r} in the {name} catalogue.") from None
         return entry.format(**values) if values else entry
 
-    def say(self, message: Message) -> str:
-        """A message chosen elsewhere, in this language; values that are messages are said too."""
+    def say(self, message: Message | str) -> str:
+        """A message chosen elsewhere, in this language; values that are messages are said too. A
+        plain string (a name, a path) is said as it is."""
+        if isinstance(message, str):
+            return message
         values = {
             name: self.say(value) if isinstance(value, Message) else value for name, value in message.values.items()
         }

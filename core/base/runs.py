@@ -130,6 +130,14 @@ def said_cell(value: object, *, words: language.Words) -> object:
 
 # The results image lessons record (`ui.components`), by how records name them: "test accuracy".
 _RESULT = re.compile(r"^(test|validation|training) (accuracy|loss)$")
+# Lesson 1's result, by how its record names it (`prediction_result`): "prediction at x=7".
+_PREDICTION = re.compile(r"^prediction at x=(\S+)$")
+
+
+def prediction_result(x: float) -> str:
+    """The name a run's prediction at `x` is kept under, the same in every language (a run trained
+    in Korean and one trained in English are one column); `result_name` says it."""
+    return f"prediction at x={x:g}"
 
 
 def result_name(name: str, *, words: language.Words) -> str:
@@ -137,6 +145,9 @@ def result_name(name: str, *, words: language.Words) -> str:
     result ("prediction at x=7") as the lesson named it."""
     if name == "parameters":
         return words("base.messages.runs.results.parameters")
+    prediction = _PREDICTION.match(name)
+    if prediction is not None:
+        return words("base.messages.runs.results.prediction_at", x=prediction.group(1))
     found = _RESULT.match(name)
     if found is None:
         return name

@@ -17,7 +17,7 @@ import functools
 import gzip
 import logging
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ CLASS_NAMES: tuple[str, ...] = (
     "Bag",
     "Ankle boot",
 )
+_SOURCES = "data.fashion_mnist.sources."  # the catalogue's section naming where the data was found
 NAME = "Fashion-MNIST"  # the data set's name, as runs on it are found across lessons
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 IMAGE_SIDE = 28
@@ -98,6 +99,7 @@ class FashionMNIST:
     test_images: np.ndarray  # (m, 28, 28) uint8
     test_labels: np.ndarray  # (m,) uint8
     source: str  # Where the data was found, in words a learner can check, e.g. "Debian package (/usr/...)".
+    source_said: str | language.Message = ""  # the same, to be said in the learner's language
 
     @property
     def nbytes(self) -> int:
@@ -175,10 +177,12 @@ def locate_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
 
 def load_from_folder(folder: Path) -> FashionMNIST | None:
     """The data set from a folder of the four IDX files, or None when the folder or any file is missing."""
-    return load_idx_folder(Path(folder), source=f"folder ({folder})")
+    return load_idx_folder(Path(folder), source=language.Message(_SOURCES + "folder", {"folder": str(folder)}))
 
 
-def load_idx_folder(folder: Path, source: str, dataset: str = "Fashion-MNIST") -> FashionMNIST | None:
+def load_idx_folder(
+    folder: Path, source: str | language.Message, dataset: str = "Fashion-MNIST"
+) -> FashionMNIST | None:
     if not folder.is_dir():
         return None
     files, missing = locate_files(folder)
@@ -189,9 +193,13 @@ def load_idx_folder(folder: Path, source: str, dataset: str = "Fashion-MNIST") -
 
 
 def validated(
-    arrays: dict[str, np.ndarray], names: dict[str, str], source: str, dataset: str = "Fashion-MNIST"
+    arrays: dict[str, np.ndarray],
+    names: Mapping[str, str | language.Message],
+    source: str | language.Message,
+    dataset: str = "Fashion-MNIST",
 ) -> FashionMNIST:
-    """Checks what a lesson relies on: 28x28 images, one label 0..9 per image, all uint8."""
+    """Checks what a lesson relies on: 28x28 images, one label 0..9 per image, all uint8. `names`
+    and `source` are said in the learner's language where they are messages."""
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         images_name, labels_name = names[f"{split}_images"], names[f"{split}_labels"]
@@ -226,7 +234,7 @@ def validated(
                 dataset=dataset,
                 last=len(CLASS_NAMES) - 1,
             )
-    return FashionMNIST(source=source, **arrays)
+    return FashionMNIST(source=str(source), source_said=source, **arrays)
 
 
 def keras_home(server_settings: settings.ServerSettings | None = None) -> Path:
@@ -280,12 +288,21 @@ def _download_with_keras() -> FashionMNIST:
         "test_images": test_images,
         "test_labels": test_labels,
     }
-    names = {key: f"Keras's {key.replace('_', ' ')}" for key in arrays}
+    names = {key: array_name(key, "keras") for key in arrays}
     arrays = {key: as_uint8(array, names[key]) for key, array in arrays.items()}
-    return validated(arrays, names, "Keras download")
+    return validated(arrays, names, language.Message(_SOURCES + "keras_download"))
 
 
-def as_uint8(array: np.ndarray, name: str) -> np.ndarray:
+def array_name(key: str, whose: str, **values: object) -> language.Message:
+    """One of the four arrays (`train_images`, ...) named as whose it is: `keras` (Keras's train
+    images), or a key of MNIST's catalogue section (`array_of_file` with `file=`)."""
+    array = language.Message("data.fashion_mnist.arrays." + key)
+    if whose == "keras":
+        return language.Message("data.fashion_mnist.arrays.keras", {"array": array})
+    return language.Message("data.mnist." + whose, {"array": array, **values})
+
+
+def as_uint8(array: np.ndarray, name: str | language.Message) -> np.ndarray:
     """Converts to uint8 without changing a value, so a surprise from upstream is reported, not wrapped around."""
     array = np.asarray(array)
     if array.dtype == np.uint8:
@@ -300,7 +317,7 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
     then Keras's download. A damaged file raises DatasetError rather than being skipped, so it gets fixed."""
     attempts = []
     for label, folder in sources_to_try():
-        data = load_idx_folder(folder, source=f"{label} ({folder})")
+        data = load_idx_folder(folder, source=language.Message(_SOURCES + "place", {"source": source_name(label), "folder": str(folder)}))
         if data is not None:
             return data
         tried = {"source": source_name(label), "folder": str(folder), "why": folder_problem(folder)}

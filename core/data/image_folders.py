@@ -249,8 +249,9 @@ def _usable_photo(path: Path) -> bool:
 
 def extract_zip_safely(
     data: bytes | Path, destination: Path, limits: ZipLimits = ZipLimits()
-) -> tuple[ImageFolder, list[str]]:
-    """Unpacks an uploaded zip of class folders into destination and scans it; also returns the skipped notes.
+) -> tuple[ImageFolder, list[language.Message]]:
+    """Unpacks an uploaded zip of class folders into destination and scans it; also returns the
+    skipped notes, to be said in the learner's language (`str()` gives the English).
 
     The zip is untrusted. Every member's name, type and declared sizes are checked before anything is
     written, and the bytes actually decompressed are counted while copying, so a zip that lies about its
@@ -277,7 +278,7 @@ def extract_zip_safely(
         except BaseException:
             _remove_contents(target_root, remove_folder=created)
             raise
-    return scan_folder(class_root(destination)), skips.notes()
+    return scan_folder(class_root(destination)), skips.notes_said()
 
 
 def _zip_error(kind: str, **values: object) -> language.LearnerError:

@@ -31,6 +31,7 @@ DOWNLOAD_MB = 11  # the size of Keras's mnist.npz
 
 # The stand-in's name wherever it is shown: the data's source, the grade, the certificate.
 STAND_IN_SOURCE = "stand-in digits, not MNIST: scikit-learn's 1,797 handwritten digits of 8×8 pixels, scaled to 28×28"
+STAND_IN_SOURCE_KEY = "data.mnist.stand_in_source"  # the same, in the catalogues (the English must match)
 STAND_IN_NAME = "stand-in digits from scikit-learn, not MNIST"
 STAND_IN_TEST_FRACTION = 0.2  # held out for testing, as MNIST holds out 10,000 of 70,000 (14%)
 STAND_IN_SEED = 0  # the split is the same in every process, so a worker elsewhere trains on the same images
@@ -81,9 +82,10 @@ def load_from_npz(path: Path) -> fashion_mnist.FashionMNIST:
             }
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as problem:
         raise fashion_mnist.DatasetError("data.mnist.not_an_archive", file=path.name, problem=problem) from None
-    names = {key: f"{path.name}'s {key.replace('_', ' ')}" for key in arrays}
+    names = {key: fashion_mnist.array_name(key, "array_of_file", file=path.name) for key in arrays}
     arrays = {key: fashion_mnist.as_uint8(array, names[key]) for key, array in arrays.items()}
-    return fashion_mnist.validated(arrays, names, f"Keras cache ({path})", "MNIST")
+    source = language.Message("data.mnist.keras_cache_source", {"path": str(path)})
+    return fashion_mnist.validated(arrays, names, source, "MNIST")
 
 
 def load_mnist(allow_download: bool = True) -> fashion_mnist.FashionMNIST:
@@ -169,8 +171,8 @@ def load_stand_in_digits() -> fashion_mnist.FashionMNIST:
         "test_images": images[test],
         "test_labels": labels[test],
     }
-    names = {key: f"the stand-in's {key.replace('_', ' ')}" for key in arrays}
-    return fashion_mnist.validated(arrays, names, STAND_IN_SOURCE, "MNIST")
+    names = {key: fashion_mnist.array_name(key, "array_of_stand_in") for key in arrays}
+    return fashion_mnist.validated(arrays, names, language.Message(STAND_IN_SOURCE_KEY), "MNIST")
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,6 +29,7 @@ class DecodedPhotos:
     images: np.ndarray
     labels: np.ndarray
     skipped: tuple[str, ...] = ()
+    skipped_said: tuple[language.Message, ...] = ()  # the same, to be said in the learner's language
 
 
 def decode_image(path: Path, size: int) -> np.ndarray:
@@ -52,6 +53,7 @@ def load_images(folder: ImageFolder, size: int, workers: int = 2) -> DecodedPhot
     GIL); a file that fails any check is skipped and named, never a crash."""
     results: list[np.ndarray | None] = []
     skipped: list[str] = []
+    skipped_said: list[language.Message] = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(decode_image, path, size) for path, _ in folder.files]
         for (path, _), future in zip(folder.files, futures, strict=True):
@@ -59,13 +61,16 @@ def load_images(folder: ImageFolder, size: int, workers: int = 2) -> DecodedPhot
                 results.append(future.result())
             except ValueError as problem:
                 results.append(None)
-                skipped.append(f"{path.relative_to(folder.root).as_posix()}: {problem}")
+                name = path.relative_to(folder.root).as_posix()
+                skipped.append(f"{name}: {problem}")
+                why = problem.message if isinstance(problem, language.LearnerError) else str(problem)
+                skipped_said.append(language.Message("real_world_images.photos.skipped", {"name": name, "why": why}))
     kept = [(image, folder.files[index][1]) for index, image in enumerate(results) if image is not None]
     labels = np.array([label for _, label in kept], dtype=LABEL_DTYPE)
     images = np.stack([image for image, _ in kept]) if kept else np.zeros((0, size, size, 3), np.uint8)
     del futures, results, kept  # one array per photo, now stacked: hand their memory back at once
     limits.return_freed_memory()
-    return DecodedPhotos(images, labels, tuple(skipped))
+    return DecodedPhotos(images, labels, tuple(skipped), tuple(skipped_said))
 
 
 def spread_sample(folder: ImageFolder, label: int | None = None, count: int = 8) -> tuple[Path, ...]:

@@ -85,11 +85,11 @@ def training_photos_ui(
         st.error(problems.said(problem), icon=":material/memory:")
         return None
     data = network.photo_cost(config, len(folder.files), validation_count)
-    cost = limits.describe(network.cost(config, classes), config.batch_size, data)
+    cost = words.say(limits.describe_message(network.cost(config, classes), config.batch_size, data))
     st.caption(words("real_world_images.training.cost", cost=cost))
     training_photos = photo_sources.photos_at(folder, config.image_size)
-    for note in training_photos.skipped:
-        st.caption(words("real_world_images.pictures.left_out", note=text.plain(note)))
+    for note in training_photos.skipped_said:
+        st.caption(words("real_world_images.pictures.left_out", note=text.plain(words.say(note))))
     if len(set(training_photos.labels.tolist())) < 2:
         st.error(words("real_world_images.training.too_few"), icon=":material/broken_image:")
         st.stop()

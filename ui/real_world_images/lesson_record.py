@@ -24,7 +24,7 @@ class UnpackedZip:
 
     file_id: str  # the upload it came from: another upload replaces it
     folder: image_folders.ImageFolder  # its class folders, as scanned
-    notes: tuple[str, ...]  # the members left out, each with why
+    notes: tuple[language.Message, ...]  # the members left out, each with why
 
 
 @dataclass(frozen=True)

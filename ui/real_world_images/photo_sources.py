@@ -145,7 +145,7 @@ def uploaded_zip_ui() -> image_folders.ImageFolder | None:
         record.unpacked = lesson_record.UnpackedZip(upload.file_id, folder, tuple(notes))
     space.touch(learner)
     for note in record.unpacked.notes:
-        st.caption(words("real_world_images.zip.skipped", note=text.plain(note)))
+        st.caption(words("real_world_images.zip.skipped", note=text.plain(words.say(note))))
     return record.unpacked.folder
 
 
@@ -228,8 +228,8 @@ def pictures_ui(folder: image_folders.ImageFolder) -> None:
         row = class_counts[start : start + per_row]
         for column, (name, count) in zip(st.columns(per_row), row, strict=False):  # the last row may be short
             column.metric(text.plain(name), words("real_world_images.pictures.images", count=words.number(count)))
-    for note in folder.skipped:  # what the scan left out, by name, before anything was decoded
-        st.caption(words("real_world_images.pictures.left_out", note=text.plain(note)))
+    for note in folder.skipped_said:  # what the scan left out, by name, before anything was decoded
+        st.caption(words("real_world_images.pictures.left_out", note=text.plain(words.say(note))))
     sizes = sizes_in(str(folder.root), folder.files)
     listed = ", ".join(f"{size} ({count})" for size, count in sizes.items())
     st.caption(words("real_world_images.pictures.sizes", sizes=listed))

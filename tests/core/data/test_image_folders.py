@@ -184,7 +184,7 @@ def test_extract_zip_safely_unpacks_class_folders_and_skips_junk(tmp_path, prefi
     assert folder.counts == CLASS_SIZES
     for path, _ in folder.files:
         assert path.read_bytes() == good_members(prefix)[path.relative_to(tmp_path / "out").as_posix()]
-    notes = "\n".join(skipped)
+    notes = "\n".join(map(str, skipped))
     for junk in ("__MACOSX", ".DS_Store", "readme.txt"):
         assert junk in notes
     unpacked = {path.name for path in files_under(tmp_path / "out")}
