@@ -100,7 +100,7 @@ def pixel_histogram(_data: fashion_mnist.FashionMNIST, language_code: str) -> go
 def exercise_ui() -> None:
     """Week 2's graded exercise: a dense network on MNIST, stopped by the callback at 98%."""
     words = i18n.words()
-    with components.exercise_panel(LESSON, exercise.assignment(words=words), key="cv_exercise") as opened:
+    with components.exercise_panel(LESSON, exercise.EXERCISE, key="cv_exercise") as opened:
         digits = components.mnist_ui("cvx", exercise.stand_in_note(words=words)) if opened else None
         if digits is not None:
             with st.form("cv_exercise_settings"):

@@ -24,7 +24,7 @@ def cached_fit(points: hello_world.Points, config: hello_world.NeuronConfig) -> 
 def exercise_ui() -> None:
     """Week 1's graded exercise: house prices, trained here (a tenth of a second) and graded."""
     words = i18n.words()
-    with components.exercise_panel(LESSON, exercise.assignment(words=words), key="hw_exercise") as opened:
+    with components.exercise_panel(LESSON, exercise.EXERCISE, key="hw_exercise") as opened:
         if not opened:
             return
         with st.form("hw_exercise_settings"):

@@ -73,6 +73,15 @@ class Exercise:
     criterion: str
 
 
+def assignment(key: str, week: int, lesson_key: str) -> Exercise:
+    """A week's assignment, its words read from its lesson's catalogue (`<lesson>.exercise.title`,
+    `task`, `criterion`) in English, as records and certificates keep them; `exercise_text` says
+    them in the learner's language. Every lesson's exercise is made here, once."""
+    english = _english()
+    texts = {field: english(f"{lesson_key}.exercise.{field}") for field in ("title", "task", "criterion")}
+    return Exercise(key=key, week=week, **texts)
+
+
 @dataclass(frozen=True)
 class Grade:
     """The grader's verdict on one attempt: every check, the settings it was trained with, and when."""

@@ -15,21 +15,11 @@ from core.engine import training
 
 KEY = "week2_stop_at_98"
 WEEK = 2
+EXERCISE = exercises.assignment(KEY, WEEK, "computer_vision")
 EPOCHS = 10
 TARGET = 0.98
 STOPS_AT = (0.98, 0.981, 0.99)
 KEEPS_GOING_AT = (0.5, 0.97, 0.979)
-
-
-def assignment(*, words: language.Words) -> exercises.Exercise:
-    """The week's assignment, its task and criterion in the learner's language."""
-    return exercises.Exercise(
-        key=KEY,
-        week=WEEK,
-        title=words("computer_vision.exercise.title"),
-        task=words("computer_vision.exercise.task"),
-        criterion=words("computer_vision.exercise.criterion"),
-    )
 
 
 def stand_in_note(*, words: language.Words) -> str:
@@ -48,8 +38,8 @@ def grade_stop_at_98(
     words: language.Words,
 ) -> exercises.Grade:
     """The grader's checks on the model the settings build and on the training; `data` names what
-    it was trained on (MNIST or the stand-in), for the record. The lesson's own hint and the
-    assignment are in the learner's language."""
+    it was trained on (MNIST or the stand-in), for the record. The lesson's own hint is in
+    the learner's language; the assignment is kept in English, as records are."""
     model = dense_network.make_model(config)  # the model the app built from these settings
     checks = [
         exercises.input_shape_check(model, (28, 28)),
@@ -60,7 +50,7 @@ def grade_stop_at_98(
         exercises.stopped_early_check(history, EPOCHS),
         exercises.accuracy_check(history, TARGET),
     ]
-    return exercises.grade(assignment(words=words), checks, _settings(config, callback), data)
+    return exercises.grade(EXERCISE, checks, _settings(config, callback), data)
 
 
 def _settings(config, callback: exercises.CallbackRule) -> dict[str, object]:

@@ -16,13 +16,7 @@ from core.engine import training
 # The exercise's words, in English: the panel says them in the learner's language by their keys
 # (`convolutions.exercise.*`); the record and the certificate keep the English.
 ENGLISH = language.words(language.DEFAULT)
-EXERCISE = exercises.Exercise(
-    key="week3_convolutions",
-    week=3,
-    title=ENGLISH("convolutions.exercise.title"),
-    task=ENGLISH("convolutions.exercise.task"),
-    criterion=ENGLISH("convolutions.exercise.criterion"),
-)
+EXERCISE = exercises.assignment("week3_convolutions", 3, "convolutions")
 EPOCHS = 10
 TARGET = 0.995
 STOPS_AT = (0.995, 0.996, 0.999)

@@ -18,20 +18,10 @@ from core.engine import builder, training
 
 KEY = "week1_house_prices"
 WEEK = 1
+EXERCISE = exercises.assignment(KEY, WEEK, "hello_world")
 QUESTIONS = {7: 4.0, 10: 5.5}  # bedrooms: the right price in hundreds of thousands
 TOLERANCE = 0.25
 LOSSES = ("mean_squared_error", "mean_absolute_error")
-
-
-def assignment(*, words: language.Words) -> exercises.Exercise:
-    """The week's assignment, its task and criterion in the learner's language."""
-    return exercises.Exercise(
-        key=KEY,
-        week=WEEK,
-        title=words("hello_world.exercise.title"),
-        task=words("hello_world.exercise.task"),
-        criterion=words("hello_world.exercise.criterion"),
-    )
 
 
 @dataclass(frozen=True)
@@ -155,4 +145,4 @@ def grade_house_prices(run: HousePricesRun, *, words: language.Words) -> exercis
         "learning_rate": config.learning_rate,
         "epochs": config.epochs,
     }
-    return exercises.grade(assignment(words=words), checks, settings)
+    return exercises.grade(EXERCISE, checks, settings)

@@ -19,16 +19,7 @@ from core.data import image_folders
 from core.engine import training
 from core.real_world_images import network
 
-EXERCISE = exercises.Exercise(
-    key="week4_happy_or_sad",
-    week=4,
-    title="Happy or sad",
-    task=(
-        "Train a convolutional network on 80 face images at 150×150 in two classes, happy and sad, with epochs "
-        "set to 15 and a callback that stops training at 0.999 accuracy."
-    ),
-    criterion="Training stopped before epoch 15, by the callback, at 0.999 accuracy or more.",
-)
+EXERCISE = exercises.assignment("week4_happy_or_sad", 4, "real_world_images")
 URL = "https://storage.googleapis.com/learning-datasets/happy-or-sad.zip"
 EPOCHS = 15
 TARGET = 0.999
