@@ -213,6 +213,20 @@ def test_a_new_database_gets_the_current_schema_as_the_code_describes_it(store, 
     assert all(statement.lstrip().upper().startswith("SELECT") for statement in sent), sent
 
 
+def test_two_servers_opening_a_new_database_at_once_make_its_schema_once(url):
+    """The schema is made under a lock and the version read again inside it, so the second server
+    finds the first one's schema instead of making it twice."""
+    engines = [progress.engine_for(url) for _ in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        stores = list(pool.map(progress.open_store, engines))
+    stores[0].save_run(ALICE, new_id(), run(1))
+    assert [len(store.runs(ALICE.id)) for store in stores] == [1] * 4
+    with engines[0].connect() as connection:
+        assert connection.execute(sa.text("SELECT version FROM schema_version")).scalars().all() == [2]
+    for engine in engines:
+        engine.dispose()
+
+
 def write_version_1(engine: sa.Engine) -> None:
     """A database as version 1 of the dashboard left it: its schema and some rows of two learners."""
     with engine.begin() as connection:
