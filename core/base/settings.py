@@ -27,6 +27,9 @@ trusted proxies; an unrecognised `ANY_FOLDER` means no), that stays so.
 | `FASHION_MNIST_DIR` | a folder with Fashion-MNIST's four IDX files (`data.fashion_mnist`) | none |
 | `MNIST_DIR` | a folder with MNIST's four IDX files (`data.mnist`) | none |
 | `KERAS_HOME` | where Keras keeps its downloads (`data.fashion_mnist`, `data.mnist`) | `~/.keras` |
+| `PROGRESS_DATABASE_URL` | the database of learners' progress, a SQLAlchemy URL (`progress`) | a SQLite file |
+| `XDG_DATA_HOME` | the data folder that holds that SQLite file (`progress`) | `~/.local/share` |
+| `TEACHERS` | accounts (emails or ids, comma-separated) that see the class overview (`progress`) | none |
 
 A test builds its own with `ServerSettings(...)` or `ServerSettings.from_environment({...})` and
 passes it to the function it checks; tests that set variables for a whole page rely on
@@ -60,6 +63,9 @@ CPUS_VARIABLE = "TRAINING_CPUS_PER_JOB"
 FASHION_MNIST_VARIABLE = "FASHION_MNIST_DIR"
 MNIST_VARIABLE = "MNIST_DIR"
 KERAS_HOME_VARIABLE = "KERAS_HOME"
+PROGRESS_DATABASE_VARIABLE = "PROGRESS_DATABASE_URL"
+DATA_HOME_VARIABLE = "XDG_DATA_HOME"
+TEACHERS_VARIABLE = "TEACHERS"
 
 YES = ("1", "true", "yes", "on")  # ANY_FOLDER's words for yes; any other word is no
 
@@ -91,6 +97,9 @@ class ServerSettings:
     fashion_mnist_dir: Path | None = None  # Fashion-MNIST's IDX files, tried before Keras's cache
     mnist_dir: Path | None = None  # MNIST's IDX files, tried before Keras's cache
     keras_home: Path | None = None  # where Keras keeps its downloads; None: ~/.keras
+    progress_database_url: str | None = None  # where progress is kept; None: a SQLite file in data_home
+    data_home: Path | None = None  # the user's data folder (XDG's); None: ~/.local/share
+    teachers: tuple[str, ...] = ()  # accounts, by email or id, that see the whole class's progress
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> ServerSettings:
@@ -116,6 +125,9 @@ class ServerSettings:
             fashion_mnist_dir=_folder(environ, FASHION_MNIST_VARIABLE),
             mnist_dir=_folder(environ, MNIST_VARIABLE),
             keras_home=_folder(environ, KERAS_HOME_VARIABLE),
+            progress_database_url=_text(environ, PROGRESS_DATABASE_VARIABLE) or None,
+            data_home=_absolute_folder(environ, DATA_HOME_VARIABLE),
+            teachers=tuple(entry.strip() for entry in _text(environ, TEACHERS_VARIABLE).split(",") if entry.strip()),
         )
 
 
@@ -191,6 +203,12 @@ def _yes_or_no(environ: Mapping[str, str], variable: str) -> bool | None:
 def _folder(environ: Mapping[str, str], variable: str) -> Path | None:
     value = _text(environ, variable)
     return Path(value) if value else None
+
+
+def _absolute_folder(environ: Mapping[str, str], variable: str) -> Path | None:
+    """A folder given as an absolute path; the XDG specification says to ignore a relative one."""
+    folder = _folder(environ, variable)
+    return folder if folder is not None and folder.is_absolute() else None
 
 
 _CURRENT: ServerSettings | None = None

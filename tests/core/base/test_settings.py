@@ -34,6 +34,9 @@ EVERY_VARIABLE = {
     "FASHION_MNIST_DIR": "/data/fashion",
     "MNIST_DIR": "/data/mnist",
     "KERAS_HOME": "/cache/keras",
+    "PROGRESS_DATABASE_URL": " postgresql+psycopg://course@db.school/progress ",
+    "XDG_DATA_HOME": "/home/learner/.data",
+    "TEACHERS": " teacher@school.example, ,oidc:https://id.school|42 ",
 }
 EXPECTED = settings.ServerSettings(
     training_slots=3,
@@ -53,6 +56,9 @@ EXPECTED = settings.ServerSettings(
     fashion_mnist_dir=Path("/data/fashion"),
     mnist_dir=Path("/data/mnist"),
     keras_home=Path("/cache/keras"),
+    progress_database_url="postgresql+psycopg://course@db.school/progress",
+    data_home=Path("/home/learner/.data"),
+    teachers=("teacher@school.example", "oidc:https://id.school|42"),
 )
 
 
@@ -101,6 +107,8 @@ def test_a_value_that_cannot_mean_anything_is_refused_with_the_variable_and_what
         ("QUEUE_TOTAL", "many", "queue_total", None),
         ("TRUSTED_PROXY", "yes", "trusted_proxies", 0),
         ("ANY_FOLDER", "maybe", "any_folder", False),  # an unrecognised answer locks the folders
+        ("XDG_DATA_HOME", "relative/data", "data_home", None),  # the XDG specification ignores a relative one
+        ("TEACHERS", " , ,", "teachers", ()),
     ],
 )
 def test_variables_documented_as_falling_back_still_fall_back(variable, value, field, default):
