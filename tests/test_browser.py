@@ -886,3 +886,31 @@ def test_switching_language_keeps_the_learners_runs_and_settings(browser, app_ur
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
     assert page.locator("[data-testid='stDataFrame']").first.inner_text().count("\n") == runs.count("\n")
     page.close()
+
+
+def test_streamlits_own_uploader_words_are_korean_on_a_korean_page(browser, app_url, test_output):
+    """Streamlit writes its uploader's button and limit line in English; a Korean page shows them
+    in Korean (written over from the catalogue), and an English page keeps Streamlit's."""
+    shown = {}
+    for locale in ("ko-KR", "en-US"):
+        context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1400})
+        page = context.new_page()
+        page.goto(f"{app_url}/real-world-images", timeout=60_000)
+        page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=120_000)
+        wait_until_idle(page)
+        page.locator(".st-key-rw_source [role='radiogroup'] label").nth(1).click()  # the zip upload
+        uploader = page.locator(".st-key-rw_zip [data-testid='stFileUploaderDropzone']")
+        uploader.wait_for(timeout=60_000)
+        shown[locale] = uploader.evaluate(
+            """zone => [zone.querySelector("button [data-testid='stMarkdownContainer'] p"),
+                        zone.querySelector("[data-testid='stFileUploaderDropzoneInstructions'] span")]
+                .map(element => {
+                    const style = getComputedStyle(element), after = getComputedStyle(element, "::after").content;
+                    return style.fontSize === "0px" ? after : element.innerText;
+                })"""
+        )
+        if locale == "ko-KR":
+            uploader.screenshot(path=str(test_output / "korean-uploader.png"))
+        context.close()
+    assert shown["ko-KR"] == ['"파일 올리기"', '"파일당 최대 150MB"'], shown
+    assert shown["en-US"] == ["Upload", "150MB per file"], shown

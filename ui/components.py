@@ -517,7 +517,33 @@ def file_uploader(label: str, key: str, types: Sequence[str], **options):
     types in words; the widget is given none, because Streamlit shows a type list as typed ("image/jpeg,
     JPG") and, given only extensions, raises its own error for a file a script sends past the picker.
     The app's guarded decoders check every file's content and answer in words."""
-    return st.file_uploader(label, key=key, max_upload_size=upload_limit_mb(types), **options)
+    limit_mb = upload_limit_mb(types)
+    _uploader_words_ui(key, limit_mb)
+    return st.file_uploader(label, key=key, max_upload_size=limit_mb, **options)
+
+
+def _css_string(words: str) -> str:
+    """Words as a CSS string: quoted, with backslashes, quotes and "<" (which could end the style) escaped."""
+    escaped = words.replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def _uploader_words_ui(key: str, limit_mb: int) -> None:
+    """Streamlit writes its uploader's button ("Upload") and limit line ("10MB per file") in
+    English, with no setting for either (1.67); in another language this uploader's are written
+    over from the catalogue, with a style for its element only (`st-key-<key>`), which takes no space."""
+    words = i18n.words()
+    if words.language == language.DEFAULT:
+        return
+    button, limit = (_css_string(words(f"ui.uploader.{name}", megabytes=limit_mb)) for name in ("button", "limit"))
+    uploader = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(
+        f"<style>{uploader} button [data-testid='stMarkdownContainer'] p {{font-size: 0}}"
+        f"{uploader} button [data-testid='stMarkdownContainer'] p::after {{content: {button}; font-size: 1rem}}"
+        f"{uploader} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size: 0}}"
+        f"{uploader} [data-testid='stFileUploaderDropzoneInstructions'] span::after "
+        f"{{content: {limit}; font-size: 0.875rem}}</style>"
+    )
 
 
 def camera_ui(label: str, key: str):
