@@ -317,7 +317,9 @@ def load_fashion_mnist(allow_download: bool = True) -> FashionMNIST:
     then Keras's download. A damaged file raises DatasetError rather than being skipped, so it gets fixed."""
     attempts = []
     for label, folder in sources_to_try():
-        data = load_idx_folder(folder, source=language.Message(_SOURCES + "place", {"source": source_name(label), "folder": str(folder)}))
+        data = load_idx_folder(
+            folder, source=language.Message(_SOURCES + "place", {"source": source_name(label), "folder": str(folder)})
+        )
         if data is not None:
             return data
         tried = {"source": source_name(label), "folder": str(folder), "why": folder_problem(folder)}
