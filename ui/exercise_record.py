@@ -33,8 +33,9 @@ def said(value: object) -> str:
     return i18n.say(value) if isinstance(value, language.Message) else str(value)
 
 
-def record_ui(key: str) -> None:
-    """The passed exercises so far, and the certificate to download."""
+def record_ui(key: str, default_name: str = "") -> None:
+    """The passed exercises so far, and the certificate to download. `default_name` fills in the
+    learner's name until they give one (a signed-in learner's name)."""
     words = i18n.words()
     passed = [grade for grade in record().values() if grade.passed]
     if not passed:
@@ -49,19 +50,72 @@ def record_ui(key: str) -> None:
         for grade in passed
     )
     st.caption(words("ui.exercise.record.passed", names=names))
-    certificates = (
-        ("JSON", exercises.certificate_json, "json", "application/json", ":material/workspace_premium:"),
-        ("PNG", exercises.certificate_png, "png", "image/png", ":material/image:"),
+    certificate_ui(passed, key, default_name)
+
+
+def certificate_ui(passed: list[exercises.Grade], where: str, default_name: str = "") -> None:
+    """The learner's name and the certificate's two downloads beside it. Both files are made
+    before the buttons are drawn (once per certificate and language, kept in the session), so each
+    button holds its file itself: a press downloads at once, however soon after the other, and
+    does not rerun the page. A callable made on a press would be registered anew on every rerun,
+    and a second press that came before the new id reached the browser found nothing."""
+    words = i18n.words()
+    kept_name = session.current().certificate_name
+    shown_name = default_name if kept_name is None else kept_name
+    name_column, *button_columns = st.columns([2, 1, 1], vertical_alignment="bottom")
+    name = name_column.text_input(
+        words("ui.exercise.record.name_label"),
+        value=shown_name,
+        max_chars=80,
+        placeholder=words("ui.exercise.record.name_placeholder"),
+        key=session.certificate_name_key(where),
     )
-    for column, (kind, make, extension, mime, icon) in zip(st.columns(2), certificates, strict=True):
+    if name != shown_name:
+        session.current().certificate_name = name
+    certificate = kept_certificate(passed, name)
+    language = words.language
+    if language not in certificate.json:
+        certificate.json[language] = exercises.certificate_json(
+            certificate.grades, name, certificate_id=certificate.certificate_id, words=words
+        )
+    if language not in certificate.pictures:
+        certificate.pictures[language] = exercises.draw_certificate(
+            certificate.grades, name, certificate_id=certificate.certificate_id, words=words
+        )
+    picture = certificate.pictures[language]
+    downloads = (
+        ("JSON", certificate.json[language], "json", "application/json", ":material/workspace_premium:"),
+        ("PNG", picture.png, "png", "image/png", ":material/image:"),
+    )
+    for column, (kind, data, extension, mime, icon) in zip(button_columns, downloads, strict=True):
         column.download_button(
             words("ui.exercise.record.certificate", kind=kind),
-            lambda make=make: make(passed, words=words),  # written only when pressed
-            file_name=f"tensorflow-first-steps-exercises.{extension}",
+            data,
+            file_name=f"tensorflow-first-steps-certificate-{certificate.certificate_id[:8]}.{extension}",
             mime=mime,
-            key=session.certificate_key(extension, key),
+            key=session.certificate_key(extension, where),
+            on_click="ignore",
             icon=icon,
         )
+    if picture.language != language:
+        st.caption(words("ui.exercise.record.picture_in_english"))
+    if picture.undrawn:
+        st.caption(words("ui.exercise.record.undrawn", characters=text.plain(" ".join(picture.undrawn))))
+
+
+def kept_certificate(passed: list[exercises.Grade], name: str) -> session.KeptCertificate:
+    """The certificate of these passes for this name: the one kept in the session while they stay
+    the same (its JSON and PNG share its id), else a new one with a new id."""
+    kept = session.current().certificate
+    if (
+        kept is None
+        or kept.learner != name
+        or len(kept.grades) != len(passed)
+        or any(kept_grade is not grade for kept_grade, grade in zip(kept.grades, passed, strict=True))
+    ):
+        kept = session.KeptCertificate(exercises.new_certificate_id(), name, tuple(passed))
+        session.current().certificate = kept
+    return kept
 
 
 def grade_ui(grade: exercises.Grade) -> None:

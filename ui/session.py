@@ -61,12 +61,26 @@ class LinkVisit:
 
 
 @dataclass
+class KeptCertificate:
+    """The certificate the learner is offered: one id for its JSON and its PNG, and its files, each
+    made once (a page polls every second while it trains, and a download keeps working between reruns)."""
+
+    certificate_id: str  # `exercises.new_certificate_id()`: a teacher looks the certificate up by it
+    learner: str  # the name it was made for, as given
+    grades: tuple[exercises.Grade, ...]  # the passed grades it certifies, the record's own objects
+    json: dict[str, bytes] = field(default_factory=dict)  # the JSON document, by language
+    pictures: dict[str, exercises.CertificatePicture] = field(default_factory=dict)  # the PNG, by language
+
+
+@dataclass
 class Session:
     """The app's own values in one browser tab's session."""
 
     learner: str = ""  # this tab's name for the job runner (Streamlit's session id); "" until first asked
     tracks: dict[course.Track, TrackState] = field(default_factory=dict)  # every lesson's and exercise's trainings
     record: dict[str, exercises.Grade] = field(default_factory=dict)  # best grade per exercise key; a pass stays
+    certificate_name: str | None = None  # the name the learner gave for the certificate; None until they give one
+    certificate: KeptCertificate | None = None  # the certificate last offered, until its name or grades change
     arrivals: dict[str, dict[str, Any]] = field(default_factory=dict)  # query parameters a page opened with, by address
     link_visits: dict[str, LinkVisit] = field(default_factory=dict)  # by lesson key
     link_noted: set[str] = field(default_factory=set)  # lesson keys whose link note was shown this visit
@@ -202,6 +216,10 @@ def code_key(file_name: str) -> str:
 
 def certificate_key(extension: str, where: str) -> str:
     return f"certificate_{extension}/{where}"  # a certificate's download button, in one exercise or the course map
+
+
+def certificate_name_key(where: str) -> str:
+    return f"certificate_name/{where}"  # "Your name on the certificate", beside the certificate's buttons
 
 
 def camera_switch_key(camera: str) -> str:

@@ -17,12 +17,13 @@ import datetime
 import io
 import json
 import math
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.base import language
+from core.base import language, text
 from core.base.history import COMPARE, StopAtTarget, TrainingHistory
 
 
@@ -279,14 +280,28 @@ def exercise_text(exercise: Exercise, field: str, words: language.Words) -> str:
     return getattr(exercise, field)
 
 
-def certificate_json(grades: Sequence[Grade], learner: str = "", *, words: language.Words | None = None) -> bytes:
-    """The learner's record as a small JSON file: every passed exercise, its settings, the
-    measured values and the date; its texts in `words`' language (English when none are given),
-    its keys and settings as the code names them."""
+def new_certificate_id() -> str:
+    """A certificate's id: random, so that it says nothing about the learner, and long enough
+    (128 bits) that a teacher who looks one up finds that certificate and no other."""
+    return uuid.uuid4().hex
+
+
+def certificate_json(
+    grades: Sequence[Grade],
+    learner: str = "",
+    *,
+    certificate_id: str | None = None,
+    words: language.Words | None = None,
+) -> bytes:
+    """The learner's record as a small JSON document: the certificate's id, the learner's name
+    (null where none was given), every passed exercise, its settings, the measured values and the
+    date; its texts in `words`' language (English when none are given), its keys and settings as
+    the code names them. The JSON and the PNG of one certificate are given the same id."""
     words = words or _english()
     record = {
         "course": words("base.messages.exercises.certificate.course"),
-        "learner": learner,
+        "certificate_id": certificate_id or new_certificate_id(),
+        "learner": text.visible(learner) or None,
         "exercises": [
             {
                 "week": grade.exercise.week,
@@ -309,64 +324,106 @@ def _measured(grade: Grade, words: language.Words) -> dict[str, str]:
     return dict(check.said(words)[:2] for check in grade.checks)
 
 
-# Fonts that draw Korean, where a system has one (Debian's fonts-nanum, fonts-noto-cjk).
-HANGUL_FONTS = (
-    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-)
+@dataclass(frozen=True)
+class Line:
+    """One line of the certificate's picture, before it is wrapped to the picture's width."""
+
+    text: str
+    size: int  # the letters' size in pixels
+    shade: int  # 0 black to 255 white
+    indent: int = 0  # pixels right of the margin
+    space_above: int = 0  # pixels between it and the line before
 
 
-def _hangul_font() -> str | None:
-    from pathlib import Path
-
-    return next((font for font in HANGUL_FONTS if Path(font).is_file()), None)
-
-
-def certificate_png(grades: Sequence[Grade], learner: str = "", *, words: language.Words | None = None) -> bytes:
-    """The same record drawn as a picture to keep or print, in `words`' language where this
-    system has a font that draws it (Pillow's own font has no Korean), else in English."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    words = words or _english()
-    font_file = None
-    if words.language != language.DEFAULT:
-        font_file = _hangul_font()
-        if font_file is None:
-            words = _english()
-
-    def font(size: int):
-        return ImageFont.truetype(font_file, size) if font_file else ImageFont.load_default(size)
-
+def certificate_lines(grades: Sequence[Grade], learner: str, certificate_id: str, words: language.Words) -> list[Line]:
+    """What the certificate's picture says, line by line, in `words`' language: the title, the
+    learner (or that no name was given), the certificate's id, then each exercise with its date,
+    every measured value whole and what it was trained on."""
     said = "base.messages.exercises.certificate."
-    rows = sorted(grades, key=lambda grade: grade.exercise.week)
-    picture = Image.new("RGB", (900, 170 + 70 * max(1, len(rows))), "white")
-    draw = ImageDraw.Draw(picture)
-    draw.rectangle((8, 8, picture.width - 9, picture.height - 9), outline=(30, 90, 160), width=4)
-    draw.text((40, 30), words(said + "title"), fill=(20, 20, 20), font=font(30))
-    if learner:
-        draw.text((40, 75), learner[:60], fill=(60, 60, 60), font=font(20))
-    for index, grade in enumerate(rows):
-        top = 120 + 70 * index
+    name = text.visible(learner) or words(said + "no_name")
+    lines = [
+        Line(words(said + "title"), 30, 20),
+        Line(words(said + "learner", name=name), 20, 40, space_above=6),
+        Line(words(said + "certificate_id", certificate_id=certificate_id), 14, 90),
+    ]
+    for grade in sorted(grades, key=lambda grade: grade.exercise.week):
         mark = words(said + ("passed" if grade.passed else "not_passed"))
         title = exercise_text(grade.exercise, "title", words)
-        draw.text(
-            (40, top),
-            words(said + "row", week=grade.exercise.week, title=title, mark=mark),
-            fill=(0, 0, 0),
-            font=font(22),
-        )
-        measured = "; ".join(f"{name}: {value}" for name, value in list(_measured(grade, words).items())[-2:])
-        draw.text((60, top + 30), f"{grade.graded_at[:10]} · {measured}"[:110], fill=(80, 80, 80), font=font(16))
+        row = words(said + "row", week=grade.exercise.week, title=title, mark=mark)
+        lines.append(Line(row, 22, 0, space_above=18))
+        lines.append(Line(words(said + "graded", date=grade.graded_at[:10]), 16, 80, indent=20))
+        for check_name, value in _measured(grade, words).items():
+            lines.append(Line(words(said + "measured", name=check_name, value=value), 16, 60, indent=20))
         if grade.data:
-            trained_on = words(said + "trained_on", data=data_name(grade.data, words))
-            draw.text((60, top + 50), trained_on[:110], fill=(80, 80, 80), font=font(14))
-    if not rows:
-        draw.text((40, 120), words(said + "none_yet"), fill=(80, 80, 80), font=font(22))
+            lines.append(Line(words(said + "trained_on", data=data_name(grade.data, words)), 14, 80, indent=20))
+    if not grades:
+        lines.append(Line(words(said + "none_yet"), 22, 80, space_above=18))
+    return lines
 
+
+@dataclass(frozen=True)
+class CertificatePicture:
+    """The certificate drawn as a PNG, and what this system's fonts could not do for it."""
+
+    png: bytes
+    language: str  # the language it is written in: English where no font here draws the learner's
+    undrawn: str  # characters no font here has (a name in another script): boxes in the picture, whole in the JSON
+
+
+PICTURE_WIDTH = 900  # pixels; the picture grows downwards to hold every line
+MARGIN = 40  # pixels between the frame and the text
+
+
+def draw_certificate(
+    grades: Sequence[Grade],
+    learner: str = "",
+    *,
+    certificate_id: str | None = None,
+    words: language.Words | None = None,
+) -> CertificatePicture:
+    """The record drawn as a picture to keep or print, in `words`' language where this system has
+    fonts that draw it (else in English), every line wrapped to the width and none cut."""
+    from PIL import Image, ImageDraw
+
+    from core.base import fonts
+
+    words = words or _english()
+    certificate_id = certificate_id or new_certificate_id()
+    unnamed = certificate_lines(grades, "", certificate_id, words)  # the course's words, without the learner's
+    if words.language != language.DEFAULT and fonts.chain(16).missing("".join(line.text for line in unnamed)):
+        words = _english()
+    lines = certificate_lines(grades, learner, certificate_id, words)
+
+    placed = []  # (font, left, baseline, text, shade)
+    top = MARGIN - 10
+    for line in lines:
+        font = fonts.chain(line.size)
+        left = MARGIN + line.indent
+        top += line.space_above
+        for wrapped in fonts.wrap_lines(line.text, font, PICTURE_WIDTH - MARGIN - left):
+            placed.append((font, left, top + line.size, wrapped, line.shade))
+            top += round(line.size * 1.45)
+
+    picture = Image.new("RGB", (PICTURE_WIDTH, top + MARGIN), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((8, 8, picture.width - 9, picture.height - 9), outline=(30, 90, 160), width=4)
+    for font, left, baseline, wrapped, shade in placed:
+        font.draw(draw, left, baseline, wrapped, fill=(shade, shade, shade))
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
-    return buffer.getvalue()
+    undrawn = fonts.chain(16).missing("".join(line.text for line in lines))
+    return CertificatePicture(buffer.getvalue(), words.language, undrawn)
+
+
+def certificate_png(
+    grades: Sequence[Grade],
+    learner: str = "",
+    *,
+    certificate_id: str | None = None,
+    words: language.Words | None = None,
+) -> bytes:
+    """The certificate's picture as PNG bytes (`draw_certificate`)."""
+    return draw_certificate(grades, learner, certificate_id=certificate_id, words=words).png
 
 
 def _plain(value: object) -> object:

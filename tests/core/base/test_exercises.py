@@ -236,11 +236,95 @@ def test_the_certificate_says_which_digits_an_mnist_exercise_was_graded_on():
     assert record["exercises"][0]["data"] == mnist.STAND_IN_NAME
     assert json.loads(exercises.certificate_json([on_mnist]))["exercises"][0]["data"] == "MNIST"
     drawn, unsaid = (
-        np.asarray(Image.open(io.BytesIO(exercises.certificate_png([grade]))).convert("L"))
+        np.asarray(Image.open(io.BytesIO(exercises.certificate_png([grade], certificate_id="c0ffee"))).convert("L"))
         for grade in (on_stand_in, dataclasses.replace(on_stand_in, data=""))
     )
-    changed_rows = np.flatnonzero((drawn != unsaid).any(axis=1))
-    assert changed_rows.size and changed_rows.min() >= 120 + 45  # a line of its own, under the date and measures
+    # A line of its own, under the date and measures: the picture grows by it, and all above is the same.
+    assert drawn.shape[0] > unsaid.shape[0]
+    above = unsaid.shape[0] - exercises.MARGIN
+    assert (drawn[:above] == unsaid[:above]).all() and (drawn[above:-12] < 128).any()
+    said = [line.text for line in exercises.certificate_lines([on_stand_in], "", "c0ffee", EN)]
+    assert said[-1] == f"trained on {mnist.STAND_IN_NAME}"
+
+
+def certified(measured: str = "0.9995") -> exercises.Grade:
+    """A passed week 2 grade, as the grader writes one, with a chosen measured value."""
+    exercise = exercises.Exercise("week2_stop_at_98", 2, "Stop at 98%", "task", "criterion")
+    checks = [
+        exercises.Check("final training accuracy ≥ 0.999", True, measured),
+        exercises.Check("input shape (28, 28)", True, "28 × 28"),
+    ]
+    return exercises.grade(exercise, checks, {"epochs": 10}, "MNIST")
+
+
+def test_the_certificate_names_the_learner_or_says_no_name_was_given():
+    grade = certified()
+    assert json.loads(exercises.certificate_json([grade], learner=" Ada  Lovelace "))["learner"] == "Ada Lovelace"
+    assert json.loads(exercises.certificate_json([grade], learner=""))["learner"] is None
+    said = [line.text for line in exercises.certificate_lines([grade], "Ada Lovelace", "c0ffee", EN)]
+    assert "Learner: Ada Lovelace" in said
+    unnamed = [line.text for line in exercises.certificate_lines([grade], "  ", "c0ffee", EN)]
+    assert "Learner: no name given" in unnamed
+    korean = [line.text for line in exercises.certificate_lines([grade], "", "c0ffee", language.words("ko"))]
+    assert "학습자: 이름을 입력하지 않음" in korean
+    named, nameless = (exercises.certificate_png([grade], name, certificate_id="c0ffee") for name in ("Ada", ""))
+    assert named != nameless
+
+
+def test_one_certificate_id_in_the_json_and_on_the_picture():
+    grade = certified()
+    record = json.loads(exercises.certificate_json([grade], "Ada", certificate_id="0123abcd" * 4))
+    assert record["certificate_id"] == "0123abcd" * 4 and list(record)[:3] == ["course", "certificate_id", "learner"]
+    said = [line.text for line in exercises.certificate_lines([grade], "Ada", "0123abcd" * 4, EN)]
+    assert f"Certificate id: {'0123abcd' * 4}" in said
+    pictures = {exercises.certificate_png([grade], "Ada", certificate_id=made) for made in ("0" * 32, "f" * 32)}
+    assert len(pictures) == 2  # the id is drawn
+    made = {json.loads(exercises.certificate_json([grade]))["certificate_id"] for _ in range(2)}
+    assert len(made) == 2 and all(len(made_id) == 32 and int(made_id, 16) >= 0 for made_id in made)
+
+
+def test_every_measured_value_is_on_the_picture_whole_and_the_picture_grows_to_hold_it():
+    long_value = " ".join(f"epoch {epoch}: 0.{epoch:04d}" for epoch in range(1, 25))
+    assert len(long_value) >= 300
+    lines = [line.text for line in exercises.certificate_lines([certified(long_value)], "Ada", "c0ffee", EN)]
+    assert f"final training accuracy ≥ 0.999: {long_value}" in lines
+    assert "input shape (28, 28): 28 × 28" in lines  # every check, not only the last two
+    short, long = (
+        Image.open(io.BytesIO(exercises.certificate_png([certified(value)], "Ada", certificate_id="c0ffee")))
+        for value in ("0.9995", long_value)
+    )
+    assert short.width == long.width == exercises.PICTURE_WIDTH
+    text_rows = np.flatnonzero((np.asarray(long.convert("L"))[12:-12, 12:-12] < 128).any(axis=1))
+    assert long.height >= short.height + 3 * 23 and text_rows.max() < long.height - 40  # its lines, in the frame
+
+
+@pytest.mark.parametrize("language_key", ["en", "ko"])
+def test_every_character_of_a_certificate_is_drawn_by_a_font_that_has_it(language_key):
+    from fontTools.ttLib import TTFont
+
+    from core.base import fonts
+
+    words = language.words(language_key)
+    lines = exercises.certificate_lines([certified()], "Ada 김민준", exercises.new_certificate_id(), words)
+    text = "".join(line.text for line in lines)
+    assert {"≥", "×"} <= set(text) and (language_key == "en" or "채점" in text)
+    chain = fonts.chain(16)
+    for character in set(text) - {" "}:
+        file = chain.file_for(character)
+        assert file is not None, character
+        with TTFont(file.path, fontNumber=0) as font:
+            assert ord(character) in font.getBestCmap(), (character, file.path)
+    picture = exercises.draw_certificate([certified()], "Ada 김민준", words=words)
+    assert (picture.language, picture.undrawn) == (language_key, "")
+
+
+def test_without_a_font_for_korean_the_picture_is_english_and_says_what_it_cannot_draw(monkeypatch, tmp_path):
+    from core.base import fonts
+
+    monkeypatch.setattr(fonts, "FONT_FILES", (str(tmp_path / "absent.ttf"),))
+    picture = exercises.draw_certificate([certified()], "김민준", words=language.words("ko"))
+    assert picture.language == "en" and set(picture.undrawn) == set("김민준·≥×")  # Pillow's own font: ASCII
+    assert Image.open(io.BytesIO(picture.png)).format == "PNG"
 
 
 def test_the_stand_in_digits_are_named_in_the_learners_language():
