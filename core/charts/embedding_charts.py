@@ -151,10 +151,10 @@ def before_and_after_chart(
             row=1,
             col=2,
         )
-    figure.update_layout(
-        height=520,
+    figure.update_layout(  # the legend below both maps: beside them it took the maps' width in a column
+        height=600,
         margin=dict(t=60),
-        legend=dict(itemsizing="constant"),
+        legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0),
         hoverlabel=dict(align="left"),
     )
     return figure

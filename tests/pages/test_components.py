@@ -472,6 +472,14 @@ def test_the_map_draws_both_networks_and_keeps_them_for_the_run():
     maps = kept.by_method["pca"]
     app.run()  # a click on the map runs the page again: the maps are not made again
     assert session.of(app.session_state).track(TRACK).maps.by_method["pca"] is maps
+    app.session_state[session.map_method_key(course.COMPUTER_VISION, "results")] = "tsne"
+    app.run()
+    assert not app.exception, app.exception
+    kept = session.of(app.session_state).track(TRACK).maps
+    assert list(kept.by_method) == ["pca", "tsne"] and kept.by_method["pca"] is maps
+    (chart,) = app.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["xaxis"]["title"]["text"] == "t-SNE axis 1"
+    assert any("Each map is its own t-SNE run" in caption.value for caption in app.caption)
 
 
 def test_a_clicked_point_is_read_by_its_customdata():
