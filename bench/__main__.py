@@ -18,6 +18,7 @@ BENCHMARKS = (
     "synthetic",
     "validation_spread",
     "unfamiliar",
+    "embedding_map",
     "class_load",
     "memory",
     "upload_memory",

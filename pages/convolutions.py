@@ -129,7 +129,7 @@ if run is None:
         st.info(words("convolutions.cnn.press_train"))
     st.stop()
 
-components.classifier_results_ui(LESSON, run, NAMES, confusion_note=components.FASHION_CONFUSION)
+components.classifier_results_ui(LESSON, run, class_names(), confusion_note=components.FASHION_CONFUSION)
 
 st.header(words("convolutions.inside.header"))
 model = run.model

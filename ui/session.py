@@ -24,7 +24,7 @@ from core.base import runs as run_history
 if TYPE_CHECKING:  # named for the type checker only: both load more than the course map needs
     import plotly.graph_objects as go
 
-    from core.engine import image_classifier  # TensorFlow
+    from core.engine import embedding_map, image_classifier  # TensorFlow
 
 KEY = "tf_first_steps"  # the one entry of st.session_state that holds the app's own values
 
@@ -40,6 +40,15 @@ class LiveFigure:
 
 
 @dataclass
+class KeptMaps:
+    """A run's maps of its held-out images (`ui.embedding_map`), made once per run and method:
+    t-SNE takes seconds, and every click on the map runs the page again."""
+
+    run: image_classifier.TrainedRun  # the run they map: a new run's maps replace them
+    by_method: dict[str, embedding_map.BeforeAndAfter] = field(default_factory=dict)  # "pca", "tsne"
+
+
+@dataclass
 class TrackState:
     """One track's trainings: a lesson's experiment, or its graded exercise (`course.Track`)."""
 
@@ -50,6 +59,7 @@ class TrackState:
     callbacks: dict[Any, exercises.CallbackRule] = field(default_factory=dict)  # an exercise's callback by settings
     trained_on: dict[Any, str] = field(default_factory=dict)  # an MNIST exercise's digits by settings, for the grade
     grade: exercises.Grade | None = None  # an exercise graded at once (Lesson 1's): its latest grade
+    maps: KeptMaps | None = None  # the latest run's held-out images mapped, once the learner opened a map
 
 
 @dataclass(frozen=True)
@@ -208,6 +218,18 @@ def results_tabs_key(lesson: course.Lesson) -> str:
 
 def probe_key(lesson: course.Lesson) -> str:
     return f"probe/{lesson.key}"  # the held-out image to probe
+
+
+def map_method_key(lesson: course.Lesson, place: str) -> str:
+    return f"map_method/{lesson.key}/{place}"  # PCA or t-SNE, for the map in one place ("results", "photos")
+
+
+def map_chart_key(lesson: course.Lesson, place: str) -> str:
+    return f"map/{lesson.key}/{place}"  # the map in one place, whose clicked point is shown beside it
+
+
+def photos_map_key(lesson: course.Lesson) -> str:
+    return f"map_open/{lesson.key}"  # "Your photos on the map", drawn only when opened
 
 
 def code_key(file_name: str) -> str:

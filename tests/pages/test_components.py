@@ -425,3 +425,73 @@ def test_the_link_box_speaks_the_learners_language_and_its_link_carries_it():
     assert "__" not in box.split("-->", 1)[1]  # every marker filled in
     assert "&quot;bogus&quot;" in box  # the dropped names, escaped for the attribute
     assert ">Copy link<" in components.experiment_link_box([], "en")
+
+
+def embedding_map_script():
+    import numpy as np
+
+    from core.base import course
+    from core.computer_vision import dense_network
+    from core.engine import image_classifier, training
+    from ui import embedding_map, session
+
+    state = session.track(course.COMPUTER_VISION.track)
+    if state.result is None:
+        config = dense_network.DenseNetConfig(hidden_units=(16,))
+        model = dense_network.make_model(config)
+        images = np.random.default_rng(0).integers(0, 256, size=(120, 28, 28), dtype=np.uint8)
+        held_out = image_classifier.HeldOut(images, np.arange(120) % 10)
+        evaluation = image_classifier.evaluate(model, held_out)
+        state.result = image_classifier.TrainedRun(config, model, training.TrainingHistory(1), evaluation, held_out)
+    names = [f"class {label}" for label in range(10)]
+    embedding_map.embedding_map_ui(course.COMPUTER_VISION, state.result, names, fashion_mnist=True)
+
+
+def plotly_array(value) -> np.ndarray:
+    """An array as plotly sends it to the browser: a list, or NumPy's bytes in base64 ("bdata")."""
+    import base64
+
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+def test_the_map_draws_both_networks_and_keeps_them_for_the_run():
+    import json
+
+    app = run_script(embedding_map_script)
+    (chart,) = app.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    assert len(spec["data"]) == 10 + 10 + 1  # a trace per class in each map, and the ring's legend entry
+    assert sum(len(plotly_array(trace["x"])) for trace in spec["data"][:10]) == 120
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "Each point is one of 120 held-out images" in captions and "shirt, T-shirt, pullover" in captions
+    assert "Click a point" in captions
+    kept = session.of(app.session_state).track(TRACK).maps
+    assert kept is not None and list(kept.by_method) == ["pca"]
+    maps = kept.by_method["pca"]
+    app.run()  # a click on the map runs the page again: the maps are not made again
+    assert session.of(app.session_state).track(TRACK).maps.by_method["pca"] is maps
+    app.session_state[session.map_method_key(course.COMPUTER_VISION, "results")] = "tsne"
+    app.run()
+    assert not app.exception, app.exception
+    kept = session.of(app.session_state).track(TRACK).maps
+    assert list(kept.by_method) == ["pca", "tsne"] and kept.by_method["pca"] is maps
+    (chart,) = app.get("plotly_chart")
+    assert json.loads(chart.proto.spec)["layout"]["xaxis"]["title"]["text"] == "t-SNE axis 1"
+    assert any("Each map is its own t-SNE run" in caption.value for caption in app.caption)
+
+
+def test_a_clicked_point_is_read_by_its_customdata():
+    from types import SimpleNamespace
+
+    from ui import embedding_map
+
+    def event(points):
+        return SimpleNamespace(selection=SimpleNamespace(points=points))
+
+    assert embedding_map.clicked_index(event([{"customdata": 17, "x": 0.1}])) == 17
+    assert embedding_map.clicked_index(event([{"customdata": [4]}])) == 4
+    assert embedding_map.clicked_index(event([{"x": 1.0}])) is None  # a star: no held-out image
+    assert embedding_map.clicked_index(event([])) is None
+    assert embedding_map.clicked_index(None) is None

@@ -262,6 +262,10 @@ def test_computer_vision_trains_and_evaluates():
     assert any("images are wrong" in caption.value for caption in app.caption)
     open_results_tab(app, course.COMPUTER_VISION, "Probe a test image")
     assert chart_titles(app)[-1] == "The network's probabilities for this image (green: the true class)"
+    open_results_tab(app, course.COMPUTER_VISION, "Map of the images")  # before and after training, side by side
+    map_titles = [annotation["text"] for annotation in chart_layout(app, "")["annotations"]]
+    assert map_titles == ["Before training: the starting weights", "After training"]
+    assert any("Each point is one of 2,000 held-out images" in caption.value for caption in app.caption)
     app.session_state["cv_why_scale"] = True
     app.run()
     assert chart_titles(app)[0] == ""  # the pixel histograms (two subplots, no title)
@@ -506,6 +510,13 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads(monkey
     captions = " ".join(str(image.proto) for image in app.get("image"))
     assert "where it looked (Grad-CAM)" in captions and "orange\\\\.png" in captions  # escaped, shown as typed
     assert any("broken.jpg" in shown(error.value) and "truncated" in error.value for error in app.error)
+    app.session_state[session.photos_map_key(course.REAL_WORLD_IMAGES)] = True  # "Your photos on the map"
+    app.run()
+    assert not app.exception, app.exception
+    traces = [trace for chart in app.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
+    stars = [trace for trace in traces if trace.get("name") == "your photos"]
+    assert len(stars) == 1 and stars[0]["marker"]["symbol"] == "star" and len(stars[0]["text"]) == 1, stars
+    assert stars[0]["text"][0].startswith("orange.png<br>the network says ")  # the broken file is no star
 
 
 def test_real_world_takes_a_zip_of_broken_and_unusual_photos_without_a_traceback(tmp_path):

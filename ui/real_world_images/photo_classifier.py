@@ -14,7 +14,7 @@ from core.charts import classifier_charts, feature_map_charts
 from core.data import image_folders, uploads
 from core.engine import image_classifier
 from core.real_world_images import familiarity, gradcam, photos, teaching
-from ui import components, i18n
+from ui import components, embedding_map, i18n, session
 from ui.real_world_images import lesson_record, photo_sources, problems
 
 LESSON = course.REAL_WORLD_IMAGES
@@ -66,7 +66,8 @@ def classified_photos_ui(
     candidates: list[tuple[str, str, np.ndarray]],
 ) -> None:
     """Every photo to classify in a box of its own, measured against the run's training photos;
-    the first unfamiliar one explains why the network fails on it."""
+    the first unfamiliar one explains why the network fails on it. Then, when opened, where the
+    photos land on the map of the held-out photos (`ui.embedding_map`), as stars."""
     if not candidates:
         return
     run_photos = photo_sources.photos_at(folder, run.config.image_size)
@@ -79,6 +80,14 @@ def classified_photos_ui(
             explained |= classified_photo_ui(
                 run, folder.class_names, key, name, picture, square, result, run_photos, memory, not explained
             )
+    words = i18n.words()
+    with st.expander(
+        words("real_world_images.classify.map_title"), key=session.photos_map_key(LESSON), on_change="rerun"
+    ) as on_the_map:
+        if on_the_map.open:  # drawn only when opened: it maps the held-out photos through two networks
+            st.caption(words("real_world_images.classify.map_intro"))
+            names = [name for _, name, _ in candidates]
+            embedding_map.embedding_map_ui(LESSON, run, folder.class_names, "photos", squares, names)
 
 
 def classified_photo_ui(
