@@ -24,6 +24,7 @@ from core.base import runs as run_history
 if TYPE_CHECKING:  # named for the type checker only: both load more than the course map needs
     import plotly.graph_objects as go
 
+    from core.base import progress  # SQLAlchemy, loaded on the first write
     from core.engine import embedding_map, image_classifier  # TensorFlow
 
 KEY = "tf_first_steps"  # the one entry of st.session_state that holds the app's own values
@@ -91,6 +92,9 @@ class Session:
     record: dict[str, exercises.Grade] = field(default_factory=dict)  # best grade per exercise key; a pass stays
     certificate_name: str | None = None  # the name the learner gave for the certificate; None until they give one
     certificate: KeptCertificate | None = None  # the certificate last offered, until its name or grades change
+    pending: progress.PendingWrites | None = None  # writes the progress database has not taken yet (`ui.progress`)
+    handed_over: set[str] = field(default_factory=set)  # attempt and certificate ids already handed to it
+    progress_problem: language.Message | None = None  # why the progress database could not be opened
     arrivals: dict[str, dict[str, Any]] = field(default_factory=dict)  # query parameters a page opened with, by address
     link_visits: dict[str, LinkVisit] = field(default_factory=dict)  # by lesson key
     link_noted: set[str] = field(default_factory=set)  # lesson keys whose link note was shown this visit
@@ -100,6 +104,14 @@ class Session:
     def track(self, track: course.Track) -> TrackState:
         """The track's state, made empty on first use."""
         return self.tracks.setdefault(track, TrackState())
+
+    def pending_writes(self) -> progress.PendingWrites:
+        """The session's waiting writes, made on the first write (SQLAlchemy loads with them)."""
+        if self.pending is None:
+            from core.base import progress
+
+            self.pending = progress.PendingWrites()
+        return self.pending
 
     def runs_on(self, data_set: str) -> list[run_history.RunRecord]:
         """Every run in this session on one data set ("Fashion-MNIST"), whichever lesson or exercise

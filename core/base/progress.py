@@ -209,6 +209,18 @@ def default_url(server_settings: settings.ServerSettings | None = None) -> str:
     return str(sa.URL.create("sqlite", database=str(data_home / APP_FOLDER / DATABASE_FILE)))
 
 
+def shown_place(url: str) -> str:
+    """Where a database address keeps its data, as a learner reads it: a SQLite file's path, or
+    the address without its password."""
+    try:
+        parsed = sa.make_url(url)
+    except exc.ArgumentError:
+        return url
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
 def database_url(server_settings: settings.ServerSettings | None = None) -> str:
     """Where this server keeps progress: `PROGRESS_DATABASE_URL`, else `default_url`."""
     chosen = server_settings or settings.current()
