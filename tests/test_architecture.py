@@ -77,10 +77,11 @@ def test_entry_file_only_routes_and_takes_its_pages_from_the_registry():
     # core.engine.warmup: the "loading TensorFlow" state a lesson shows on the first visit, before it runs.
     # ui.session: the address a visitor arrived with, noted before the page's widgets take it.
     # ui.i18n: the language, chosen before the navigation, whose titles are in it.
+    # ui.progress: who the learner is, said in the sidebar; a teacher's navigation has the class page.
     allowed = {
         "streamlit",
         *("core.base", "core.engine", "core.base.course", "core.engine.warmup"),
-        *("ui", "ui.session", "ui.i18n"),
+        *("ui", "ui.session", "ui.i18n", "ui.progress"),
     }
     assert imported_modules(REPOSITORY / "streamlit_app.py", depth=3) <= allowed
 
@@ -89,7 +90,7 @@ def test_every_lesson_has_its_page_and_its_core_package():
     for lesson in course.LESSONS:
         assert (REPOSITORY / lesson.page).is_file(), lesson.page
         assert (CORE / lesson.key / "__init__.py").is_file(), f"core/{lesson.key}/ is missing"
-    lesson_pages = {path.stem for path in PAGES.glob("*.py")} - {"home", "__init__"}
+    lesson_pages = {path.stem for path in PAGES.glob("*.py")} - {"home", "teacher", "__init__"}  # the course's own
     assert lesson_pages == LESSON_KEYS
     packages = {path.parent.name for path in CORE.glob("*/__init__.py")}
     assert packages == LESSON_KEYS | LAYERS, "a core package is a lesson or one of the shared layers"

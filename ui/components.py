@@ -40,6 +40,7 @@ from core.charts import classifier_charts, run_charts, training_charts
 from core.data import fashion_mnist, image_folders, mnist, uploads
 from core.engine import image_classifier, training
 from ui import embedding_map, exercise_record, i18n, session, training_jobs
+from ui import progress as learner_progress
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -307,6 +308,7 @@ def next_run_number(lesson: course.Lesson) -> int:
 def _record_run(track: course.Track, record: run_history.RunRecord) -> None:
     state = session.track(track)
     state.runs = run_history.add_run(state.runs, record)
+    learner_progress.keep_run(track, record)  # saved for the learner where they have an account or their own machine
 
 
 def _next_run_number(track: course.Track) -> int:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.base import exercises, language, text
 from ui import i18n, session
+from ui import progress as learner_progress
 
 
 def record() -> dict[str, exercises.Grade]:
@@ -15,7 +16,9 @@ def record() -> dict[str, exercises.Grade]:
 
 
 def keep(grade: exercises.Grade) -> None:
-    """A pass stays a pass; the first pass with given settings on given data keeps its date."""
+    """A pass stays a pass; the first pass with given settings on given data keeps its date. Every
+    attempt is saved for the learner (`ui.progress`)."""
+    learner_progress.keep_attempt(grade)
     kept = record().get(grade.exercise.key)
     same = kept is not None and (kept.settings, kept.data) == (grade.settings, grade.data)
     if kept is not None and kept.passed and (not grade.passed or same):
@@ -115,6 +118,7 @@ def kept_certificate(passed: list[exercises.Grade], name: str) -> session.KeptCe
     ):
         kept = session.KeptCertificate(exercises.new_certificate_id(), name, tuple(passed))
         session.current().certificate = kept
+        learner_progress.keep_certificate(kept.certificate_id, kept.grades, name)  # a teacher can look it up
     return kept
 
 

@@ -1,0 +1,223 @@
+"""Who the learner is and where their work is saved (Step 15): the machine's user on their own
+computer, the signed-in account on a shared server (`st.login()`, OpenID Connect), or a guest whose
+work stays in the tab. Runs, graded attempts and certificates are written to the progress database
+(`core.base.progress`, through `st.connection("progress", type="sql")`) when they end; a database
+that cannot be reached costs nothing but a line in the sidebar, and the writes wait in the session.
+
+The store is opened once per server and address, on the first write (a page that writes nothing
+never touches the database); a failed opening is tried again after `RETRY_S`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from core.base import course, exercises, hosting, language, text
+from core.base import runs as run_history
+from ui import i18n, session
+
+if TYPE_CHECKING:  # SQLAlchemy is imported with the store, on the first write
+    from core.base import progress
+
+LOG = logging.getLogger(__name__)
+RETRY_S = 30.0  # a database that could not be opened is asked again after this long, not on every rerun
+CONNECTION = "progress"  # st.connection's name: `[connections.progress]` in secrets sets its address
+
+_lock = threading.Lock()
+_stores: dict[str, progress.ProgressStore] = {}  # opened stores, by address, for the server's life
+_failed_at: dict[str, float] = {}  # when opening an address last failed
+
+
+def on_own_machine() -> bool:
+    """The README's first command: a server only this computer can reach, whose one learner is its user."""
+    return hosting.listens_on_loopback_only(st.get_option("server.address"))
+
+
+def sign_in_offered() -> bool:
+    """Whether whoever runs the server set up sign-in (`[auth]` in `.streamlit/secrets.toml`)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all: no sign-in
+        return False
+
+
+def learner() -> progress.Learner | None:
+    """This visitor as the progress store knows them, or None for a guest."""
+    from core.base import progress
+
+    if on_own_machine():
+        user = _machine_user()
+        return progress.Learner(f"local:{user}", user)
+    if st.user.get("is_logged_in"):  # the key exists only when sign-in is set up
+        email = str(st.user.get("email") or "")
+        subject = str(st.user.get("sub") or email)
+        name = str(st.user.get("name") or email or subject)
+        return progress.Learner(f"oidc:{st.user.get('iss', '')}|{subject}", name, email)
+    return None
+
+
+def _machine_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's user with no name
+        return "learner"
+
+
+def is_teacher() -> bool:
+    """Whether this visitor is one of the server's teachers (`TEACHERS`): the class page is theirs."""
+    from core.base import progress
+
+    visitor = learner()
+    return visitor is not None and progress.is_teacher(visitor)
+
+
+def store() -> progress.ProgressStore | None:
+    """The progress database, opened once per server; None while it cannot be (the reason is
+    kept for the sidebar, and it is asked again after `RETRY_S`)."""
+    address = _address()
+    with _lock:
+        if address in _stores:
+            return _stores[address]
+        if time.monotonic() - _failed_at.get(address, -RETRY_S) < RETRY_S:
+            return None
+    from core.base import progress
+
+    try:
+        opened = progress.open_store(_engine(address))
+    except language.LearnerError as problem:
+        LOG.warning("The progress database is not available: %s", problem)
+        with _lock:
+            _failed_at[address] = time.monotonic()
+        session.current().progress_problem = problem.message
+        return None
+    with _lock:
+        _stores.setdefault(address, opened)
+        _failed_at.pop(address, None)
+        session.current().progress_problem = None
+        return _stores[address]
+
+
+def _address() -> str:
+    """Where progress is kept: `[connections.progress]` in secrets when the server has it, else
+    `PROGRESS_DATABASE_URL`, else the SQLite file in the user's data folder."""
+    from core.base import progress
+
+    return "secrets" if _in_secrets() else progress.database_url()
+
+
+def _in_secrets() -> bool:
+    try:
+        return CONNECTION in st.secrets.get("connections", {})
+    except Exception:  # noqa: BLE001 - no secrets file
+        return False
+
+
+def _engine(address: str):
+    from core.base import progress
+
+    try:
+        if address == "secrets":
+            return st.connection(CONNECTION, type="sql").engine
+        return st.connection(CONNECTION, type="sql", url=address).engine
+    except language.LearnerError:
+        raise
+    except Exception as problem:  # noqa: BLE001 - a malformed address or a missing driver
+        raise progress.DatabaseRefused("base.messages.progress.bad_url", reason=type(problem).__name__) from None
+
+
+def _save(write: progress.Write) -> None:
+    """Hands a write to the session's waiting writes, which try the database at once."""
+    session.current().pending_writes().save(store(), write)
+
+
+def keep_run(track: course.Track, record: run_history.RunRecord) -> None:
+    """A lesson's run, written once when its job has ended (an exercise's runs are its attempts)."""
+    visitor = learner()
+    if visitor is None or track.part is not course.Part.LESSON:
+        return
+    from core.base import progress
+
+    _save(progress.run_write(visitor, uuid.uuid4().hex, record))
+
+
+def keep_attempt(grade: exercises.Grade) -> None:
+    """A graded attempt, written once: the grade panel is drawn on every rerun, so the session
+    remembers which attempts it has handed over."""
+    visitor = learner()
+    if visitor is None:
+        return
+    attempt = uuid.uuid5(uuid.NAMESPACE_URL, f"{visitor.id}|{grade.exercise.key}|{grade.graded_at}|{grade.settings}")
+    kept = session.current()
+    if attempt.hex in kept.handed_over:
+        return
+    kept.handed_over.add(attempt.hex)
+    from core.base import progress
+
+    _save(progress.attempt_write(visitor, attempt.hex, grade))
+
+
+def keep_certificate(certificate_id: str, grades: tuple[exercises.Grade, ...], name: str) -> None:
+    """A certificate offered to the learner, under its id, so that a teacher can look it up."""
+    visitor = learner()
+    kept = session.current()
+    if visitor is None or certificate_id in kept.handed_over:
+        return
+    kept.handed_over.add(certificate_id)
+    from core.base import progress
+
+    payload = exercises.certificate_json(grades, name, certificate_id=certificate_id)
+    _save(progress.certificate_write(visitor, certificate_id, payload))
+
+
+def progress_ui() -> None:
+    """The sidebar's line on where the learner's work is saved: on this computer, for their
+    account, or only in this tab (with a sign-in button where the server offers one)."""
+    words = i18n.words()
+    with st.sidebar:
+        visitor = learner()
+        if visitor is None:
+            st.caption(words("ui.progress.guest"))
+            if sign_in_offered():
+                st.button(words("ui.progress.sign_in"), on_click=st.login, icon=":material/login:")
+        elif on_own_machine():
+            st.caption(words("ui.progress.kept_here", place=text.visible(_shown_place()).replace("`", "")))
+        else:
+            st.caption(words("ui.progress.kept_for_account", name=visitor.name))
+            st.button(words("ui.progress.sign_out"), on_click=st.logout, icon=":material/logout:")
+
+
+def waiting_ui() -> None:
+    """After the page has run (and saved what ended): the writes that wait are tried again, and
+    while any still wait the sidebar says how many, and on the learner's own machine why."""
+    kept = session.current()
+    if kept.pending is None or not kept.pending.writes:
+        return
+    opened = store()  # None again within `RETRY_S` of a failure: no wait on every rerun
+    if opened is not None:
+        kept.pending.flush(opened)
+    waiting = kept.pending.notice()
+    if waiting is None:
+        return
+    with st.sidebar:
+        st.warning(i18n.say(waiting), icon=":material/cloud_off:")
+        if (
+            kept.progress_problem is not None and on_own_machine()
+        ):  # a shared server's address is not the visitor's business
+            st.caption(i18n.say(kept.progress_problem))
+
+
+def _shown_place() -> str:
+    """Where this computer's learner's work goes: the SQLite file, or the database's address
+    without its password (shown on the learner's own machine only)."""
+    from core.base import progress
+
+    if _in_secrets():
+        return CONNECTION
+    return progress.shown_place(progress.database_url())
