@@ -188,9 +188,29 @@ def progress_ui() -> None:
                 st.button(words("ui.progress.sign_in"), on_click=st.login, icon=":material/login:")
         elif on_own_machine():
             st.caption(words("ui.progress.kept_here", place=text.visible(_shown_place()).replace("`", "")))
+            _forget_ui(visitor)
         else:
             st.caption(words("ui.progress.kept_for_account", name=visitor.name))
             st.button(words("ui.progress.sign_out"), on_click=st.logout, icon=":material/logout:")
+            _forget_ui(visitor)
+
+
+def _forget_ui(visitor: progress.Learner) -> None:
+    """ "Forget my saved work": everything the database keeps of this learner is deleted, after
+    they confirm; what this tab shows stays until it closes."""
+    words = i18n.words()
+    with st.popover(words("ui.progress.forget"), icon=":material/delete:"):
+        st.caption(words("ui.progress.forget_explained"))
+        if st.button(words("ui.progress.forget_confirm"), key=session.FORGET_KEY, type="primary"):
+            opened = store()
+            if opened is None:
+                st.warning(words("ui.progress.forget_unavailable"), icon=":material/cloud_off:")
+                return
+            kept = session.current()
+            if kept.pending is not None:
+                kept.pending.writes.clear()  # nothing that waits is written after the learner asked to forget
+            deleted = opened.forget(visitor.id)
+            st.success(words("ui.progress.forgotten", count=deleted), icon=":material/check:")
 
 
 def waiting_ui() -> None:

@@ -252,6 +252,9 @@ def certificate_key(extension: str, where: str) -> str:
     return f"certificate_{extension}/{where}"  # a certificate's download button, in one exercise or the course map
 
 
+FORGET_KEY = "forget_saved_work"  # the sidebar's confirmation that deletes the learner's saved work
+
+
 def certificate_name_key(where: str) -> str:
     return f"certificate_name/{where}"  # "Your name on the certificate", beside the certificate's buttons
 

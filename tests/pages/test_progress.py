@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.base import course, exercises, progress, settings
 from core.base import runs as run_history
+from ui import session
 from tests.pages.test_pages import REPOSITORY, TIMEOUT_S, lesson_runs
 
 LOCAL = f"local:{getpass.getuser()}"
@@ -134,3 +135,14 @@ def test_the_class_page_is_for_teachers_only(data_home, own_machine):
     by_hand = AppTest.from_file(str(REPOSITORY / "pages" / "teacher.py"), default_timeout=TIMEOUT_S).run()
     assert not by_hand.exception and "for the server's teachers" in by_hand.info[0].value
     assert not by_hand.dataframe
+
+
+def test_forget_my_saved_work_deletes_this_learners_rows_only(data_home, own_machine):
+    store, _ = saved_class(progress.default_url())  # Amira's and this machine's learner's
+    app = opened("pages/hello_world.py")  # and one more run of this machine's learner
+    assert len(store.runs(LOCAL)) == 2
+    app.sidebar.button(key=session.FORGET_KEY).click().run()
+    assert not app.exception, app.exception
+    assert "Deleted: 2 saved runs" in app.sidebar.success[0].value
+    assert store.runs(LOCAL) == [] and len(store.runs("oidc:issuer|amira")) == 1
+    assert len(lesson_runs(app, course.HELLO_WORLD)) == 1  # the tab still shows its run
