@@ -39,7 +39,7 @@ from core.base import runs as run_history
 from core.charts import classifier_charts, run_charts, training_charts
 from core.data import fashion_mnist, image_folders, mnist, uploads
 from core.engine import image_classifier, training
-from ui import exercise_record, i18n, session, training_jobs
+from ui import exercise_record, i18n, session, training_jobs, weights_over_epochs
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -774,7 +774,8 @@ def classifier_results_ui(
 ) -> None:
     """Held-out metrics with the precision that ran (and the lesson's `precision_reason` when it
     prefers float32), training curves (with `best_epoch` starred when the page names it), the
-    confusion matrix, the mistakes and a probe of one image."""
+    confusion matrix, the mistakes, a probe of one image and, when the run recorded them, its
+    weights and gradients over the epochs."""
     history, evaluation = run.history, run.evaluation
     test_images, test_labels, split_name = run.held_out.images, run.held_out.labels, run.held_out.name
     words = i18n.words()
@@ -818,14 +819,15 @@ def classifier_results_ui(
 
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.
-    confusion_tab, mistakes_tab, probe_tab = st.tabs(
-        [
-            words("ui.results.tabs.confusion"),
-            words("ui.results.tabs.mistakes"),
-            words("ui.results.tabs.probe", split=split),
-        ],
-        key=session.results_tabs_key(lesson),
-        on_change="rerun",
+    labels = [
+        words("ui.results.tabs.confusion"),
+        words("ui.results.tabs.mistakes"),
+        words("ui.results.tabs.probe", split=split),
+    ]
+    if history.histograms is not None:
+        labels.append(words("ui.results.tabs.weights"))
+    confusion_tab, mistakes_tab, probe_tab, *weights_tab = st.tabs(
+        labels, key=session.results_tabs_key(lesson), on_change="rerun"
     )
     if confusion_tab.open:
         with confusion_tab:
@@ -882,3 +884,6 @@ def classifier_results_ui(
                     evaluation.probabilities[index], class_names, int(test_labels[index]), words=i18n.words()
                 )
             )
+    if weights_tab and weights_tab[0].open:
+        with weights_tab[0]:
+            weights_over_epochs.weights_over_epochs_ui(history)

@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from core.base import language, threads
+from core.base import language, threads, weight_histograms
 from core.base.history import (  # noqa: F401 - the trainer's vocabulary, also read as training.X
     Progress,
     ProgressCallback,
@@ -73,6 +73,31 @@ LOSSES = {
 }
 
 CHUNK_BYTES = 64 * 1024 * 1024  # at most this much gathered input per compiled call
+HISTOGRAM_SAMPLE = 256  # training examples whose gradients the histograms show, the same each epoch
+HISTOGRAM_SHARE = 40  # ...and at most this fraction (1/40) of an epoch's examples, to cost little
+KERNEL_LAYERS = (keras.layers.Dense, keras.layers.Conv2D)  # the layers whose kernels are recorded
+
+
+def kernel_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The trainable Dense and Conv2D layers of a model, nested models included, in order."""
+    found: list[keras.layers.Layer] = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found += kernel_layers(layer)
+        elif isinstance(layer, KERNEL_LAYERS) and layer.trainable:
+            found.append(layer)
+    return found
+
+
+def histogram_sample_plan(num_examples: int, batch_size: int) -> tuple[int, int]:
+    """(examples, piece): how many training examples the gradient histograms are computed on,
+    and in pieces of how many. At most HISTOGRAM_SAMPLE and a HISTOGRAM_SHARE-th of the epoch,
+    so the extra pass costs a few percent of an epoch; in pieces of at most a batch, so it never
+    needs more memory than a training step (a training's memory is costed per batch); a whole
+    number of pieces, so one traced function serves them all."""
+    wanted = max(1, min(HISTOGRAM_SAMPLE, num_examples // HISTOGRAM_SHARE))
+    piece = min(batch_size, wanted)
+    return wanted // piece * piece, piece
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,25 @@ class CompiledStep:
         self.scale = input_scale
         self.record_weights = record_weights
         self.loop = tf.function(self._loop_graph, jit_compile=jit_compile)
+        self._kernel_gradients: Callable | None = None  # traced when a run first records histograms
+
+    def kernel_gradients(self, x_batch: tf.Tensor, y_batch: tf.Tensor) -> list[tf.Tensor]:
+        """The gradient of the summed loss of these examples with respect to each kernel
+        (`kernel_layers`), without training. Dropout and augmentation are off (`training=False`),
+        so the same examples give comparable gradients epoch after epoch. Traced once per step:
+        a borrowed compiled step keeps it for the runs after."""
+        if self._kernel_gradients is None:
+            self._kernel_gradients = tf.function(self._kernel_gradients_graph)
+        return self._kernel_gradients(x_batch, y_batch)
+
+    def _kernel_gradients_graph(self, x_batch: tf.Tensor, y_batch: tf.Tensor) -> list[tf.Tensor]:
+        kernels = [layer.kernel for layer in kernel_layers(self.model)]
+        if self.scale is not None:
+            x_batch = tf.cast(x_batch, tf.float32) * self.scale
+        with tf.GradientTape() as tape:
+            y_pred = self.model(x_batch, training=False)
+            loss = tf.reduce_sum(tf.cast(self.loss_fn(y_batch, y_pred), tf.float32))
+        return [tf.cast(gradient, tf.float32) for gradient in tape.gradient(loss, kernels)]
 
     def correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         """1.0 for each example the model gets right, 0.0 otherwise."""
@@ -323,6 +367,7 @@ class Trainer:
         accuracy: str | None = None,  # None, "sparse_categorical" or "binary"
         input_scale: float | None = None,
         record_weights: bool = False,
+        record_histograms: bool = False,
         shuffle: bool = True,
         jit_compile: bool = False,
         steps_per_call: int | None = None,
@@ -344,6 +389,7 @@ class Trainer:
         self.steps_per_epoch = math.ceil(self.num_examples / self.batch_size)
         self.accuracy_kind = accuracy
         self.record_weights = record_weights
+        self.record_histograms = record_histograms
         self.shuffle = shuffle
         self.jit_compile = jit_compile
         self.stop = stop  # the course's callback, checked at the end of every epoch
@@ -357,10 +403,19 @@ class Trainer:
         self._validation = (
             (tf.convert_to_tensor(validation[0]), tf.convert_to_tensor(validation[1])) if validation else None
         )
+        if record_histograms:
+            self._set_histogram_sample(x, y, seed)
         self.optimizer.build(self.model.trainable_variables)
         self._own_step = self._make_step(model, self.optimizer, jit_compile=False)
         self._step = self._own_step  # the step a run trains with: its own, or a borrowed compiled one
         self._evaluate_batch = tf.function(self._evaluate_graph)
+
+    def _set_histogram_sample(self, x: np.ndarray, y: np.ndarray, seed: int) -> None:
+        """Chooses the training examples whose gradients the histograms show, the same every
+        epoch, from a generator of their own: the training's shuffles stay as they were."""
+        size, self._sample_piece = histogram_sample_plan(self.num_examples, self.batch_size)
+        chosen = np.sort(np.random.default_rng([seed, 1]).choice(self.num_examples, size, replace=False))
+        self._sample_x, self._sample_y = tf.convert_to_tensor(x[chosen]), tf.convert_to_tensor(y[chosen])
 
     def _make_step(self, model: keras.Model, optimizer: keras.optimizers.Optimizer, jit_compile: bool) -> CompiledStep:
         return CompiledStep(
@@ -488,6 +543,13 @@ class Trainer:
         reporter = ProgressReporter(on_progress, report_every_s, self.steps_per_epoch)
         tally = EpochTally()
         self._orders = [self._epoch_order()]  # Every run starts a fresh epoch with a fresh shuffle.
+        if self.record_histograms and history.histograms is None:
+            layers = tuple(
+                weight_histograms.KernelLayer(type(layer).__name__, tuple(layer.kernel.shape))
+                for layer in kernel_layers(self.model)
+            )
+            history.histograms = weight_histograms.WeightHistograms(layers, int(self._sample_x.shape[0]))
+            self._record_histograms(history.histograms, epoch=0)
         while not history.finished:
             if cancelled is not None and cancelled():
                 history.cancelled = True
@@ -519,8 +581,8 @@ class Trainer:
         a stop rule or validation must see the end of, finishes sooner."""
         steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
         count = min(self.steps_per_call, steps_left)
-        if self.stop is not None or self._validation is not None:
-            # The callback and validation act at the end of an epoch, never past it.
+        if self.stop is not None or self._validation is not None or self.record_histograms:
+            # The callback, validation and the histograms act at the end of an epoch, never past it.
             count = min(count, self.steps_per_epoch - step_in_epoch)
         return count
 
@@ -572,7 +634,27 @@ class Trainer:
             history.val_accuracy.append(val_accuracy)
         if self.record_weights:
             history.weights.append(snapshot.copy())
+        if self.record_histograms and history.histograms is not None:
+            self._record_histograms(history.histograms, epoch=history.epochs_run)
         if self.stop is not None and self.stop.reached(loss, accuracy if self.accuracy_kind else None):
             history.stopped_at_target = history.epochs_run
             history.stop_said = self.stop.stop_words(history.epochs_run)
             history.stop_message = str(history.stop_said)
+
+    def _record_histograms(self, histograms: weight_histograms.WeightHistograms, epoch: int) -> None:
+        """Adds one epoch's histograms: each kernel's weights as they are now, and the gradient of
+        the mean training loss on the fixed sample with respect to them. The gradients are not the
+        ones the optimizer applied during the epoch: computing and keeping those inside the
+        compiled loop would slow every step, while one extra pass over a small fixed sample per
+        epoch costs a few percent (`bench histograms`) and compares like with like across epochs."""
+        step, piece = self._step, self._sample_piece
+        total: list[np.ndarray] | None = None
+        with threads.machine().turn():
+            for start in range(0, int(self._sample_x.shape[0]), piece):
+                gradients = step.kernel_gradients(
+                    self._sample_x[start : start + piece], self._sample_y[start : start + piece]
+                )
+                arrays = [gradient.numpy() for gradient in gradients]
+                total = arrays if total is None else [sum_ + more for sum_, more in zip(total, arrays, strict=True)]
+        weights = [np.asarray(layer.kernel.value) for layer in kernel_layers(self.model)]
+        histograms.add(epoch, weights, [gradient / histograms.sample_size for gradient in total or []])
