@@ -73,8 +73,9 @@ LOSSES = {
 }
 
 CHUNK_BYTES = 64 * 1024 * 1024  # at most this much gathered input per compiled call
-HISTOGRAM_SAMPLE = 256  # training examples whose gradients the histograms show, the same each epoch
+HISTOGRAM_SAMPLE = 128  # training examples whose gradients the histograms show, the same each epoch
 HISTOGRAM_SHARE = 40  # ...and at most this fraction (1/40) of an epoch's examples, to cost little
+HISTOGRAM_PIECE_BYTES = 8 * 2**20  # float input of one gradient pass, as a trained network's inference batch
 KERNEL_LAYERS = (keras.layers.Dense, keras.layers.Conv2D)  # the layers whose kernels are recorded
 
 
@@ -89,14 +90,15 @@ def kernel_layers(model: keras.Model) -> list[keras.layers.Layer]:
     return found
 
 
-def histogram_sample_plan(num_examples: int, batch_size: int) -> tuple[int, int]:
+def histogram_sample_plan(num_examples: int, batch_size: int, example_floats: int) -> tuple[int, int]:
     """(examples, piece): how many training examples the gradient histograms are computed on,
     and in pieces of how many. At most HISTOGRAM_SAMPLE and a HISTOGRAM_SHARE-th of the epoch,
-    so the extra pass costs a few percent of an epoch; in pieces of at most a batch, so it never
-    needs more memory than a training step (a training's memory is costed per batch); a whole
-    number of pieces, so one traced function serves them all."""
+    so the extra pass costs a few percent of an epoch (`bench histograms`). A piece is a batch,
+    or more where the examples are small: all 128 Fashion-MNIST images in one call (as a trained
+    network is evaluated 256 at a time), Lesson 4's large photos a batch at a time (a training's
+    memory is costed per batch). A whole number of pieces, so one trace serves them all."""
     wanted = max(1, min(HISTOGRAM_SAMPLE, num_examples // HISTOGRAM_SHARE))
-    piece = min(batch_size, wanted)
+    piece = min(wanted, max(batch_size, HISTOGRAM_PIECE_BYTES // max(1, 4 * example_floats)))
     return wanted // piece * piece, piece
 
 
@@ -195,10 +197,11 @@ class CompiledStep:
     def kernel_gradients(self, x_batch: tf.Tensor, y_batch: tf.Tensor) -> list[tf.Tensor]:
         """The gradient of the summed loss of these examples with respect to each kernel
         (`kernel_layers`), without training. Dropout and augmentation are off (`training=False`),
-        so the same examples give comparable gradients epoch after epoch. Traced once per step:
-        a borrowed compiled step keeps it for the runs after."""
+        so the same examples give comparable gradients epoch after epoch. Traced once per step
+        (a sample of another size retraces it once more, for any size): a borrowed compiled step
+        keeps it for the runs after."""
         if self._kernel_gradients is None:
-            self._kernel_gradients = tf.function(self._kernel_gradients_graph)
+            self._kernel_gradients = tf.function(self._kernel_gradients_graph, reduce_retracing=True)
         return self._kernel_gradients(x_batch, y_batch)
 
     def _kernel_gradients_graph(self, x_batch: tf.Tensor, y_batch: tf.Tensor) -> list[tf.Tensor]:
@@ -313,6 +316,9 @@ class CompiledSteps:
 
 
 COMPILED_STEPS = CompiledSteps()
+# Steps kept only for their traced gradient function (`CompiledStep.kernel_gradients`), one per
+# architecture, so a run without XLA does not trace it again (about 0.1 s of each Lesson 3 run).
+GRADIENT_STEPS = CompiledSteps()
 
 
 def structure_key(model: keras.Model, optimizer: keras.optimizers.Optimizer, *parts: object) -> str:
@@ -413,7 +419,7 @@ class Trainer:
     def _set_histogram_sample(self, x: np.ndarray, y: np.ndarray, seed: int) -> None:
         """Chooses the training examples whose gradients the histograms show, the same every
         epoch, from a generator of their own: the training's shuffles stay as they were."""
-        size, self._sample_piece = histogram_sample_plan(self.num_examples, self.batch_size)
+        size, self._sample_piece = histogram_sample_plan(self.num_examples, self.batch_size, int(np.prod(x.shape[1:])))
         chosen = np.sort(np.random.default_rng([seed, 1]).choice(self.num_examples, size, replace=False))
         self._sample_x, self._sample_y = tf.convert_to_tensor(x[chosen]), tf.convert_to_tensor(y[chosen])
 
@@ -443,10 +449,21 @@ class Trainer:
             [self._y.dtype.name, *self._y.shape[1:]],
         )
 
+    def _clone_model(self) -> keras.Model:
+        """A model of this run's architecture, for a step that serves later runs too."""
+        return keras.models.clone_model(self.model)
+
+    def _gradient_step(self) -> CompiledStep:
+        """A step kept for its gradient function only: a copy of this run's model (its weights
+        overwritten before every use) and an unbuilt optimizer of the same kind, never stepped, so
+        that it holds nothing of this run."""
+        optimizer = type(self.optimizer).from_config(self.optimizer.get_config())
+        return self._make_step(self._clone_model(), optimizer, jit_compile=False)
+
     def _compiled_step(self) -> CompiledStep:
         """A compiled step as fresh copies of this run's model and optimizer (the copies' weights
         are overwritten from the run's before every use)."""
-        model = keras.models.clone_model(self.model)
+        model = self._clone_model()
         optimizer = without_replica_all_reduce(type(self.optimizer).from_config(self.optimizer.get_config()))
         optimizer.build(model.trainable_variables)
         return self._make_step(model, optimizer, jit_compile=True)
@@ -646,15 +663,33 @@ class Trainer:
         the mean training loss on the fixed sample with respect to them. The gradients are not the
         ones the optimizer applied during the epoch: computing and keeping those inside the
         compiled loop would slow every step, while one extra pass over a small fixed sample per
-        epoch costs a few percent (`bench histograms`) and compares like with like across epochs."""
-        step, piece = self._step, self._sample_piece
-        total: list[np.ndarray] | None = None
-        with threads.machine().turn():
-            for start in range(0, int(self._sample_x.shape[0]), piece):
-                gradients = step.kernel_gradients(
-                    self._sample_x[start : start + piece], self._sample_y[start : start + piece]
-                )
-                arrays = [gradient.numpy() for gradient in gradients]
-                total = arrays if total is None else [sum_ + more for sum_, more in zip(total, arrays, strict=True)]
+        epoch costs a few percent (`bench histograms`) and compares like with like across epochs.
+        A borrowed XLA step computes them with its own traced function; a run without XLA borrows
+        one traced for its architecture by an earlier run (`GRADIENT_STEPS`), its weights copied in."""
+        if self._step is not self._own_step:
+            total = self._sample_gradients(self._step)
+        else:
+            key = self._step_key()
+            borrowed = GRADIENT_STEPS.borrow(key, self._gradient_step)
+            try:
+                if borrowed is not None:
+                    copy_variables(self.model.variables, borrowed.model.variables)
+                total = self._sample_gradients(borrowed or self._own_step)
+            finally:
+                if borrowed is not None:
+                    GRADIENT_STEPS.give_back(key, borrowed)
         weights = [np.asarray(layer.kernel.value) for layer in kernel_layers(self.model)]
-        histograms.add(epoch, weights, [gradient / histograms.sample_size for gradient in total or []])
+        histograms.add(epoch, weights, [gradient / histograms.sample_size for gradient in total])
+
+    def _sample_gradients(self, step: CompiledStep) -> list[np.ndarray]:
+        """The gradient of the summed loss on the fixed sample, piece by piece, per kernel."""
+        total: list[np.ndarray] = []
+        with threads.machine().turn():
+            for start in range(0, int(self._sample_x.shape[0]), self._sample_piece):
+                end = start + self._sample_piece
+                arrays = [
+                    gradient.numpy()
+                    for gradient in step.kernel_gradients(self._sample_x[start:end], self._sample_y[start:end])
+                ]
+                total = arrays if not total else [sum_ + more for sum_, more in zip(total, arrays, strict=True)]
+        return total

@@ -444,7 +444,7 @@ def test_histograms_count_each_kernel_as_numpy_does_every_epoch(jit_compile, mon
     last epoch's is NumPy's of the trained kernel, and every kernel has weights and gradients
     recorded at the start and after each epoch."""
     monkeypatch.setattr(training, "COMPILED_STEPS", training.CompiledSteps())
-    monkeypatch.setattr(training, "HISTOGRAM_SHARE", 1)  # 35 of the 40 examples, not 1
+    monkeypatch.setattr(training, "HISTOGRAM_SHARE", 1)  # all 40 examples, not 1
     model = tiny_model()
     known = np.linspace(-1.0, 1.0, 8, dtype=np.float32).reshape(2, 4) ** 3
     model.layers[0].kernel.assign(known)
@@ -489,7 +489,8 @@ def test_the_gradients_are_the_mean_losss_on_the_sample_summed_in_pieces(monkeyp
     trainer = training.Trainer(
         model, keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy", x, y, batch_size=8, record_histograms=True
     )
-    assert training.histogram_sample_plan(40, 8) == (40, 8)
+    monkeypatch.setattr(training, "HISTOGRAM_PIECE_BYTES", 8)  # a batch at a time
+    assert training.histogram_sample_plan(40, 8, 2) == (40, 8)
     history = trainer.run(training.TrainingHistory(epochs_planned=0))  # the start only
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, model(x, training=False)))
@@ -501,9 +502,28 @@ def test_the_gradients_are_the_mean_losss_on_the_sample_summed_in_pieces(monkeyp
         assert recorded.high == pytest.approx(float(tf.reduce_max(gradient)), rel=1e-4, abs=1e-7)
 
 
-def test_the_sample_is_at_most_256_examples_a_fortieth_of_the_epoch_in_whole_batches():
-    assert training.histogram_sample_plan(60_000, 32) == (256, 32)
-    assert training.histogram_sample_plan(12_000, 32) == (256, 32)
-    assert training.histogram_sample_plan(60_000, 100) == (200, 100)
-    assert training.histogram_sample_plan(820, 32) == (20, 20)  # Lesson 4's photos: 20 of them
-    assert training.histogram_sample_plan(10, 4) == (1, 1)
+def test_the_sample_is_at_most_128_examples_a_fortieth_of_the_epoch_in_whole_pieces():
+    fashion, photo = 28 * 28, 150 * 150 * 3
+    assert training.histogram_sample_plan(60_000, 32, fashion) == (128, 128)  # one call
+    assert training.histogram_sample_plan(12_000, 32, fashion) == (128, 128)
+    assert training.histogram_sample_plan(3_000, 32, fashion) == (75, 75)
+    assert training.histogram_sample_plan(60_000, 100, 300 * 300 * 3) == (100, 100)  # a batch (8 MB holds 7)
+    assert training.histogram_sample_plan(20_000, 8, photo) == (124, 31)  # pieces of 8 MB of float input
+    assert training.histogram_sample_plan(820, 32, photo) == (20, 20)  # Lesson 4's photos: 20 of them
+    assert training.histogram_sample_plan(10, 4, 2) == (1, 1)
+
+
+def test_runs_of_one_architecture_share_one_traced_gradient_function(monkeypatch):
+    """A run without XLA borrows the gradient step an earlier run of its architecture traced,
+    with its own weights copied in: the histograms are those of its own gradients."""
+    monkeypatch.setattr(training, "HISTOGRAM_SHARE", 1)
+    monkeypatch.setattr(training, "GRADIENT_STEPS", training.CompiledSteps(most=0))  # its own step, traced
+    expected = histogram_run(tiny_model(seed=5), record_histograms=True, epochs=1).histograms
+    monkeypatch.setattr(training, "GRADIENT_STEPS", training.CompiledSteps())
+    traced = histogram_run(tiny_model(seed=0), record_histograms=True, epochs=1)
+    again = histogram_run(tiny_model(seed=5), record_histograms=True, epochs=1).histograms
+    assert training.GRADIENT_STEPS.made == 1 and traced.histograms is not None
+    for ours, reference in zip(again.epochs, expected.epochs, strict=True):
+        for recorded, wanted in zip(ours.gradients, reference.gradients, strict=True):
+            np.testing.assert_array_equal(recorded.counts, wanted.counts)
+            assert recorded.low == pytest.approx(wanted.low, rel=1e-5)
