@@ -14,6 +14,7 @@ BENCHMARKS = (
     "hello_world",
     "dense",
     "cnn",
+    "histograms",
     "real_world",
     "synthetic",
     "validation_spread",

@@ -39,7 +39,7 @@ from core.base import runs as run_history
 from core.charts import classifier_charts, run_charts, training_charts
 from core.data import fashion_mnist, image_folders, mnist, uploads
 from core.engine import image_classifier, training
-from ui import embedding_map, exercise_record, i18n, session, training_jobs
+from ui import embedding_map, exercise_record, i18n, session, training_jobs, weights_over_epochs
 from ui import progress as learner_progress
 
 
@@ -802,8 +802,9 @@ def classifier_results_ui(
 ) -> None:
     """Held-out metrics with the precision that ran (and the lesson's `precision_reason` when it
     prefers float32), training curves (with `best_epoch` starred when the page names it), the
-    confusion matrix, the mistakes, a probe of one image and the map of how the network arranges
-    the held-out images before and after training (`ui.embedding_map`)."""
+    confusion matrix, the mistakes, a probe of one image, the map of how the network arranges the
+    held-out images before and after training (`ui.embedding_map`) and, when the run recorded them,
+    its weights and gradients over the epochs."""
     history, evaluation = run.history, run.evaluation
     test_images, test_labels, split_name = run.held_out.images, run.held_out.labels, run.held_out.name
     words = i18n.words()
@@ -847,15 +848,16 @@ def classifier_results_ui(
 
     # Only the open tab is drawn: every chart and image on the page costs the learner's browser
     # time, on each poll of a training too.
-    confusion_tab, mistakes_tab, probe_tab, map_tab = st.tabs(
-        [
-            words("ui.results.tabs.confusion"),
-            words("ui.results.tabs.mistakes"),
-            words("ui.results.tabs.probe", split=split),
-            words("ui.results.tabs.map"),
-        ],
-        key=session.results_tabs_key(lesson),
-        on_change="rerun",
+    labels = [
+        words("ui.results.tabs.confusion"),
+        words("ui.results.tabs.mistakes"),
+        words("ui.results.tabs.probe", split=split),
+        words("ui.results.tabs.map"),
+    ]
+    if history.histograms is not None:
+        labels.append(words("ui.results.tabs.weights"))
+    confusion_tab, mistakes_tab, probe_tab, map_tab, *weights_tab = st.tabs(
+        labels, key=session.results_tabs_key(lesson), on_change="rerun"
     )
     if confusion_tab.open:
         with confusion_tab:
@@ -915,3 +917,6 @@ def classifier_results_ui(
     if map_tab.open:
         with map_tab:
             embedding_map.embedding_map_ui(lesson, run, class_names, fashion_mnist=confusion_note == FASHION_CONFUSION)
+    if weights_tab and weights_tab[0].open:
+        with weights_tab[0]:
+            weights_over_epochs.weights_over_epochs_ui(history)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.base import language
+from core.base.weight_histograms import WeightHistograms
 
 # How a stopping rule, or a learner's callback, compares a metric with its target.
 COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le}
@@ -110,6 +111,8 @@ class TrainingHistory:
     val_accuracy: list[float] = field(default_factory=list)
     # Trainable weights flattened after each epoch, only when asked for (tiny models).
     weights: list[np.ndarray] = field(default_factory=list)
+    # Each kernel's weights and gradients as histograms after each epoch, when asked for (Lessons 2-4).
+    histograms: WeightHistograms | None = None
     seconds: float = 0.0
     stopped_at_target: int | None = None  # 1-based epoch at which the stop rule fired
     stop_message: str | None = None  # in English; `stop_said` is the same in the learner's language
@@ -153,6 +156,7 @@ class TrainingHistory:
             val_loss=list(self.val_loss),
             val_accuracy=list(self.val_accuracy),
             weights=list(self.weights),
+            histograms=self.histograms.copy() if self.histograms is not None else None,
         )
 
 

@@ -91,10 +91,15 @@ def make_model(config: CnnConfig) -> keras.Model:
     return builder.build(network(config))
 
 
-def make_trainer(config: CnnConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray) -> training.Trainer:
-    """The image lessons' trainer (the grey images gain the channel axis as a view, no copy).
+def make_trainer(
+    config: CnnConfig, model: keras.Model, images: np.ndarray, labels: np.ndarray, *, record_histograms: bool = True
+) -> training.Trainer:
+    """The image lessons' trainer (the grey images gain the channel axis as a view, no copy),
+    recording the weights' and gradients' histograms epoch by epoch (`bench histograms`).
     Measured here, XLA made one CNN epoch 30 times slower, so it is off."""
-    return image_classifier.make_trainer(config, model, images, labels, stop=config.stop)
+    return image_classifier.make_trainer(
+        config, model, images, labels, stop=config.stop, record_histograms=record_histograms
+    )
 
 
 def make_script(config: CnnConfig, *, words: language.Words) -> str:

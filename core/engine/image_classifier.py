@@ -91,6 +91,7 @@ def make_trainer(
     *,
     stop: training.StopAtTarget | None = None,
     jit_compile: bool = False,
+    record_histograms: bool = False,
 ) -> training.Trainer:
     """The shared trainer set up as Lessons 2 and 3 train: the course's loss and metric on a
     class-balanced share of the images, scaled per batch. `images` may lack the channel axis a
@@ -98,7 +99,8 @@ def make_trainer(
 
     XLA only when asked (Lesson 2's dense network): its step is compiled once per architecture
     and reused by later runs (`training.CompiledSteps`). Its CPU convolutions were far slower
-    than TensorFlow's own."""
+    than TensorFlow's own. `record_histograms`: each kernel's weights and gradients after every
+    epoch (`core.base.weight_histograms`)."""
     images = images.reshape((-1, *model.input_shape[1:]))
     subset = training_subset(labels, config.train_fraction, config.seed)
     return training.Trainer(
@@ -111,6 +113,7 @@ def make_trainer(
         accuracy="sparse_categorical",
         input_scale=pixel_scale(config.scale_pixels),
         jit_compile=jit_compile,
+        record_histograms=record_histograms,
         stop=stop,
         seed=config.seed,
     )

@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from core.base import language, threads
+from core.base import language, threads, weight_histograms
 from core.base.history import (  # noqa: F401 - the trainer's vocabulary, also read as training.X
     Progress,
     ProgressCallback,
@@ -73,6 +73,33 @@ LOSSES = {
 }
 
 CHUNK_BYTES = 64 * 1024 * 1024  # at most this much gathered input per compiled call
+HISTOGRAM_SAMPLE = 128  # training examples whose gradients the histograms show, the same each epoch
+HISTOGRAM_SHARE = 40  # ...and at most this fraction (1/40) of an epoch's examples, to cost little
+HISTOGRAM_PIECE_BYTES = 8 * 2**20  # float input of one gradient pass, as a trained network's inference batch
+KERNEL_LAYERS = (keras.layers.Dense, keras.layers.Conv2D)  # the layers whose kernels are recorded
+
+
+def kernel_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The trainable Dense and Conv2D layers of a model, nested models included, in order."""
+    found: list[keras.layers.Layer] = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found += kernel_layers(layer)
+        elif isinstance(layer, KERNEL_LAYERS) and layer.trainable:
+            found.append(layer)
+    return found
+
+
+def histogram_sample_plan(num_examples: int, batch_size: int, example_floats: int) -> tuple[int, int]:
+    """(examples, piece): how many training examples the gradient histograms are computed on,
+    and in pieces of how many. At most HISTOGRAM_SAMPLE and a HISTOGRAM_SHARE-th of the epoch,
+    so the extra pass costs a few percent of an epoch (`bench histograms`). A piece is a batch,
+    or more where the examples are small: all 128 Fashion-MNIST images in one call (as a trained
+    network is evaluated 256 at a time), Lesson 4's large photos a batch at a time (a training's
+    memory is costed per batch). A whole number of pieces, so one trace serves them all."""
+    wanted = max(1, min(HISTOGRAM_SAMPLE, num_examples // HISTOGRAM_SHARE))
+    piece = min(wanted, max(batch_size, HISTOGRAM_PIECE_BYTES // max(1, 4 * example_floats)))
+    return wanted // piece * piece, piece
 
 
 @dataclass(frozen=True)
@@ -165,6 +192,26 @@ class CompiledStep:
         self.scale = input_scale
         self.record_weights = record_weights
         self.loop = tf.function(self._loop_graph, jit_compile=jit_compile)
+        self._kernel_gradients: Callable | None = None  # traced when a run first records histograms
+
+    def kernel_gradients(self, x_batch: tf.Tensor, y_batch: tf.Tensor) -> list[tf.Tensor]:
+        """The gradient of the summed loss of these examples with respect to each kernel
+        (`kernel_layers`), without training. Dropout and augmentation are off (`training=False`),
+        so the same examples give comparable gradients epoch after epoch. Traced once per step
+        (a sample of another size retraces it once more, for any size): a borrowed compiled step
+        keeps it for the runs after."""
+        if self._kernel_gradients is None:
+            self._kernel_gradients = tf.function(self._kernel_gradients_graph, reduce_retracing=True)
+        return self._kernel_gradients(x_batch, y_batch)
+
+    def _kernel_gradients_graph(self, x_batch: tf.Tensor, y_batch: tf.Tensor) -> list[tf.Tensor]:
+        kernels = [layer.kernel for layer in kernel_layers(self.model)]
+        if self.scale is not None:
+            x_batch = tf.cast(x_batch, tf.float32) * self.scale
+        with tf.GradientTape() as tape:
+            y_pred = self.model(x_batch, training=False)
+            loss = tf.reduce_sum(tf.cast(self.loss_fn(y_batch, y_pred), tf.float32))
+        return [tf.cast(gradient, tf.float32) for gradient in tape.gradient(loss, kernels)]
 
     def correct(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         """1.0 for each example the model gets right, 0.0 otherwise."""
@@ -269,6 +316,9 @@ class CompiledSteps:
 
 
 COMPILED_STEPS = CompiledSteps()
+# Steps kept only for their traced gradient function (`CompiledStep.kernel_gradients`), one per
+# architecture, so a run without XLA does not trace it again (about 0.1 s of each Lesson 3 run).
+GRADIENT_STEPS = CompiledSteps()
 
 
 def structure_key(model: keras.Model, optimizer: keras.optimizers.Optimizer, *parts: object) -> str:
@@ -323,6 +373,7 @@ class Trainer:
         accuracy: str | None = None,  # None, "sparse_categorical" or "binary"
         input_scale: float | None = None,
         record_weights: bool = False,
+        record_histograms: bool = False,
         shuffle: bool = True,
         jit_compile: bool = False,
         steps_per_call: int | None = None,
@@ -344,6 +395,7 @@ class Trainer:
         self.steps_per_epoch = math.ceil(self.num_examples / self.batch_size)
         self.accuracy_kind = accuracy
         self.record_weights = record_weights
+        self.record_histograms = record_histograms
         self.shuffle = shuffle
         self.jit_compile = jit_compile
         self.stop = stop  # the course's callback, checked at the end of every epoch
@@ -357,10 +409,19 @@ class Trainer:
         self._validation = (
             (tf.convert_to_tensor(validation[0]), tf.convert_to_tensor(validation[1])) if validation else None
         )
+        if record_histograms:
+            self._set_histogram_sample(x, y, seed)
         self.optimizer.build(self.model.trainable_variables)
         self._own_step = self._make_step(model, self.optimizer, jit_compile=False)
         self._step = self._own_step  # the step a run trains with: its own, or a borrowed compiled one
         self._evaluate_batch = tf.function(self._evaluate_graph)
+
+    def _set_histogram_sample(self, x: np.ndarray, y: np.ndarray, seed: int) -> None:
+        """Chooses the training examples whose gradients the histograms show, the same every
+        epoch, from a generator of their own: the training's shuffles stay as they were."""
+        size, self._sample_piece = histogram_sample_plan(self.num_examples, self.batch_size, int(np.prod(x.shape[1:])))
+        chosen = np.sort(np.random.default_rng([seed, 1]).choice(self.num_examples, size, replace=False))
+        self._sample_x, self._sample_y = tf.convert_to_tensor(x[chosen]), tf.convert_to_tensor(y[chosen])
 
     def _make_step(self, model: keras.Model, optimizer: keras.optimizers.Optimizer, jit_compile: bool) -> CompiledStep:
         return CompiledStep(
@@ -388,10 +449,21 @@ class Trainer:
             [self._y.dtype.name, *self._y.shape[1:]],
         )
 
+    def _clone_model(self) -> keras.Model:
+        """A model of this run's architecture, for a step that serves later runs too."""
+        return keras.models.clone_model(self.model)
+
+    def _gradient_step(self) -> CompiledStep:
+        """A step kept for its gradient function only: a copy of this run's model (its weights
+        overwritten before every use) and an unbuilt optimizer of the same kind, never stepped, so
+        that it holds nothing of this run."""
+        optimizer = type(self.optimizer).from_config(self.optimizer.get_config())
+        return self._make_step(self._clone_model(), optimizer, jit_compile=False)
+
     def _compiled_step(self) -> CompiledStep:
         """A compiled step as fresh copies of this run's model and optimizer (the copies' weights
         are overwritten from the run's before every use)."""
-        model = keras.models.clone_model(self.model)
+        model = self._clone_model()
         optimizer = without_replica_all_reduce(type(self.optimizer).from_config(self.optimizer.get_config()))
         optimizer.build(model.trainable_variables)
         return self._make_step(model, optimizer, jit_compile=True)
@@ -488,6 +560,13 @@ class Trainer:
         reporter = ProgressReporter(on_progress, report_every_s, self.steps_per_epoch)
         tally = EpochTally()
         self._orders = [self._epoch_order()]  # Every run starts a fresh epoch with a fresh shuffle.
+        if self.record_histograms and history.histograms is None:
+            layers = tuple(
+                weight_histograms.KernelLayer(type(layer).__name__, tuple(layer.kernel.shape))
+                for layer in kernel_layers(self.model)
+            )
+            history.histograms = weight_histograms.WeightHistograms(layers, int(self._sample_x.shape[0]))
+            self._record_histograms(history.histograms, epoch=0)
         while not history.finished:
             if cancelled is not None and cancelled():
                 history.cancelled = True
@@ -519,8 +598,8 @@ class Trainer:
         a stop rule or validation must see the end of, finishes sooner."""
         steps_left = (history.epochs_planned - history.epochs_run) * self.steps_per_epoch - step_in_epoch
         count = min(self.steps_per_call, steps_left)
-        if self.stop is not None or self._validation is not None:
-            # The callback and validation act at the end of an epoch, never past it.
+        if self.stop is not None or self._validation is not None or self.record_histograms:
+            # The callback, validation and the histograms act at the end of an epoch, never past it.
             count = min(count, self.steps_per_epoch - step_in_epoch)
         return count
 
@@ -572,7 +651,45 @@ class Trainer:
             history.val_accuracy.append(val_accuracy)
         if self.record_weights:
             history.weights.append(snapshot.copy())
+        if self.record_histograms and history.histograms is not None:
+            self._record_histograms(history.histograms, epoch=history.epochs_run)
         if self.stop is not None and self.stop.reached(loss, accuracy if self.accuracy_kind else None):
             history.stopped_at_target = history.epochs_run
             history.stop_said = self.stop.stop_words(history.epochs_run)
             history.stop_message = str(history.stop_said)
+
+    def _record_histograms(self, histograms: weight_histograms.WeightHistograms, epoch: int) -> None:
+        """Adds one epoch's histograms: each kernel's weights as they are now, and the gradient of
+        the mean training loss on the fixed sample with respect to them. The gradients are not the
+        ones the optimizer applied during the epoch: computing and keeping those inside the
+        compiled loop would slow every step, while one extra pass over a small fixed sample per
+        epoch costs a few percent (`bench histograms`) and compares like with like across epochs.
+        A borrowed XLA step computes them with its own traced function; a run without XLA borrows
+        one traced for its architecture by an earlier run (`GRADIENT_STEPS`), its weights copied in."""
+        if self._step is not self._own_step:
+            total = self._sample_gradients(self._step)
+        else:
+            key = self._step_key()
+            borrowed = GRADIENT_STEPS.borrow(key, self._gradient_step)
+            try:
+                if borrowed is not None:
+                    copy_variables(self.model.variables, borrowed.model.variables)
+                total = self._sample_gradients(borrowed or self._own_step)
+            finally:
+                if borrowed is not None:
+                    GRADIENT_STEPS.give_back(key, borrowed)
+        weights = [np.asarray(layer.kernel.value) for layer in kernel_layers(self.model)]
+        histograms.add(epoch, weights, [gradient / histograms.sample_size for gradient in total])
+
+    def _sample_gradients(self, step: CompiledStep) -> list[np.ndarray]:
+        """The gradient of the summed loss on the fixed sample, piece by piece, per kernel."""
+        total: list[np.ndarray] = []
+        with threads.machine().turn():
+            for start in range(0, int(self._sample_x.shape[0]), self._sample_piece):
+                end = start + self._sample_piece
+                arrays = [
+                    gradient.numpy()
+                    for gradient in step.kernel_gradients(self._sample_x[start:end], self._sample_y[start:end])
+                ]
+                total = arrays if not total else [sum_ + more for sum_, more in zip(total, arrays, strict=True)]
+        return total

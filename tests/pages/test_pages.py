@@ -266,6 +266,11 @@ def test_computer_vision_trains_and_evaluates():
     map_titles = [annotation["text"] for annotation in chart_layout(app, "")["annotations"]]
     assert map_titles == ["Before training: the starting weights", "After training"]
     assert any("Each point is one of 2,000 held-out images" in caption.value for caption in app.caption)
+    open_results_tab(app, course.COMPUTER_VISION, "Weights and gradients")
+    assert chart_titles(app)[-1].startswith("Each layer's weights and gradients, epoch by epoch")
+    histograms = json.loads(app.get("plotly_chart")[-1].proto.spec)
+    assert len(histograms["frames"]) == 3 and len(histograms["layout"]["sliders"][0]["steps"]) == 3  # start, 1, 2
+    assert any("ReLU units die" in caption.value for caption in app.caption)
     app.session_state["cv_why_scale"] = True
     app.run()
     assert chart_titles(app)[0] == ""  # the pixel histograms (two subplots, no title)
@@ -517,6 +522,10 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads(monkey
     stars = [trace for trace in traces if trace.get("name") == "your photos"]
     assert len(stars) == 1 and stars[0]["marker"]["symbol"] == "star" and len(stars[0]["text"]) == 1, stars
     assert stars[0]["text"][0].startswith("orange.png<br>the network says ")  # the broken file is no star
+    open_results_tab(app, course.REAL_WORLD_IMAGES, "Weights and gradients")
+    histograms = chart_layout(app, next(title for title in chart_titles(app) if title.startswith("Each layer's")))
+    rows = [note["text"] for note in histograms["annotations"] if note["text"].startswith(("Conv2D", "Dense"))]
+    assert [row.split(" ·")[0] for row in rows] == ["Conv2D 1", "Conv2D 2", "Conv2D 3", "Dense 4", "Dense 5"]
 
 
 def test_real_world_takes_a_zip_of_broken_and_unusual_photos_without_a_traceback(tmp_path):

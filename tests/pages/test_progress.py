@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.base import course, exercises, progress, settings
 from core.base import runs as run_history
-from ui import session
 from tests.pages.test_pages import REPOSITORY, TIMEOUT_S, lesson_runs
+from ui import session
 
 LOCAL = f"local:{getpass.getuser()}"
 

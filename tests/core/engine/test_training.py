@@ -414,3 +414,116 @@ def test_a_run_waits_for_a_precompile_of_its_step_instead_of_compiling_another(m
     precompiling.join(5)
     run.join(5)
     assert steps.made == 1 and borrowed and borrowed[0] is not None
+
+
+def histogram_run(
+    model: keras.Model, record_histograms: bool, jit_compile: bool = False, epochs: int = 3
+) -> training.TrainingHistory:
+    """Shuffled epochs of the tiny classifier, in chunks that would cross epochs, with the
+    weights' and gradients' histograms recorded or not."""
+    x, y = tiny_classification()
+    trainer = training.Trainer(
+        model,
+        keras.optimizers.Adam(0.01),
+        "sparse_categorical_crossentropy",
+        x,
+        y,
+        batch_size=7,
+        accuracy="sparse_categorical",
+        record_histograms=record_histograms,
+        jit_compile=jit_compile,
+        steps_per_call=16,
+        seed=3,
+    )
+    return trainer.run(training.TrainingHistory(epochs_planned=epochs))
+
+
+@pytest.mark.parametrize("jit_compile", [False, True], ids=["graph", "xla"])
+def test_histograms_count_each_kernel_as_numpy_does_every_epoch(jit_compile, monkeypatch):
+    """The first Dense kernel set to known values: the start's histogram is NumPy's of them, the
+    last epoch's is NumPy's of the trained kernel, and every kernel has weights and gradients
+    recorded at the start and after each epoch."""
+    monkeypatch.setattr(training, "COMPILED_STEPS", training.CompiledSteps())
+    monkeypatch.setattr(training, "HISTOGRAM_SHARE", 1)  # all 40 examples, not 1
+    model = tiny_model()
+    known = np.linspace(-1.0, 1.0, 8, dtype=np.float32).reshape(2, 4) ** 3
+    model.layers[0].kernel.assign(known)
+    history = histogram_run(model, record_histograms=True, jit_compile=jit_compile)
+    record = history.histograms
+
+    assert [(layer.kind, layer.shape) for layer in record.layers] == [("Dense", (2, 4)), ("Dense", (4, 2))]
+    assert [epoch.epoch for epoch in record.epochs] == [0, 1, 2, 3]
+    start, last = record.epochs[0], record.epochs[-1]
+    np.testing.assert_array_equal(start.weights[0].counts, np.histogram(known, bins=30)[0])
+    trained = np.asarray(model.layers[1].kernel.value)
+    np.testing.assert_array_equal(last.weights[1].counts, np.histogram(trained, bins=30)[0])
+    for epoch in record.epochs:
+        assert [h.total for h in epoch.weights] == [h.total for h in epoch.gradients] == [8, 8]
+        assert all(h.not_finite == 0 for h in epoch.gradients)
+    assert start.gradients[0].high > start.gradients[0].low  # real gradients, not zeros
+
+
+def test_recording_histograms_does_not_change_the_training():
+    """The sample has a generator of its own, and chunks that end at each epoch train as long ones."""
+    initial_weights = tiny_model().get_weights()
+    runs = []
+    for record_histograms in (False, True):
+        model = tiny_model()
+        model.set_weights(initial_weights)
+        runs.append((histogram_run(model, record_histograms), model.get_weights()))
+    (plain, plain_weights), (recorded, recorded_weights) = runs
+    assert plain.histograms is None and recorded.histograms is not None
+    np.testing.assert_allclose(plain.loss, recorded.loss, atol=1e-6)
+    for plain_weight, recorded_weight in zip(plain_weights, recorded_weights, strict=True):
+        np.testing.assert_allclose(plain_weight, recorded_weight, atol=1e-6)
+
+
+def test_the_gradients_are_the_mean_losss_on_the_sample_summed_in_pieces(monkeypatch):
+    """With a sample of every example (the share set to all), computed a batch at a time, the
+    recorded gradients span what one tape over the whole set gives from the same weights."""
+    import tensorflow as tf
+
+    monkeypatch.setattr(training, "HISTOGRAM_SHARE", 1)
+    x, y = tiny_classification()
+    model = tiny_model()
+    trainer = training.Trainer(
+        model, keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy", x, y, batch_size=8, record_histograms=True
+    )
+    monkeypatch.setattr(training, "HISTOGRAM_PIECE_BYTES", 8)  # a batch at a time
+    assert training.histogram_sample_plan(40, 8, 2) == (40, 8)
+    history = trainer.run(training.TrainingHistory(epochs_planned=0))  # the start only
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, model(x, training=False)))
+    expected = tape.gradient(loss, [layer.kernel for layer in training.kernel_layers(model)])
+    [start] = history.histograms.epochs
+    assert history.histograms.sample_size == 40
+    for recorded, gradient in zip(start.gradients, expected, strict=True):
+        assert recorded.low == pytest.approx(float(tf.reduce_min(gradient)), rel=1e-4, abs=1e-7)
+        assert recorded.high == pytest.approx(float(tf.reduce_max(gradient)), rel=1e-4, abs=1e-7)
+
+
+def test_the_sample_is_at_most_128_examples_a_fortieth_of_the_epoch_in_whole_pieces():
+    fashion, photo = 28 * 28, 150 * 150 * 3
+    assert training.histogram_sample_plan(60_000, 32, fashion) == (128, 128)  # one call
+    assert training.histogram_sample_plan(12_000, 32, fashion) == (128, 128)
+    assert training.histogram_sample_plan(3_000, 32, fashion) == (75, 75)
+    assert training.histogram_sample_plan(60_000, 100, 300 * 300 * 3) == (100, 100)  # a batch (8 MB holds 7)
+    assert training.histogram_sample_plan(20_000, 8, photo) == (124, 31)  # pieces of 8 MB of float input
+    assert training.histogram_sample_plan(820, 32, photo) == (20, 20)  # Lesson 4's photos: 20 of them
+    assert training.histogram_sample_plan(10, 4, 2) == (1, 1)
+
+
+def test_runs_of_one_architecture_share_one_traced_gradient_function(monkeypatch):
+    """A run without XLA borrows the gradient step an earlier run of its architecture traced,
+    with its own weights copied in: the histograms are those of its own gradients."""
+    monkeypatch.setattr(training, "HISTOGRAM_SHARE", 1)
+    monkeypatch.setattr(training, "GRADIENT_STEPS", training.CompiledSteps(most=0))  # its own step, traced
+    expected = histogram_run(tiny_model(seed=5), record_histograms=True, epochs=1).histograms
+    monkeypatch.setattr(training, "GRADIENT_STEPS", training.CompiledSteps())
+    traced = histogram_run(tiny_model(seed=0), record_histograms=True, epochs=1)
+    again = histogram_run(tiny_model(seed=5), record_histograms=True, epochs=1).histograms
+    assert training.GRADIENT_STEPS.made == 1 and traced.histograms is not None
+    for ours, reference in zip(again.epochs, expected.epochs, strict=True):
+        for recorded, wanted in zip(ours.gradients, reference.gradients, strict=True):
+            np.testing.assert_array_equal(recorded.counts, wanted.counts)
+            assert recorded.low == pytest.approx(wanted.low, rel=1e-5)
