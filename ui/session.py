@@ -210,6 +210,14 @@ def probe_key(lesson: course.Lesson) -> str:
     return f"probe/{lesson.key}"  # the held-out image to probe
 
 
+def drawing_key(lesson: course.Lesson) -> str:
+    return f"drawing/{lesson.key}"  # "Draw it yourself": the canvas
+
+
+def pen_width_key(lesson: course.Lesson) -> str:
+    return f"pen/{lesson.key}"  # "Draw it yourself": the pen's width
+
+
 def code_key(file_name: str) -> str:
     return f"code/{file_name}"  # the "Show the code" expander of one exported script
 
