@@ -9,7 +9,7 @@ import streamlit as st
 from core.base import course, jobs, language, precision
 from core.computer_vision import charts, dense_network, exercise, pixels
 from core.data import fashion_mnist
-from ui import components, exercise_record, i18n, training_jobs
+from ui import components, drawing, exercise_record, i18n, training_jobs
 
 LESSON = course.COMPUTER_VISION
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
@@ -194,6 +194,7 @@ if run is None:
 components.classifier_results_ui(
     LESSON, run, names, confusion_note=components.FASHION_CONFUSION, precision_reason=precision.FASTER_IN_FLOAT32
 )
+drawing.drawing_ui(LESSON, run, names)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
 components.show_code_ui(dense_network.make_script(run.config, words=words), "fashion_mnist_dense.py")

@@ -9,7 +9,7 @@ from core.charts import feature_map_charts
 from core.convolutions import cnn, comparison, exercise, playground
 from core.data import fashion_mnist
 from core.engine import image_classifier
-from ui import components, exercise_record, i18n, training_jobs
+from ui import components, drawing, exercise_record, i18n, training_jobs
 from ui.convolutions import cnn_settings, playground_controls
 
 LESSON = course.CONVOLUTIONS
@@ -130,6 +130,7 @@ if run is None:
     st.stop()
 
 components.classifier_results_ui(LESSON, run, class_names(), confusion_note=components.FASHION_CONFUSION)
+drawing.drawing_ui(LESSON, run, class_names(), feature_maps=True)
 
 st.header(words("convolutions.inside.header"))
 model = run.model

@@ -19,6 +19,7 @@ MOST_PAGE_LINES = 200  # a page reads top to bottom as its lesson does; widget g
 LESSON_KEYS = {lesson.key for lesson in course.LESSONS}
 LAYERS = {"base", "engine", "data", "charts"}  # core's shared packages, by import weight
 LIGHT = ["core/base", "core/charts", "core/data/uploads.py", "core/data/image_folders.py", "core/data/downloads.py"]
+LIGHT += ["core/data/drawings.py"]
 
 
 def imported_modules(path: Path, depth: int = 1) -> set[str]:

@@ -303,6 +303,63 @@ def test_computer_vision_live_training_runs_table_and_confusion_matrix(browser, 
     page.close()
 
 
+def draw_stroke(page, box: dict, points: list[tuple[float, float]]) -> None:
+    """One stroke with the mouse through `points`, given as fractions of the canvas's box."""
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + points[0][0] * box["width"], y + points[0][1] * box["height"])
+    page.mouse.down()
+    for along, down in points[1:]:
+        page.mouse.move(x + along * box["width"], y + down * box["height"], steps=12)
+    page.mouse.up()
+    wait_until_idle(page)
+
+
+def test_computer_vision_classifies_what_the_learner_draws(browser, app_url, test_output):
+    page = open_page(browser, f"{app_url}/computer-vision")
+    page.get_by_text("The ten classes").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    set_slider(page, "Epochs", "ArrowRight", 1)  # two epochs on every image: a network that knows trousers
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Draw it yourself").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    page.get_by_text("Draw something larger").wait_for(timeout=30_000)  # nothing drawn yet
+
+    # The canvas is a Components v2 widget in the page's own DOM, behind a shadow root that
+    # Playwright's CSS locators pierce; Fabric.js stacks two canvases, the upper one takes the mouse.
+    canvas = page.locator("canvas.upper-canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box and box["width"] >= 250, box
+    draw_stroke(page, box, [(0.5, 0.5), (0.505, 0.505)])  # a dot: still no guess
+    page.get_by_text("Draw something larger").wait_for(timeout=30_000)
+    assert page.get_by_text("The network's guess").count() == 0
+    canvas.hover()  # the canvas's toolbar shows on hover
+    page.get_by_role("button", name="Reset canvas & history").click()
+    wait_until_idle(page)
+
+    # A pair of trousers with the widest pen: the waistband, then two legs of three strokes each,
+    # about as wide in 28×28 (5 pixels) as Fashion-MNIST's trouser legs.
+    set_slider(page, "Pen width (canvas pixels)", "ArrowRight", 7)
+    wait_until_idle(page)
+    draw_stroke(page, box, [(0.3, 0.06), (0.7, 0.06)])
+    for offset in (0.0, 0.04, 0.08):
+        draw_stroke(page, box, [(0.3 + offset, 0.06), (0.26 + offset, 0.94)])
+        draw_stroke(page, box, [(0.7 - offset, 0.06), (0.74 - offset, 0.94)])
+    page.get_by_text("The network's guess").wait_for(timeout=60_000)
+    page.get_by_text("What the network sees: 28×28 pixels").wait_for(timeout=30_000)
+    page.get_by_text("How likely the network finds each class").first.wait_for(timeout=30_000)
+    assert page.get_by_text("Draw something larger").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    view = page.locator("[data-testid='stImage'] img").last  # the 28×28 view, each pixel 7×7
+    assert view.evaluate("image => image.naturalWidth") == 196
+    guess = page.get_by_text("The network's guess").inner_text()
+    page.set_viewport_size({"width": 1400, "height": 6400})  # the trained page is long
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(test_output / "computer-vision-drawing.png"), full_page=True)
+    assert "Trouser" in guess, guess  # two legs, the pen wide enough not to fade
+    page.close()
+
+
 def test_convolutions_playground_and_feature_map_grid(browser, app_url, test_output):
     page = open_page(browser, f"{app_url}/convolutions")
     page.get_by_text("Convolution playground").wait_for(timeout=120_000)

@@ -244,6 +244,14 @@ def photos_map_key(lesson: course.Lesson) -> str:
     return f"map_open/{lesson.key}"  # "Your photos on the map", drawn only when opened
 
 
+def drawing_key(lesson: course.Lesson) -> str:
+    return f"drawing/{lesson.key}"  # "Draw it yourself": the canvas
+
+
+def pen_width_key(lesson: course.Lesson) -> str:
+    return f"pen/{lesson.key}"  # "Draw it yourself": the pen's width
+
+
 def code_key(file_name: str) -> str:
     return f"code/{file_name}"  # the "Show the code" expander of one exported script
 

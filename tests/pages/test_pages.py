@@ -255,6 +255,9 @@ def test_computer_vision_trains_and_evaluates():
         "Accuracy per class",
     ]
     assert "Train again with other settings" in " ".join(caption.value for caption in app.caption)
+    # "Draw it yourself": an empty canvas gets a plain message, not a guess (the browser test draws).
+    assert "Draw it yourself" in [header.value for header in app.subheader]
+    assert any("Draw something larger" in info.value for info in app.info)
     open_results_tab(app, course.COMPUTER_VISION, "Mistakes")
     assert chart_titles(app) == ["Training, epoch by epoch"]
     *_, mistakes = app.get("image")  # after the class gallery (10 strips)

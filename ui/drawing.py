@@ -1,0 +1,89 @@
+"""Lessons 2 and 3, "draw it yourself": the learner draws, and sees the 28×28 picture the network
+makes of the drawing and what it believes it is, stroke by stroke.
+
+The canvas is `streamlit-drawable-canvas`, a Components v2 widget: Streamlit finds its files by
+scanning the installed packages' `pyproject.toml` when its runtime starts (`streamlit run`, or an
+`AppTest`), so the package is imported here, inside a script run, and not when this module loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import streamlit as st
+
+from core.base import course, language
+from core.charts import classifier_charts, feature_map_charts
+from core.data import drawings
+from core.engine import image_classifier
+from ui import i18n, session
+
+PEN_WIDTHS = (2, 4, 8, 12, 16, 20, 24, 28)  # canvas pixels; 2 shows a stroke that fades, 20 one that does not
+DEFAULT_PEN = 20
+VIEW_SCALE = 7  # the 28×28 view drawn 196 pixels wide, each of its pixels a hard 7×7 square
+
+
+@st.fragment
+def drawing_ui(
+    lesson: course.Lesson,
+    run: image_classifier.TrainedRun,
+    class_names: Sequence[str],
+    framing: drawings.Framing = "fills_frame",
+    feature_maps: bool = False,
+) -> None:
+    """A canvas, the drawing as the network sees it, and its probabilities for every class (with the
+    first convolution's feature maps of the drawing when `feature_maps`). A fragment: a stroke reruns
+    this, not the page."""
+    from streamlit_drawable_canvas import st_canvas  # registered by the running Streamlit; see above
+
+    words = i18n.words()
+    st.subheader(words("ui.drawing.title"))
+    st.markdown(words("ui.drawing.intro"))
+    canvas_column, view_column, bars_column = st.columns([2, 1.4, 3])
+    with canvas_column:
+        pen_width = st.select_slider(
+            words("ui.drawing.pen_width"), PEN_WIDTHS, value=DEFAULT_PEN, key=session.pen_width_key(lesson)
+        )
+        canvas = st_canvas(
+            stroke_width=pen_width,
+            stroke_color="#000000",
+            background_color="#ffffff",
+            width=drawings.CANVAS_SIDE,
+            height=drawings.CANVAS_SIDE,
+            return_image_data=True,
+            key=session.drawing_key(lesson),
+        )
+    sent = canvas.image_bytes
+    try:
+        drawing = drawings.network_view(sent, pen_width, framing) if sent else None
+    except language.LearnerError as error:
+        st.error(words.say(error.message))
+        return
+    if drawing is None or drawing.view is None:
+        bars_column.info(words("ui.drawing.too_little_ink"), icon=":material/draw:")
+        return
+    pixels = f"{drawing.canvas_pixels_per_pixel:.0f}"
+    view_column.image(
+        drawings.pixelated(drawing.view, VIEW_SCALE), caption=words("ui.drawing.view_caption"), width="content"
+    )
+    view_column.caption(words("ui.drawing.scale", pixels=pixels))
+    if drawing.stroke_fades(pen_width):
+        view_column.warning(words("ui.drawing.thin_pen", pen_width=pen_width, pixels=pixels))
+    probabilities = image_classifier.classify(run.model, drawing.view, run.config.input_scale)
+    guess = int(np.argmax(probabilities))
+    with bars_column:
+        st.markdown(
+            words("ui.drawing.guess", class_name=class_names[guess], probability=words.percent(probabilities[guess]))
+        )
+        st.plotly_chart(
+            classifier_charts.probability_bars(
+                probabilities, class_names, guess, title=words("ui.drawing.bars_title"), words=words
+            )
+        )
+    if feature_maps:
+        layers = image_classifier.feature_layers(run.model)
+        maps = image_classifier.feature_maps(run.model, drawing.view[np.newaxis], run.config.input_scale)
+        st.caption(words("ui.drawing.feature_maps"))
+        # theme=None: Streamlit's chart theme would recolour the pictures.
+        st.plotly_chart(feature_map_charts.all_filters_grid(maps[0][0], layers[0].name, words=words), theme=None)
