@@ -1005,8 +1005,8 @@ def test_streamlits_own_uploader_words_are_korean_on_a_korean_page(browser, app_
         uploader.wait_for(timeout=60_000)
         if locale == "ko-KR":  # the style comes in its own message, a moment after the uploader may be drawn
             page.wait_for_function(
-                """() => { const p = document.querySelector(
-                    ".st-key-rw_zip [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p");
+                """() => { const p = document.querySelector(".st-key-rw_zip [data-testid='stFileUploaderDropzone']"
+                    + " button [data-testid='stMarkdownContainer'] p");
                     return p !== null && getComputedStyle(p).fontSize === "0px"; }""",
                 timeout=20_000,
             )
