@@ -89,7 +89,8 @@ def weights_over_epochs(histograms: WeightHistograms, *, words: language.Words) 
     right (exactly-zero gradients apart, in red), and a slider over the epochs. The weights keep
     one range over all the epochs, so weights that widen or never move show as the slider moves;
     the gradients' range follows each epoch (`_gradient_ranges`); the shares keep one scale, so a
-    growing red bar shows."""
+    growing red bar shows. It opens on the last epoch, the trained network; the slider goes back
+    to the start."""
     if not histograms.epochs:
         raise ValueError("No epoch has been recorded yet.")
     layers = histograms.layers
@@ -104,14 +105,14 @@ def weights_over_epochs(histograms: WeightHistograms, *, words: language.Words) 
         horizontal_spacing=0.08,
         vertical_spacing=0.35 / max(len(layers), 1),
     )
-    first = histograms.epochs[0]
-    for index, trace in enumerate(_epoch_traces(first, words)):
+    shown = histograms.epochs[-1]
+    for index, trace in enumerate(_epoch_traces(shown, words)):
         figure.add_trace(trace, row=index // TRACES_PER_LAYER + 1, col=1 if index % TRACES_PER_LAYER == 0 else 2)
     figure.frames = [
         go.Frame(data=_epoch_traces(epoch, words), layout=_gradient_ranges(epoch), name=str(epoch.epoch))
         for epoch in histograms.epochs
     ]
-    figure.update_layout(_gradient_ranges(first))
+    figure.update_layout(_gradient_ranges(shown))
     for row in range(len(layers)):
         weights = [epoch.weights[row] for epoch in histograms.epochs]
         low, high = min(h.low for h in weights), max(h.high for h in weights)
@@ -136,7 +137,7 @@ def weights_over_epochs(histograms: WeightHistograms, *, words: language.Words) 
         margin=dict(t=80, b=90, l=10, r=40),
         sliders=[
             {
-                "active": 0,
+                "active": len(steps) - 1,
                 "steps": steps,
                 "currentvalue": {"prefix": words("charts.histograms.epoch") + " "},
                 "pad": {"t": 40},

@@ -34,6 +34,8 @@ def test_one_row_per_layer_three_traces_each_and_a_slider_step_per_epoch():
     [slider] = figure.layout.sliders
     assert [step.label for step in slider.steps] == ["start", "1", "2", "3"]
     assert [list(step.args[0]) for step in slider.steps] == [["0"], ["1"], ["2"], ["3"]]
+    assert slider.active == 3  # it opens on the trained network, the last epoch
+    np.testing.assert_allclose(figure.data[3].y, figure.frames[-1].data[3].y)
     assert "64 training images" in figure.layout.title.text
     titles = [annotation.text for annotation in figure.layout.annotations]
     assert "Conv2D 1 · 3×3×1×8" in titles and "Dense 2 · 8×10" in titles
@@ -73,4 +75,4 @@ def test_the_gradients_axes_follow_each_epochs_spread():
     for frame, epoch in zip(figure.frames, kept.epochs, strict=True):
         reach = max(abs(epoch.gradients[1].low), abs(epoch.gradients[1].high))
         assert frame.layout.xaxis4.range == pytest.approx((-1.05 * reach, 1.05 * reach))
-    assert figure.layout.xaxis4.range == figure.frames[0].layout.xaxis4.range
+    assert figure.layout.xaxis4.range == figure.frames[-1].layout.xaxis4.range  # shown first: the last epoch
