@@ -25,5 +25,6 @@ session.note_arrival(page.url_path, st.query_params.to_dict())
 if page.url_path != home.url_path and not warmup.loaded():  # a lesson needs TensorFlow, imported once per server
     with st.spinner(i18n.t("base.app.loading_tensorflow")):
         warmup.load()
+learner_progress.restore()  # once per tab: the learner's saved runs, grades and certificate, where they left them
 page.run()
 learner_progress.waiting_ui()  # what the page saved and the database did not take yet

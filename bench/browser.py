@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,15 +37,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def own_data_folder() -> dict[str, str]:
+    """A new, empty data folder for one server (`XDG_DATA_HOME`): on loopback every visitor is the
+    machine's user, whose saved runs a lesson brings back (Step 15), so a benchmark's or a test's
+    server keeps its learners' work to itself, and leaves the developer's own saved work alone."""
+    return {"XDG_DATA_HOME": tempfile.mkdtemp(prefix="tf-first-steps-data-")}
+
+
 def start_server(port: int, log: str | None = None, environment: dict[str, str] | None = None) -> subprocess.Popen:
     """`streamlit run streamlit_app.py` on 127.0.0.1:`port`, returned once its health endpoint
     answers. The server's own messages go to the file `log`, when given."""
+    environment = {**own_data_folder(), **(environment or {})}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1"]
         + ["--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
         + ["--server.fileWatcherType", "none"],
         cwd=REPOSITORY,
-        env={**os.environ, **(environment or {})},
+        env={**os.environ, **environment},
         stdout=subprocess.DEVNULL,
         stderr=open(log, "w") if log else subprocess.DEVNULL,  # noqa: SIM115 - the server outlives this call
     )

@@ -187,8 +187,7 @@ if submitted:
     )
 run = components.training_ui(LESSON)
 if run is None:
-    if not components.training_active(LESSON):
-        st.info(words("computer_vision.page.no_run"))
+    components.before_first_run_ui(LESSON, words("computer_vision.page.no_run"))
     st.stop()
 
 components.classifier_results_ui(

@@ -125,8 +125,7 @@ if submitted:
     )
 run = components.training_ui(LESSON)
 if run is None:
-    if not components.training_active(LESSON):
-        st.info(words("convolutions.cnn.press_train"))
+    components.before_first_run_ui(LESSON, words("convolutions.cnn.press_train"))
     st.stop()
 
 components.classifier_results_ui(LESSON, run, class_names(), confusion_note=components.FASHION_CONFUSION)

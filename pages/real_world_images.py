@@ -68,15 +68,12 @@ if submitted and training_photos is not None:
     components.start_training(LESSON, trainings.training_job(config, training_photos))
 run = components.training_ui(LESSON)
 if run is None:
-    if training_photos is not None and not components.training_active(LESSON):
-        words = i18n.words()
-        st.info(
-            words(
-                "real_world_images.training.press_train",
-                count=words.number(len(training_photos.labels)),
-                held_out=words.percent(config.validation_split, 0),
-            )
-        )
+    words = i18n.words()
+    press_train = None
+    if training_photos is not None:
+        count, held_out = words.number(len(training_photos.labels)), words.percent(config.validation_split, 0)
+        press_train = words("real_world_images.training.press_train", count=count, held_out=held_out)
+    components.before_first_run_ui(LESSON, press_train)
     st.stop()
 
 if run.config.own_photos:

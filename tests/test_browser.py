@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +42,23 @@ PAGES = {
 }
 
 
+SERVER_LOGS: list[Path] = []  # every server's own messages, the latest last: a failed wait shows its tail
+
+
+def wait_or_tell(locator, timeout_ms: int, page) -> None:
+    """`locator.wait_for`, and when it times out, a failure that shows what the learner saw (the
+    page's main text) and what the server said last: a CI machine keeps no screenshot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        locator.wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        shown = page.locator("[data-testid='stMain']").inner_text(timeout=10_000)[-3000:]
+        said = SERVER_LOGS[-1].read_text(errors="replace")[-3000:] if SERVER_LOGS else ""
+        waited = f"Waited {timeout_ms / 1000:.0f} s for {locator}."
+        pytest.fail(f"{waited}\nThe page showed:\n{shown}\nThe server said:\n{said}")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -53,6 +71,8 @@ def serve_app(browser, environment: dict[str, str] | None = None, timings: dict[
     `timings`, when given, receives the seconds from the server's start to the home page."""
     port = free_port()
     started = time.monotonic()
+    server_log = Path(tempfile.mkdtemp(prefix="streamlit-log-")) / "server.log"
+    SERVER_LOGS.append(server_log)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -72,9 +92,9 @@ def serve_app(browser, environment: dict[str, str] | None = None, timings: dict[
             "none",
         ],
         cwd=REPOSITORY,
-        env={**os.environ, **(environment or {})},
+        env={**os.environ, **browser_helpers.own_data_folder(), **(environment or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log.open("w"),  # noqa: SIM115 - the server writes it for its life; read on a failure
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -862,7 +882,7 @@ def test_the_four_graded_exercises_pass_in_the_browser_and_the_record_downloads(
                 slider.focus()
                 slider.press("Home")
             panel.get_by_role("button", name="Train and grade").click()
-            panel.get_by_text("Passed:").wait_for(timeout=300_000)
+            wait_or_tell(panel.get_by_text("Passed:"), 300_000, page)
             wait_until_idle(page)
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=str(test_output / f"exercise-{path}.png"), full_page=True)

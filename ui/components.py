@@ -316,6 +316,16 @@ def _next_run_number(track: course.Track) -> int:
     return runs[-1].number + 1 if runs else 1
 
 
+def before_first_run_ui(lesson: course.Lesson, press_train: str | None) -> None:
+    """A lesson page with no result in this tab yet: what to press (`press_train`, unless a training
+    is under way or the page has nothing to say), and the learner's saved runs, where a reload or
+    the next day brought them back (`ui.progress.restore`), with the line that says so."""
+    if press_train is not None and not training_active(lesson):
+        st.info(press_train)
+    if session_runs(lesson):
+        runs_ui(lesson, log_scale=False)
+
+
 def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
     """The table of this session's runs and their loss curves overlaid, with a way to clear them."""
     runs = session_runs(lesson)
@@ -325,6 +335,7 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.caption(words("ui.runs.empty"))
         return
     st.caption(words("ui.runs.intro"))
+    _restored_ui(lesson.track)
     shared = run_history.shared_settings(runs) | run_history.shared_results(runs)
     if shared:  # said once rather than as columns, so the table fits a laptop's width
         settings = ", ".join(
@@ -339,9 +350,24 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.plotly_chart(run_charts.loss_overlay(runs, log_scale=log_scale, words=words))
     else:
         st.caption(words("ui.runs.overlay_later"))
-    if st.button(words("ui.runs.clear"), key=session.clear_runs_key(lesson.track)):
-        session.track(lesson.track).runs = []
+    if st.button(words("ui.runs.clear"), key=session.clear_runs_key(lesson.track), help=words("ui.runs.clear_help")):
+        state = session.track(lesson.track)
+        state.runs, state.restored = [], None
+        if not learner_progress.forget_runs(lesson.track):
+            st.toast(words("ui.runs.clear_not_saved"), icon=":material/cloud_off:")
         st.rerun()
+
+
+def _restored_ui(track: course.Track) -> None:
+    """While the newest run shown is one the tab brought back from the learner's saved work: where
+    it came from, and that its model was not kept (a saved run keeps settings, curves and figures)."""
+    state = session.track(track)
+    restored = state.restored
+    if restored is None or not state.runs or state.runs[-1].number > restored.last_number:
+        return
+    key = "ui.runs.restored_one" if restored.count == 1 else "ui.runs.restored_many"
+    said = i18n.t(key, count=restored.count, number=restored.last_number, when=restored.last_finished)
+    st.info(said, icon=":material/history:")
 
 
 RUNS_TABLE_PX = 800  # a lesson's width on a 1280 px laptop screen with the sidebar open

@@ -19,11 +19,7 @@ def keep(grade: exercises.Grade) -> None:
     """A pass stays a pass; the first pass with given settings on given data keeps its date. Every
     attempt is saved for the learner (`ui.progress`)."""
     learner_progress.keep_attempt(grade)
-    kept = record().get(grade.exercise.key)
-    same = kept is not None and (kept.settings, kept.data) == (grade.settings, grade.data)
-    if kept is not None and kept.passed and (not grade.passed or same):
-        return
-    record()[grade.exercise.key] = grade
+    record()[grade.exercise.key] = exercises.kept_grade(record().get(grade.exercise.key), grade)
 
 
 def exercise_text(exercise: exercises.Exercise, field: str) -> str:
@@ -41,8 +37,11 @@ def record_ui(key: str, default_name: str = "") -> None:
     learner's name until they give one (a signed-in learner's name)."""
     words = i18n.words()
     passed = [grade for grade in record().values() if grade.passed]
+    kept = words(
+        "ui.exercise.record.kept_in_tab" if learner_progress.learner() is None else "ui.exercise.record.kept_saved"
+    )
     if not passed:
-        st.caption(words("ui.exercise.record.none_yet"))
+        st.caption(words("ui.exercise.record.none_yet", kept=kept))
         return
     names = ", ".join(
         words(
@@ -52,7 +51,7 @@ def record_ui(key: str, default_name: str = "") -> None:
         )
         for grade in passed
     )
-    st.caption(words("ui.exercise.record.passed", names=names))
+    st.caption(words("ui.exercise.record.passed", names=names, kept=kept))
     certificate_ui(passed, key, default_name)
 
 

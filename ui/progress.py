@@ -132,6 +132,90 @@ def _engine(address: str):
         raise progress.DatabaseRefused("base.messages.progress.bad_url", reason=type(problem).__name__) from None
 
 
+def restore() -> None:
+    """Once per tab, before its first page: the learner's saved work back where they left it. Each
+    lesson's history gets its saved runs (the newest 50, as a history keeps), the record its graded
+    attempts (a pass stays a pass), and the certificate its id, where the passes are the same. A
+    database that does not answer is asked again on a rerun after `RETRY_S`; the page goes on."""
+    visitor = learner()
+    kept = session.current()
+    if visitor is None or kept.restored_for == visitor.id:
+        return
+    if time.monotonic() - kept.restore_tried_at < RETRY_S:
+        return
+    kept.restore_tried_at = time.monotonic()
+    opened = store()
+    if opened is None:
+        return
+    from core.base import progress
+
+    try:
+        saved = opened.saved_work(visitor.id)
+    except progress.FAILURES as problem:
+        LOG.warning("The learner's saved work could not be read: %s", type(problem).__name__)
+        return
+    kept.restored_for = visitor.id
+    _restore_runs(kept, saved)
+    _restore_record(kept, saved)
+
+
+def _restore_runs(kept: session.Session, saved: progress.SavedWork) -> None:
+    for lesson in course.LESSONS:
+        saved_runs = saved.runs_of(lesson.key, limit=run_history.HISTORY_LIMIT)
+        if not saved_runs:
+            continue
+        state = kept.track(lesson.track)
+        shown = {(run.number, run.loss) for run in state.runs}  # a tab that trained before the database answered
+        back = [run.record for run in saved_runs if (run.record.number, run.record.loss) not in shown]
+        if not back:
+            continue
+        state.runs = sorted([*back, *state.runs], key=lambda run: run.number)[-run_history.HISTORY_LIMIT :]
+        newest = saved_runs[-1]
+        finished = newest.finished_at.strftime("%Y-%m-%d %H:%M UTC")
+        state.restored = session.Restored(len(back), newest.record.number, finished)
+
+
+def _restore_record(kept: session.Session, saved: progress.SavedWork) -> None:
+    for key, grade in saved.record().items():
+        shown = kept.record.get(key)
+        kept.record[key] = grade if shown is None else exercises.kept_grade(grade, shown)
+    kept.handed_over.update(attempt.attempt_id for attempt in saved.attempts)
+    passed = [grade for grade in kept.record.values() if grade.passed]
+    certificate = saved.certificate_for(passed) if passed and kept.certificate is None else None
+    if certificate is not None:
+        name = str(certificate.payload.get("learner") or "")
+        if kept.certificate_name is None:
+            kept.certificate_name = name
+        kept.certificate = session.KeptCertificate(certificate.certificate_id, name, tuple(passed))
+        kept.handed_over.add(certificate.certificate_id)
+
+
+def forget_runs(track: course.Track) -> bool:
+    """ "Clear run history": the lesson's saved runs go too, and its runs that wait to be saved, so
+    that a reload does not bring them back; False when the database could not be asked (the tab's
+    history is cleared all the same)."""
+    visitor = learner()
+    if visitor is None:
+        return True
+    from core.base import progress
+
+    kept = session.current()
+    if kept.pending is not None:
+        kept.pending.writes = [
+            write
+            for write in kept.pending.writes
+            if not (isinstance(write, progress.RunWrite) and write.record.lesson == track.lesson.key)
+        ]
+    opened = store()
+    if opened is None:
+        return False
+    try:
+        opened.forget_runs(visitor.id, track.lesson.key)
+    except progress.FAILURES:
+        return False
+    return True
+
+
 def _save(write: progress.Write) -> None:
     """Hands a write to the session's waiting writes, which try the database at once."""
     session.current().pending_writes().save(store(), write)

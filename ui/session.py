@@ -49,6 +49,15 @@ class KeptMaps:
     by_method: dict[str, embedding_map.BeforeAndAfter] = field(default_factory=dict)  # "pca", "tsne"
 
 
+@dataclass(frozen=True)
+class Restored:
+    """A lesson's runs brought back from the learner's saved work when this tab opened (`ui.progress`)."""
+
+    count: int  # how many runs came back
+    last_number: int  # the newest one's number
+    last_finished: str  # when it ended, as the page says it ("2026-12-07 21:40 UTC")
+
+
 @dataclass
 class TrackState:
     """One track's trainings: a lesson's experiment, or its graded exercise (`course.Track`)."""
@@ -61,6 +70,7 @@ class TrackState:
     trained_on: dict[Any, str] = field(default_factory=dict)  # an MNIST exercise's digits by settings, for the grade
     grade: exercises.Grade | None = None  # an exercise graded at once (Lesson 1's): its latest grade
     maps: KeptMaps | None = None  # the latest run's held-out images mapped, once the learner opened a map
+    restored: Restored | None = None  # the runs this tab brought back from the learner's saved work
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,8 @@ class Session:
     pending: progress.PendingWrites | None = None  # writes the progress database has not taken yet (`ui.progress`)
     handed_over: set[str] = field(default_factory=set)  # attempt and certificate ids already handed to it
     progress_problem: language.Message | None = None  # why the progress database could not be opened
+    restored_for: str = ""  # the learner whose saved work this tab brought back ("" until it has)
+    restore_tried_at: float = float("-inf")  # when this tab last asked the database for it (monotonic)
     arrivals: dict[str, dict[str, Any]] = field(default_factory=dict)  # query parameters a page opened with, by address
     link_visits: dict[str, LinkVisit] = field(default_factory=dict)  # by lesson key
     link_noted: set[str] = field(default_factory=set)  # lesson keys whose link note was shown this visit

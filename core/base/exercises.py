@@ -107,6 +107,17 @@ def grade(exercise: Exercise, checks: Iterable[Check], settings: dict[str, objec
     return Grade(exercise, tuple(checks), dict(settings), now.isoformat(), data)
 
 
+def kept_grade(kept: Grade | None, new: Grade) -> Grade:
+    """The grade a learner's record keeps for an exercise, `kept` so far and a `new` attempt: a pass
+    stays a pass, and the first pass with given settings on given data keeps its date (a later pass
+    with other settings replaces it). The session's record and a record read back from the
+    database (`core.base.progress`) keep the same one."""
+    same = kept is not None and (kept.settings, kept.data) == (new.settings, new.data)
+    if kept is not None and kept.passed and (not new.passed or same):
+        return kept
+    return new
+
+
 COMPARISONS = (">=", ">")
 
 

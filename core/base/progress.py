@@ -144,6 +144,14 @@ class Attempt:
 
 
 @dataclass(frozen=True)
+class SavedRun:
+    """A run as kept, with when it ended."""
+
+    record: RunRecord
+    finished_at: datetime.datetime  # UTC
+
+
+@dataclass(frozen=True)
 class Certificate:
     """A certificate a learner downloaded, kept so a teacher can check it by its id."""
 
@@ -151,6 +159,43 @@ class Certificate:
     learner_id: str
     issued_at: datetime.datetime  # UTC
     payload: dict[str, object]  # the JSON of `exercises.certificate_json`
+
+
+@dataclass(frozen=True)
+class SavedWork:
+    """Everything kept of one learner, read in one go when a tab of theirs opens: what a reload, a
+    restart or the next day brings back to the pages."""
+
+    runs: tuple[SavedRun, ...]  # by lesson, then number
+    attempts: tuple[Attempt, ...]  # oldest first
+    certificates: tuple[Certificate, ...]  # oldest first
+
+    def runs_of(self, lesson: str, limit: int = 50) -> list[SavedRun]:
+        """One lesson's runs, by number: its newest `limit`, as a lesson's history keeps at most."""
+        return [run for run in self.runs if run.record.lesson == lesson][-limit:]
+
+    def record(self) -> dict[str, exercises.Grade]:
+        """The grade kept per exercise, as the session's record keeps it (`exercises.kept_grade`), in
+        the order the exercises were first attempted."""
+        record: dict[str, exercises.Grade] = {}
+        for attempt in self.attempts:
+            key = attempt.grade.exercise.key
+            record[key] = exercises.kept_grade(record.get(key), attempt.grade)
+        return record
+
+    def certificate_for(self, passed: Sequence[exercises.Grade]) -> Certificate | None:
+        """The newest certificate kept for exactly these passes (the same weeks graded at the same
+        times), so that a reload offers the learner the certificate they have, under its id, rather
+        than a new one; None when the passes have changed since."""
+        wanted = sorted((grade.exercise.week, grade.graded_at) for grade in passed)
+        for certificate in reversed(self.certificates):
+            listed = certificate.payload.get("exercises")
+            if not isinstance(listed, list):
+                continue
+            kept = sorted((entry.get("week"), entry.get("date")) for entry in listed if isinstance(entry, dict))
+            if kept == wanted:
+                return certificate
+        return None
 
 
 @dataclass(frozen=True)
@@ -571,45 +616,34 @@ class ProgressStore:
 
     def runs(self, learner_id: str, lesson: str | None = None) -> list[RunRecord]:
         """A learner's runs (of one lesson, when named), by number."""
-        query = sa.select(RUNS).where(RUNS.c.learner_id == learner_id)
-        if lesson is not None:
-            query = query.where(RUNS.c.lesson == lesson)
         with self.engine.connect() as connection:
-            rows = connection.execute(query.order_by(RUNS.c.lesson, RUNS.c.number, RUNS.c.finished_at)).all()
-        records = [
-            RunRecord(
-                lesson=row.lesson,
-                number=row.number,
-                settings=json.loads(row.settings),
-                loss=tuple(json.loads(row.loss)),
-                seconds=row.seconds,
-                results=json.loads(row.results),
-                accuracy=tuple(json.loads(row.accuracy)),
-                outcome=Outcome(row.outcome),
-                data_set=row.data_set,
-            )
-            for row in rows
-        ]
-        return sorted(records, key=lambda record: record.number)  # stable: by lesson within a number
+            saved = _saved_runs(connection, learner_id, lesson)
+        return sorted((run.record for run in saved), key=lambda record: record.number)  # by lesson within a number
 
     def attempts(self, learner_id: str, exercise: str | None = None) -> list[Attempt]:
         """A learner's graded attempts (at one exercise, when named), oldest first."""
-        query = sa.select(ATTEMPTS).where(ATTEMPTS.c.learner_id == learner_id)
-        if exercise is not None:
-            query = query.where(ATTEMPTS.c.exercise == exercise)
         with self.engine.connect() as connection:
-            rows = connection.execute(query.order_by(ATTEMPTS.c.attempted_at, ATTEMPTS.c.attempt_id)).all()
-        return [
-            Attempt(row.attempt_id, row.learner_id, grade_from_json(json.loads(row.grade)), _time(row.attempted_at))
-            for row in rows
-        ]
+            return _attempts(connection, learner_id, exercise)
 
     def certificates(self, learner_id: str) -> list[Certificate]:
         """A learner's certificates, oldest first."""
-        query = sa.select(CERTIFICATES).where(CERTIFICATES.c.learner_id == learner_id)
         with self.engine.connect() as connection:
-            rows = connection.execute(query.order_by(CERTIFICATES.c.issued_at)).all()
-        return [_certificate(row) for row in rows]
+            return _certificates(connection, learner_id)
+
+    def saved_work(self, learner_id: str) -> SavedWork:
+        """Everything kept of a learner, read on one connection: what a new tab of theirs brings back."""
+        with self.engine.connect() as connection:
+            return SavedWork(
+                tuple(_saved_runs(connection, learner_id, None)),
+                tuple(_attempts(connection, learner_id, None)),
+                tuple(_certificates(connection, learner_id)),
+            )
+
+    def forget_runs(self, learner_id: str, lesson: str) -> int:
+        """Deletes a learner's kept runs of one lesson ("Clear run history"); returns how many went."""
+        with self.engine.begin() as connection:
+            query = sa.delete(RUNS).where(RUNS.c.learner_id == learner_id, RUNS.c.lesson == lesson)
+            return connection.execute(query).rowcount
 
     def certificate(self, certificate_id: str) -> Certificate | None:
         """The certificate with this id, whoever holds it: how a teacher checks one shown to them."""
@@ -714,6 +748,47 @@ def _note_learner(connection: sa.Connection, learner: Learner) -> None:
         )
 
 
+def _saved_runs(connection: sa.Connection, learner_id: str, lesson: str | None) -> list[SavedRun]:
+    query = sa.select(RUNS).where(RUNS.c.learner_id == learner_id)
+    if lesson is not None:
+        query = query.where(RUNS.c.lesson == lesson)
+    rows = connection.execute(query.order_by(RUNS.c.lesson, RUNS.c.number, RUNS.c.finished_at)).all()
+    return [
+        SavedRun(
+            RunRecord(
+                lesson=row.lesson,
+                number=row.number,
+                settings=json.loads(row.settings),
+                loss=tuple(json.loads(row.loss)),
+                seconds=row.seconds,
+                results=json.loads(row.results),
+                accuracy=tuple(json.loads(row.accuracy)),
+                outcome=Outcome(row.outcome),
+                data_set=row.data_set,
+            ),
+            _time(row.finished_at),
+        )
+        for row in rows
+    ]
+
+
+def _attempts(connection: sa.Connection, learner_id: str, exercise: str | None) -> list[Attempt]:
+    query = sa.select(ATTEMPTS).where(ATTEMPTS.c.learner_id == learner_id)
+    if exercise is not None:
+        query = query.where(ATTEMPTS.c.exercise == exercise)
+    rows = connection.execute(query.order_by(ATTEMPTS.c.attempted_at, ATTEMPTS.c.attempt_id)).all()
+    return [
+        Attempt(row.attempt_id, row.learner_id, grade_from_json(json.loads(row.grade)), _time(row.attempted_at))
+        for row in rows
+    ]
+
+
+def _certificates(connection: sa.Connection, learner_id: str) -> list[Certificate]:
+    query = sa.select(CERTIFICATES).where(CERTIFICATES.c.learner_id == learner_id)
+    rows = connection.execute(query.order_by(CERTIFICATES.c.issued_at)).all()
+    return [_certificate(row) for row in rows]
+
+
 def _certificate(row: sa.Row) -> Certificate:
     return Certificate(row.certificate_id, row.learner_id, _time(row.issued_at), json.loads(row.payload))
 
@@ -790,7 +865,7 @@ class CertificateWrite:
 
 
 Write = RunWrite | AttemptWrite | CertificateWrite  # each carries its time, so a late write keeps the true one
-_FAILURES = (exc.DBAPIError, exc.TimeoutError)  # the database failed or was away; the pool ran out of time
+FAILURES = (exc.DBAPIError, exc.TimeoutError)  # the database failed or was away; the pool ran out of time
 
 
 @dataclass
@@ -820,7 +895,7 @@ class PendingWrites:
             except (exc.OperationalError, exc.TimeoutError):
                 waiting += self.writes[index:]
                 break
-            except _FAILURES:
+            except FAILURES:
                 waiting.append(write)
         self.writes = waiting
         return len(waiting)

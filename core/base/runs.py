@@ -155,7 +155,10 @@ def result_name(name: str, *, words: language.Words) -> str:
     return words(f"base.messages.runs.results.{metric}", split=words(f"base.messages.history.held_out.{split}"))
 
 
-def add_run(runs: list[RunRecord], record: RunRecord, limit: int = 50) -> list[RunRecord]:
+HISTORY_LIMIT = 50  # the runs a lesson's history keeps, newest last
+
+
+def add_run(runs: list[RunRecord], record: RunRecord, limit: int = HISTORY_LIMIT) -> list[RunRecord]:
     """Returns the history with `record` appended, keeping only the newest `limit` runs so a long
     session's memory stays bounded."""
     return [*runs, record][-limit:]

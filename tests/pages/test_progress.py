@@ -145,4 +145,42 @@ def test_forget_my_saved_work_deletes_this_learners_rows_only(data_home, own_mac
     assert not app.exception, app.exception
     assert "Deleted: 2 saved runs" in app.sidebar.success[0].value
     assert store.runs(LOCAL) == [] and len(store.runs("oidc:issuer|amira")) == 1
-    assert len(lesson_runs(app, course.HELLO_WORLD)) == 1  # the tab still shows its run
+    # The tab still shows what it showed: the run it brought back when it opened, and the one it trained.
+    assert [run.number for run in lesson_runs(app, course.HELLO_WORLD)] == [1, 2]
+
+
+def test_a_new_tab_brings_back_the_learners_runs_record_and_certificate(data_home, own_machine):
+    """What a reload, a restart or the next day does: a new session of the same learner finds each
+    lesson's saved runs in its history (with a line saying their models were not kept), the passed
+    exercise in the course map's record, and the certificate under the id the database keeps."""
+    store = store_at(progress.default_url())
+    learner = progress.Learner(LOCAL, "Bo")
+    for number, loss in ((1, (0.9, 0.5)), (2, (0.8, 0.4))):
+        run = run_history.RunRecord("computer_vision", number, {"epochs": 2}, loss, 3.0, {"test accuracy": 0.8})
+        store.save_run(learner, f"run-{number}", run)
+    store.save_run(progress.Learner("oidc:issuer|amira", "Amira"), "theirs", run)  # another learner's: not shown
+    exercise = exercises.assignment("week1_house_prices", 1, "hello_world")
+    failed = exercises.grade(exercise, [exercises.Check("predictions", False, "400000")], {"epochs": 500})
+    passed = exercises.grade(exercise, [exercises.Check("predictions", True, "4.0")], {"epochs": 500})
+    store.save_attempt(learner, "attempt-1", failed)
+    store.save_attempt(learner, "attempt-2", passed)
+    store.save_certificate(learner, "c0ffee", exercises.certificate_json([passed], "Bo", certificate_id="c0ffee"))
+
+    app = AppTest.from_file(str(REPOSITORY / "streamlit_app.py"), default_timeout=TIMEOUT_S).run()
+    assert not app.exception, app.exception
+    kept = session.of(app.session_state)
+    assert kept.record["week1_house_prices"].passed
+    assert any("Your record: passed week 1" in caption.value for caption in app.caption)
+    assert kept.certificate is not None and kept.certificate.certificate_id == "c0ffee"
+    assert kept.certificate_name == "Bo"
+    app.switch_page("pages/computer_vision.py").run()
+    assert not app.exception, app.exception
+    runs = lesson_runs(app, course.COMPUTER_VISION)
+    assert [(run.number, run.loss) for run in runs] == [(1, (0.9, 0.5)), (2, (0.8, 0.4))]
+    assert any("Your 2 saved runs are back" in info.value for info in app.info)
+    assert len(store.runs(LOCAL)) == 2 and len(store.certificates(LOCAL)) == 1  # nothing written twice
+
+    app.button(key=session.clear_runs_key(course.COMPUTER_VISION.track)).click().run()
+    assert lesson_runs(app, course.COMPUTER_VISION) == []
+    assert store.runs(LOCAL) == [] and len(store.runs("oidc:issuer|amira")) == 1  # cleared here and saved
+    assert len(store.attempts(LOCAL)) == 2  # the record is not a run history
