@@ -495,6 +495,58 @@ def test_computer_vision_trains_on_a_ray_cluster(browser, ray_address, test_outp
         page.close()
 
 
+def test_saved_work_comes_back_after_a_reload_and_after_a_restart(browser, test_output, tmp_path):
+    """Step 15 on the learner's own machine: a Lesson 2 run and week 1's passed exercise, then a
+    reload, then the server stopped and started again on the same data folder. Each time Lesson 2
+    shows the run in its history with the line that its model was not kept, and the course map
+    shows the passed exercise."""
+    environment = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    with serve_app(browser, environment) as url:
+        page = open_page(browser, f"{url}/hello-world")
+        page.get_by_text("Graded exercise · week 1").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        panel = open_exercise_panel(page, "Graded exercise · week 1")
+        panel.get_by_role("button", name="Train and grade").click()
+        wait_or_tell(panel.get_by_text("Passed:"), 120_000, page)
+        page.locator("[data-testid='stSidebarNav']").get_by_text("2 · Computer vision").click()
+        page.get_by_text("The ten classes").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        set_slider(page, "Epochs", "ArrowRight", 0)  # 1 epoch
+        page.get_by_role("button", name="Train", exact=True).click()
+        wait_or_tell(page.locator("[data-testid='stMetric']", has_text="Test accuracy"), 120_000, page)
+        wait_until_idle(page)
+
+        page.reload()
+        page.get_by_text("The ten classes").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        wait_or_tell(page.get_by_text("Your saved run is back: run #1"), 30_000, page)
+        expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=30_000)  # the runs table
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(test_output / "saved-work-after-reload.png"), full_page=True)
+        page.close()
+
+    with serve_app(browser, environment) as url:  # the next day: a new server on the same data folder
+        page = open_page(browser, url)
+        wait_or_tell(page.get_by_text("Your record: passed week 1"), 60_000, page)
+        assert page.get_by_text("It is saved with your runs").count() == 1
+        page.screenshot(path=str(test_output / "saved-work-course-map-after-restart.png"), full_page=True)
+        page.locator("[data-testid='stSidebarNav']").get_by_text("2 · Computer vision").click()
+        page.get_by_text("The ten classes").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        wait_or_tell(page.get_by_text("Your saved run is back: run #1"), 30_000, page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(test_output / "saved-work-after-restart.png"), full_page=True)
+        # Its model was not kept: the note's link opens the run's settings (1 epoch, not the default 5).
+        link = page.get_by_role("link", name="Open run #1's settings")
+        assert "cv_epochs=1" in (link.get_attribute("href") or "")
+        page.goto(link.evaluate("element => element.href"), timeout=60_000)
+        page.get_by_text("The ten classes").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        epochs = page.locator("[data-testid='stSlider']", has_text="Epochs").first
+        assert epochs.locator("[data-testid='stSliderThumbValue']").inner_text() == "1"
+        page.close()
+
+
 def test_training_goes_on_while_the_learner_works_in_another_lesson(browser, app_url, test_output):
     """Start Lesson 3's CNN, go and train Lesson 1 meanwhile, come back: the CNN has finished."""
     page = open_page(browser, f"{app_url}/convolutions")

@@ -13,6 +13,7 @@ import dataclasses
 import html
 import json
 import math
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -298,7 +299,15 @@ def runs_on(data_set: str) -> list[run_history.RunRecord]:
 
 
 def record_run(lesson: course.Lesson, record: run_history.RunRecord) -> None:
-    _record_run(lesson.track, record)
+    """A run the page trained itself (Lesson 1's line, trained as the page runs), with the address
+    parameters of the settings it was trained with, unless it carries them already."""
+    _record_run(lesson.track, record if record.link else dataclasses.replace(record, link=_settings_link()))
+
+
+def _settings_link() -> dict[str, str]:
+    """The page's address parameters now, the language aside: the settings on screen (every setting
+    is bound to the address, Step 7), which open the same experiment with the same seed."""
+    return {name: value for name, value in st.query_params.to_dict().items() if name != language.ADDRESS_KEY}
 
 
 def next_run_number(lesson: course.Lesson) -> int:
@@ -365,8 +374,17 @@ def _restored_ui(track: course.Track) -> None:
     restored = state.restored
     if restored is None or not state.runs or state.runs[-1].number > restored.last_number:
         return
+    words = i18n.words()
     key = "ui.runs.restored_one" if restored.count == 1 else "ui.runs.restored_many"
-    said = i18n.t(key, count=restored.count, number=restored.last_number, when=restored.last_finished)
+    said = words(key, count=restored.count, number=restored.last_number, when=restored.last_finished)
+    newest = state.runs[-1]
+    if newest.link:  # Step 7's link: the same page with the run's settings, in the learner's language
+        address = urllib.parse.urlencode({**newest.link, language.ADDRESS_KEY: words.language})
+        said += "  \n" + words(
+            "ui.runs.restored_link", number=newest.number, address=f"{track.lesson.url_path}?{address}"
+        )
+    else:  # a run kept before runs kept their links
+        said += "  \n" + words("ui.runs.restored_by_hand")
     st.info(said, icon=":material/history:")
 
 
@@ -618,6 +636,7 @@ def training_active(lesson: course.Lesson) -> bool:
 
 
 def _start(track: course.Track, job: jobs.TrainingJob) -> None:
+    job = dataclasses.replace(job, link=_settings_link())
     if not hosting.any_folder_allowed(st.get_option("server.address")):  # not the learner's own machine
         job = dataclasses.replace(job, time_limit_s=limits.time_limit_s())
     _poll(track)  # a job that has ended since the last poll is recorded first, and no longer asks
@@ -803,6 +822,7 @@ def _record(track: course.Track, ended: lifecycle.Record) -> None:
             },
             outcome=result.outcome,
             data_set=spec.data_set,
+            link=spec.link,
         ),
     )
 

@@ -108,6 +108,7 @@ class TrainingJob:
     load_data: Callable[[], Any] | None = None
     time_limit_s: float | None = None  # a shared server's limit for one training; it keeps what it trained
     data_set: str = ""  # what it trains on, by name ("Fashion-MNIST"): runs on one data set compare across lessons
+    link: dict[str, str] = field(default_factory=dict)  # the page's address parameters when Train was pressed
 
     @property
     def epochs(self) -> int:

@@ -37,7 +37,7 @@ from core.base.runs import RunRecord
 
 APP_FOLDER = "tf-first-steps"  # the data folder's sub-folder, as XDG asks
 DATABASE_FILE = "progress.db"
-SCHEMA_VERSION = 2  # the schema this code reads and writes
+SCHEMA_VERSION = 3  # the schema this code reads and writes
 _SAID = "base.messages.progress."
 _TABLES = ("schema_version", "learners", "runs", "attempts", "certificates")
 
@@ -73,6 +73,10 @@ _VERSION_2_DDL = (
     "CREATE INDEX certificates_by_learner ON certificates (learner_id)",
 )
 
+# Version 3: a run keeps the address parameters it was trained with (Step 7's link), so that a run
+# brought back after a reload, whose model was not kept, can be trained again from its settings.
+_VERSION_3_DDL = ("ALTER TABLE runs ADD COLUMN link TEXT NOT NULL DEFAULT '{}'",)
+
 # The current schema as SQLAlchemy reads and writes it (a test holds it to a database made above).
 _METADATA = sa.MetaData()
 VERSION = sa.Table("schema_version", _METADATA, sa.Column("version", sa.Integer, nullable=False))
@@ -100,6 +104,7 @@ RUNS = sa.Table(
     sa.Column("finished_at", sa.String(40), nullable=False),
     sa.Column("data_set", sa.String(200), nullable=False),
     sa.Column("score", sa.Double, nullable=True),
+    sa.Column("link", sa.Text, nullable=False, server_default="{}"),
 )
 ATTEMPTS = sa.Table(
     "attempts",
@@ -388,7 +393,17 @@ def _migrate_1_to_2(connection: sa.Connection) -> None:
         connection.execute(sa.text("UPDATE runs SET score = :score WHERE run_id = :run_id"), scores)
 
 
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {0: _create_version_1, 1: _migrate_1_to_2}
+def _migrate_2_to_3(connection: sa.Connection) -> None:
+    """Adds `runs.link`: no parameters (`{}`) for runs kept before, which the page offers to set by hand."""
+    for statement in _VERSION_3_DDL:
+        connection.exec_driver_sql(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
+    0: _create_version_1,
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 # -- what is kept, as JSON ---------------------------------------------------------------------
@@ -547,6 +562,7 @@ class ProgressStore:
             "finished_at": _time_text(finished_at),
             "data_set": record.data_set,
             "score": headline_score(record),
+            "link": _json(record.link),
         }
         return self._insert_once(learner, RUNS, RUNS.c.run_id, row)
 
@@ -765,6 +781,7 @@ def _saved_runs(connection: sa.Connection, learner_id: str, lesson: str | None) 
                 accuracy=tuple(json.loads(row.accuracy)),
                 outcome=Outcome(row.outcome),
                 data_set=row.data_set,
+                link={str(name): str(value) for name, value in json.loads(row.link).items()},
             ),
             _time(row.finished_at),
         )

@@ -33,6 +33,7 @@ class RunRecord:
     accuracy: tuple[float, ...] = ()
     outcome: Outcome = Outcome.FINISHED
     data_set: str = ""  # what it trained on, by name ("Fashion-MNIST"), when its job said so
+    link: dict[str, str] = field(default_factory=dict)  # the address parameters it was trained with (Step 7)
 
 
 # Lesson 4's "teach it" runs (core.real_world_images.network.RealWorldConfig): the learner's own

@@ -202,7 +202,7 @@ def version_of(engine: sa.Engine) -> int:
 
 
 def test_a_new_database_gets_the_current_schema_as_the_code_describes_it(store, engine):
-    assert version_of(engine) == progress.SCHEMA_VERSION == 2
+    assert version_of(engine) == progress.SCHEMA_VERSION == 3
     described = {
         table.name: {(column.name, bool(column.nullable)) for column in table.columns}
         for table in (progress.VERSION, progress.LEARNERS, progress.RUNS, progress.ATTEMPTS, progress.CERTIFICATES)
@@ -222,7 +222,7 @@ def test_two_servers_opening_a_new_database_at_once_make_its_schema_once(url):
     stores[0].save_run(ALICE, new_id(), run(1))
     assert [len(store.runs(ALICE.id)) for store in stores] == [1] * 4
     with engines[0].connect() as connection:
-        assert connection.execute(sa.text("SELECT version FROM schema_version")).scalars().all() == [2]
+        assert connection.execute(sa.text("SELECT version FROM schema_version")).scalars().all() == [3]
     for engine in engines:
         engine.dispose()
 
@@ -268,10 +268,10 @@ def write_version_1(engine: sa.Engine) -> None:
         )
 
 
-def test_a_version_1_database_is_migrated_to_version_2_with_every_row(engine):
+def test_a_version_1_database_is_migrated_to_the_current_version_with_every_row(engine):
     write_version_1(engine)
     store = progress.open_store(engine)
-    assert version_of(engine) == 2
+    assert version_of(engine) == 3
     for learner in ("local:alice", "local:bob"):
         kept = store.runs(learner)
         assert [(record.number, record.settings, record.data_set) for record in kept] == [
@@ -280,6 +280,7 @@ def test_a_version_1_database_is_migrated_to_version_2_with_every_row(engine):
             (3, {"filters": 96}, ""),
         ]
         assert all(record.loss == (1.0, 0.5) and record.outcome is Outcome.FINISHED for record in kept)
+        assert all(record.link == {} for record in kept)  # runs kept before their links: set by hand
     [attempt] = store.attempts("local:alice")
     assert attempt.grade == GRADE and attempt.attempt_id == "attempt-1"
     # The scores the migration worked out from the kept results: validation accuracy, else training.
@@ -296,6 +297,20 @@ def test_a_version_1_database_is_migrated_to_version_2_with_every_row(engine):
     store.save_certificate(ALICE, new_id(), exercises.certificate_json([]))  # the new table is there
 
 
+def test_a_version_2_database_keeps_its_runs_and_its_new_runs_keep_their_links(engine):
+    """Version 3 adds each run's link (the address parameters it was trained with)."""
+    write_version_1(engine)
+    with engine.begin() as connection:
+        progress.MIGRATIONS[1](connection)
+        connection.execute(sa.text("UPDATE schema_version SET version = 2"))
+    store = progress.open_store(engine)
+    assert version_of(engine) == 3
+    assert [record.link for record in store.runs("local:alice")] == [{}, {}, {}]
+    linked = dataclasses.replace(run(4), link={"cnn_epochs": "3", "cnn_seed": "42"})
+    store.save_run(ALICE, new_id(), linked)
+    assert store.runs(ALICE.id)[-1].link == {"cnn_epochs": "3", "cnn_seed": "42"}
+
+
 def test_a_migration_that_fails_changes_nothing(engine):
     """Migrations run in one transaction: the step that fails (a table in the way of version 2's)
     takes the steps before it (runs' new columns) back with it."""
@@ -306,7 +321,7 @@ def test_a_migration_that_fails_changes_nothing(engine):
     with pytest.raises(progress.DatabaseRefused) as refused:
         progress.open_store(engine)
     assert refused.value.message.key == "base.messages.progress.migration_failed"
-    assert "from schema version 1 to 2 failed" in str(refused.value)
+    assert "from schema version 1 to 3 failed" in str(refused.value)
     assert columns(engine) == before and version_of(engine) == 1
 
 
@@ -327,7 +342,7 @@ def test_a_newer_schema_is_refused_and_the_file_left_byte_for_byte(tmp_path):
     engine.dispose()
     assert path.read_bytes() == before
     assert refused.value.message.key == "base.messages.progress.newer"
-    assert "schema is version 99; this version reads up to 2" in str(refused.value)
+    assert "schema is version 99; this version reads up to 3" in str(refused.value)
     assert "99" in KOREAN.say(refused.value.message) and KOREAN.say(refused.value.message) != str(refused.value)
 
 
