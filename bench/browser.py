@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -44,14 +44,22 @@ def own_data_folder() -> dict[str, str]:
     return {"XDG_DATA_HOME": tempfile.mkdtemp(prefix="tf-first-steps-data-")}
 
 
-def start_server(port: int, log: str | None = None, environment: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run streamlit_app.py` on 127.0.0.1:`port`, returned once its health endpoint
-    answers. The server's own messages go to the file `log`, when given."""
+def start_server(
+    port: int,
+    log: str | None = None,
+    environment: dict[str, str] | None = None,
+    *,
+    address: str = "127.0.0.1",
+    options: Sequence[str] = (),
+) -> subprocess.Popen:
+    """`streamlit run streamlit_app.py` on `address`:`port` (loopback unless told, so the app runs
+    as on a learner's own machine), with more `streamlit run` options, returned once its health
+    endpoint answers on loopback. The server's own messages go to the file `log`, when given."""
     environment = {**own_data_folder(), **(environment or {})}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1"]
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", address]
         + ["--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-        + ["--server.fileWatcherType", "none"],
+        + ["--server.fileWatcherType", "none", *options],
         cwd=REPOSITORY,
         env={**os.environ, **environment},
         stdout=subprocess.DEVNULL,
@@ -69,10 +77,18 @@ def start_server(port: int, log: str | None = None, environment: dict[str, str] 
 
 
 @contextlib.contextmanager
-def serve(log: str | None = None, environment: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A fresh server for the length of the block: yields its address and its process."""
-    port = free_port()
-    server = start_server(port, log, environment)
+def serve(
+    log: str | None = None,
+    environment: dict[str, str] | None = None,
+    *,
+    port: int | None = None,
+    address: str = "127.0.0.1",
+    options: Sequence[str] = (),
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A fresh server for the length of the block (on a free port unless told): yields its
+    loopback address and its process."""
+    port = port or free_port()
+    server = start_server(port, log, environment, address=address, options=options)
     try:
         yield f"http://127.0.0.1:{port}", server
     finally:

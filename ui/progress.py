@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -40,12 +41,27 @@ def on_own_machine() -> bool:
     return hosting.listens_on_loopback_only(st.get_option("server.address"))
 
 
-def sign_in_offered() -> bool:
-    """Whether whoever runs the server set up sign-in (`[auth]` in `.streamlit/secrets.toml`)."""
+def sign_in_providers() -> tuple[str | None, ...]:
+    """The identity providers whoever runs the server set up in `.streamlit/secrets.toml`'s
+    `[auth]`, in the order written (none: no sign-in is offered)."""
     try:
-        return "auth" in st.secrets
+        auth = st.secrets.get("auth")
     except Exception:  # noqa: BLE001 - no secrets file at all: no sign-in
-        return False
+        return ()
+    return configured_providers(auth) if isinstance(auth, Mapping) else ()
+
+
+def configured_providers(auth: Mapping[str, object]) -> tuple[str | None, ...]:
+    """`None` for the unnamed provider (its `client_id` in `[auth]` itself, `st.login()`), then
+    the name of each `[auth.<name>]` section that has a `client_id` (`st.login("<name>")`).
+    Streamlit refuses a provider's name with an underscore, so such a section is left out."""
+    unnamed: tuple[str | None, ...] = (None,) if "client_id" in auth else ()
+    named = tuple(
+        name
+        for name, section in auth.items()
+        if isinstance(section, Mapping) and "client_id" in section and "_" not in name
+    )
+    return unnamed + named
 
 
 def learner() -> progress.Learner | None:
@@ -268,15 +284,30 @@ def progress_ui() -> None:
         visitor = learner()
         if visitor is None:
             st.caption(words("ui.progress.guest"))
-            if sign_in_offered():
-                st.button(words("ui.progress.sign_in"), on_click=st.login, icon=":material/login:")
+            sign_in_ui()
         elif on_own_machine():
             st.caption(words("ui.progress.kept_here", place=text.visible(_shown_place()).replace("`", "")))
             _forget_ui(visitor)
         else:
-            st.caption(words("ui.progress.kept_for_account", name=visitor.name))
+            st.caption(words("ui.progress.kept_for_account", name=text.plain(visitor.name)))
             st.button(words("ui.progress.sign_out"), on_click=st.logout, icon=":material/logout:")
             _forget_ui(visitor)
+
+
+def sign_in_ui() -> None:
+    """One "sign in" button per identity provider the server offers: with one, it just says sign
+    in; with several (a school's Microsoft accounts and Google accounts, say), each names its own."""
+    words = i18n.words()
+    providers = sign_in_providers()
+    for provider in providers:
+        label = (
+            words("ui.progress.sign_in")
+            if len(providers) == 1 or provider is None
+            else words("ui.progress.sign_in_with", provider=text.plain(provider.capitalize()))
+        )
+        st.button(
+            label, key=session.sign_in_key(provider), on_click=st.login, args=(provider,), icon=":material/login:"
+        )
 
 
 def _forget_ui(visitor: progress.Learner) -> None:

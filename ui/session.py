@@ -275,6 +275,12 @@ def certificate_key(extension: str, where: str) -> str:
 FORGET_KEY = "forget_saved_work"  # the sidebar's confirmation that deletes the learner's saved work
 
 
+def sign_in_key(provider: str | None) -> str:
+    return (
+        f"sign_in/{provider or ''}"  # the sidebar's "sign in" button of one identity provider (none: the unnamed one)
+    )
+
+
 def certificate_name_key(where: str) -> str:
     return f"certificate_name/{where}"  # "Your name on the certificate", beside the certificate's buttons
 
