@@ -5,6 +5,7 @@ import streamlit as st
 from core.base import course
 from core.engine import warmup
 from ui import exercise_record, i18n, training_jobs
+from ui import progress as learner_progress
 
 st.title(i18n.t("base.home.title"))
 training_jobs.jobs_indicator_ui()
@@ -26,7 +27,7 @@ for row in range(0, len(course.LESSONS), 2):
                 preview = i18n.t("base.home.preview", number=lesson.number)
                 st.page_link(lesson.page, label=preview, icon=":material/schedule:")
 
-st.caption(i18n.t("base.home.runs_here"))
+st.caption(i18n.t("base.home.runs_here" if learner_progress.on_own_machine() else "base.home.runs_on_server"))
 st.subheader(i18n.t("base.home.exercises_title"))
 st.markdown(i18n.t("base.home.exercises_intro"))
 exercise_record.record_ui("home")

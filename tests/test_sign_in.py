@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench import browser as browser_helpers
 from core.base import progress
@@ -173,6 +174,13 @@ def test_two_learners_see_only_their_own_work_and_the_teacher_sees_both(browser,
         assert page.get_by_text("Your record: passed").count() == 0
         page.screenshot(path=str(test_output / "sign-in-grace-home.png"), full_page=True)
         grade_week_1(page, trap=True)  # Grace's first write: the class page lists who has saved something
+        sign_out(page)
+
+        sign_in(page, "ada")  # another day: Ada's passed exercise is back, her certificate in her name
+        course_map(page)
+        assert page.get_by_text("Your record: passed week 1").count() == 1
+        expect(page.get_by_label("Your name on the certificate")).to_have_value("Ada Lovelace")
+        page.screenshot(path=str(test_output / "sign-in-ada-again.png"), full_page=True)
         sign_out(page)
 
         sign_in(page, "teacher")

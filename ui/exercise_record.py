@@ -63,7 +63,7 @@ def certificate_ui(passed: list[exercises.Grade], where: str, default_name: str 
     and a second press that came before the new id reached the browser found nothing."""
     words = i18n.words()
     kept_name = session.current().certificate_name
-    shown_name = default_name if kept_name is None else kept_name
+    shown_name = (default_name or learner_progress.account_name()) if kept_name is None else kept_name
     name_column, *button_columns = st.columns([2, 1, 1], vertical_alignment="bottom")
     name = name_column.text_input(
         words("ui.exercise.record.name_label"),

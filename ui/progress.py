@@ -79,6 +79,13 @@ def learner() -> progress.Learner | None:
     return None
 
 
+def account_name() -> str:
+    """The signed-in account's name, which a certificate carries unless the learner types another;
+    "" for a guest and on the learner's own machine (whose user name is no name to print)."""
+    visitor = learner()
+    return "" if visitor is None or on_own_machine() else visitor.name
+
+
 def _machine_user() -> str:
     try:
         return getpass.getuser()
@@ -155,6 +162,10 @@ def restore() -> None:
     database that does not answer is asked again on a rerun after `RETRY_S`; the page goes on."""
     visitor = learner()
     kept = session.current()
+    who = "" if visitor is None else visitor.id
+    if kept.seen_as is not None and kept.seen_as != who:  # signed out, or another account, in this tab
+        kept.forget_learners_work()
+    kept.seen_as = who
     if visitor is None or kept.restored_for == visitor.id:
         return
     if time.monotonic() - kept.restore_tried_at < RETRY_S:
@@ -306,7 +317,12 @@ def sign_in_ui() -> None:
             else words("ui.progress.sign_in_with", provider=text.plain(provider.capitalize()))
         )
         st.button(
-            label, key=session.sign_in_key(provider), on_click=st.login, args=(provider,), icon=":material/login:"
+            label,
+            key=session.sign_in_key(provider),
+            on_click=st.login,
+            args=(provider,),
+            icon=":material/login:",
+            help=words("ui.progress.sign_in_help"),
         )
 
 

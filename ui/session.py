@@ -106,6 +106,7 @@ class Session:
     handed_over: set[str] = field(default_factory=set)  # attempt and certificate ids already handed to it
     progress_problem: language.Message | None = None  # why the progress database could not be opened
     restored_for: str = ""  # the learner whose saved work this tab brought back ("" until it has)
+    seen_as: str | None = None  # the learner this tab last ran for ("" a guest; None before its first run)
     restore_tried_at: float = float("-inf")  # when this tab last asked the database for it (monotonic)
     arrivals: dict[str, dict[str, Any]] = field(default_factory=dict)  # query parameters a page opened with, by address
     link_visits: dict[str, LinkVisit] = field(default_factory=dict)  # by lesson key
@@ -116,6 +117,13 @@ class Session:
     def track(self, track: course.Track) -> TrackState:
         """The track's state, made empty on first use."""
         return self.tracks.setdefault(track, TrackState())
+
+    def forget_learners_work(self) -> None:
+        """What this tab showed of one learner, dropped when another (or a guest) takes the tab over:
+        their runs, record and certificate are theirs alone. Writes that wait keep their learner."""
+        self.tracks, self.record, self.handed_over = {}, {}, set()
+        self.certificate, self.certificate_name = None, None
+        self.restored_for, self.restore_tried_at = "", float("-inf")
 
     def pending_writes(self) -> progress.PendingWrites:
         """The session's waiting writes, made on the first write (SQLAlchemy loads with them)."""
