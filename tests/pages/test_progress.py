@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,27 @@ def test_a_new_tab_brings_back_the_learners_runs_record_and_certificate(data_hom
     assert lesson_runs(app, course.COMPUTER_VISION) == []
     assert store.runs(LOCAL) == [] and len(store.runs("oidc:issuer|amira")) == 1  # cleared here and saved
     assert len(store.attempts(LOCAL)) == 2  # the record is not a run history
+
+
+def test_a_run_that_ends_while_the_database_is_locked_waits_in_the_tab_and_is_saved_once(data_home, own_machine):
+    """The database stops answering between two runs (another program holds SQLite's write lock): the
+    second run stays on the page with the sidebar's line that it is not saved yet, and is written, once,
+    on the first rerun after the database answers again."""
+    app = opened("pages/hello_world.py")  # the first run, saved
+    database = data_home / progress.APP_FOLDER / progress.DATABASE_FILE
+    store = store_at(progress.default_url())
+    assert len(store.runs(LOCAL)) == 1
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        app.button(key="FormSubmitter:hw_settings-Train").click().run()
+        assert not app.exception, app.exception
+        assert [run.number for run in lesson_runs(app, course.HELLO_WORLD)] == [1, 2]  # on the page all the same
+        assert "1 result is not saved yet" in sidebar_text(app)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    app.run()
+    assert "not saved yet" not in sidebar_text(app)
+    app.run()
+    assert [run.number for run in store.runs(LOCAL)] == [1, 2]  # written once
