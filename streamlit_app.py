@@ -26,5 +26,6 @@ if page.url_path != home.url_path and not warmup.loaded():  # a lesson needs Ten
     with st.spinner(i18n.t("base.app.loading_tensorflow")):
         warmup.load()
 learner_progress.restore()  # once per tab: the learner's saved runs, grades and certificate, where they left them
-page.run()
-learner_progress.waiting_ui()  # what the page saved and the database did not take yet
+waiting = learner_progress.waiting_ui()  # writes the database has not taken yet: said before the page runs,
+page.run()  # (a page that ends in st.stop() draws nothing after it)
+learner_progress.waiting_ui(waiting)  # and again with what the page saved

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.base import course, exercises, hosting, language, text
 from core.base import runs as run_history
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported with the store, on the first write
 
 LOG = logging.getLogger(__name__)
 RETRY_S = 30.0  # a database that could not be opened is asked again after this long, not on every rerun
+FLUSH_RETRY_S = 10.0  # writes that wait are tried again at most this often (a locked SQLite file waits 5 s)
 CONNECTION = "progress"  # st.connection's name: `[connections.progress]` in secrets sets its address
 
 _lock = threading.Lock()
@@ -344,24 +346,32 @@ def _forget_ui(visitor: progress.Learner) -> None:
             st.success(words("ui.progress.forgotten", count=deleted), icon=":material/check:")
 
 
-def waiting_ui() -> None:
-    """After the page has run (and saved what ended): the writes that wait are tried again, and
-    while any still wait the sidebar says how many, and on the learner's own machine why."""
+def waiting_ui(slot: DeltaGenerator | None = None) -> DeltaGenerator:
+    """The writes that wait are tried again (at most every `FLUSH_RETRY_S`: a locked database makes
+    each try wait), and while any still wait the sidebar says how many, and on the learner's own
+    machine why. Called before the page runs, which makes the sidebar's place and returns it, and
+    again after, with that place (the page's new writes said at once): a page that ends in
+    `st.stop()` draws nothing after it, and the line from before stays."""
+    if slot is None:
+        slot = st.sidebar.empty()
     kept = session.current()
     if kept.pending is None or not kept.pending.writes:
-        return
-    opened = store()  # None again within `RETRY_S` of a failure: no wait on every rerun
-    if opened is not None:
-        kept.pending.flush(opened)
+        slot.empty()
+        return slot
+    if time.monotonic() - kept.flush_tried_at >= FLUSH_RETRY_S:
+        kept.flush_tried_at = time.monotonic()
+        opened = store()  # None again within `RETRY_S` of a failure to open it
+        if opened is not None:
+            kept.pending.flush(opened)
     waiting = kept.pending.notice()
     if waiting is None:
-        return
-    with st.sidebar:
+        slot.empty()
+        return slot
+    with slot.container():
         st.warning(i18n.say(waiting), icon=":material/cloud_off:")
-        if (
-            kept.progress_problem is not None and on_own_machine()
-        ):  # a shared server's address is not the visitor's business
+        if kept.progress_problem is not None and on_own_machine():  # a shared server's address is no visitor's business
             st.caption(i18n.say(kept.progress_problem))
+    return slot
 
 
 def _shown_place() -> str:

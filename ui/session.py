@@ -106,6 +106,7 @@ class Session:
     handed_over: set[str] = field(default_factory=set)  # attempt and certificate ids already handed to it
     progress_problem: language.Message | None = None  # why the progress database could not be opened
     restored_for: str = ""  # the learner whose saved work this tab brought back ("" until it has)
+    flush_tried_at: float = float("-inf")  # when this tab last tried its waiting writes again (monotonic)
     seen_as: str | None = None  # the learner this tab last ran for ("" a guest; None before its first run)
     restore_tried_at: float = float("-inf")  # when this tab last asked the database for it (monotonic)
     arrivals: dict[str, dict[str, Any]] = field(default_factory=dict)  # query parameters a page opened with, by address

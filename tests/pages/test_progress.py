@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from core.base import course, exercises, progress, settings
 from core.base import runs as run_history
 from tests.pages.test_pages import REPOSITORY, TIMEOUT_S, lesson_runs
+from ui import progress as learner_progress
 from ui import session
 
 LOCAL = f"local:{getpass.getuser()}"
@@ -187,7 +188,9 @@ def test_a_new_tab_brings_back_the_learners_runs_record_and_certificate(data_hom
     assert len(store.attempts(LOCAL)) == 2  # the record is not a run history
 
 
-def test_a_run_that_ends_while_the_database_is_locked_waits_in_the_tab_and_is_saved_once(data_home, own_machine):
+def test_a_run_that_ends_while_the_database_is_locked_waits_in_the_tab_and_is_saved_once(
+    data_home, own_machine, monkeypatch
+):
     """The database stops answering between two runs (another program holds SQLite's write lock): the
     second run stays on the page with the sidebar's line that it is not saved yet, and is written, once,
     on the first rerun after the database answers again."""
@@ -195,6 +198,7 @@ def test_a_run_that_ends_while_the_database_is_locked_waits_in_the_tab_and_is_sa
     database = data_home / progress.APP_FOLDER / progress.DATABASE_FILE
     store = store_at(progress.default_url())
     assert len(store.runs(LOCAL)) == 1
+    monkeypatch.setattr(learner_progress, "FLUSH_RETRY_S", 0.0)  # every rerun tries again, not every 10 s
     holder = sqlite3.connect(database, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -202,6 +206,9 @@ def test_a_run_that_ends_while_the_database_is_locked_waits_in_the_tab_and_is_sa
         assert not app.exception, app.exception
         assert [run.number for run in lesson_runs(app, course.HELLO_WORLD)] == [1, 2]  # on the page all the same
         assert "1 result is not saved yet" in sidebar_text(app)
+        app.switch_page("pages/computer_vision.py").run()  # a lesson with no result yet ends in st.stop()
+        assert not app.exception, app.exception
+        assert "1 result is not saved yet" in sidebar_text(app)  # said there too
     finally:
         holder.execute("COMMIT")
         holder.close()
