@@ -73,12 +73,22 @@ def learner() -> progress.Learner | None:
     if on_own_machine():
         user = _machine_user()
         return progress.Learner(f"local:{user}", user)
-    if st.user.get("is_logged_in"):  # the key exists only when sign-in is set up
+    account = account_id()
+    if account is not None:
         email = str(st.user.get("email") or "")
-        subject = str(st.user.get("sub") or email)
-        name = str(st.user.get("name") or email or subject)
-        return progress.Learner(f"oidc:{st.user.get('iss', '')}|{subject}", name, email)
+        name = str(st.user.get("name") or email or st.user.get("sub") or "")
+        return progress.Learner(account, name, email)
     return None
+
+
+def account_id() -> str | None:
+    """The signed-in account (`st.login()`), as every part of the app names it: "oidc:<issuer>|<subject>"
+    (the email where the provider gives no subject); None when nobody is signed in. The progress
+    store keeps work under it, and the training queue shares its slots by it."""
+    if not st.user.get("is_logged_in"):  # the key exists only when sign-in is set up
+        return None
+    subject = str(st.user.get("sub") or st.user.get("email") or "")
+    return f"oidc:{st.user.get('iss', '')}|{subject}"
 
 
 def account_name() -> str:

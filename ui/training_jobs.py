@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.base import cluster, course, fair_queue, jobs, language, session_files, settings
 from ui import i18n, server_guards, session
+from ui import progress as learner_progress
 
 INDICATOR_POLL_S = 5.0  # how often the sidebar list of a learner's trainings is refreshed
 
@@ -101,12 +102,9 @@ def client_key() -> str:
     """Whose share of the training slots this session's jobs count against (`fair_queue`): the
     signed-in account when there is one (`st.login`), else the visitor's network address, read
     from X-Forwarded-For only behind the reverse proxies the operator names in TRUSTED_PROXY."""
-    account = None
-    if st.user.get("is_logged_in"):  # the key exists only when sign-in is set up
-        account = f"{st.user.get('iss', '')} {st.user.get('sub') or st.user.get('email', '')}"
     return fair_queue.client_key(
         learner_id(),
-        account=account,
+        account=learner_progress.account_id(),
         address=st.context.ip_address,
         forwarded_for=st.context.headers.get_all("X-Forwarded-For"),
         trusted_proxies=fair_queue.trusted_proxies(),

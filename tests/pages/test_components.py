@@ -278,7 +278,7 @@ def test_a_signed_in_visitor_counts_as_their_account():
     app = AppTest.from_function(client_script, default_timeout=TIMEOUT_S)
     app.user = {"is_logged_in": True, "iss": "https://accounts.example.org", "sub": "42", "email": "a@example.org"}
     app.run()
-    assert app.session_state["client"] == "account:https://accounts.example.org 42"
+    assert app.session_state["client"] == "account:oidc:https://accounts.example.org|42"  # as progress names it
     app.user = {"is_logged_in": False, "email": "a@example.org"}  # an email alone is no sign-in
     app.run()
     assert not app.session_state["client"].startswith("account:")  # AppTest has no real address to show
