@@ -496,11 +496,11 @@ def test_computer_vision_trains_on_a_ray_cluster(browser, ray_address, test_outp
 
 
 def test_saved_work_comes_back_after_a_reload_and_after_a_restart(browser, test_output, tmp_path):
-    """Step 15 on the learner's own machine: a Lesson 2 run and week 1's passed exercise, then a
-    reload, then the server stopped and started again on the same data folder. Each time Lesson 2
-    shows the run in its history with the line that its model was not kept, and the course map
-    shows the passed exercise."""
-    environment = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    """Step 15 on the learner's own machine, SQLite through PROGRESS_DATABASE_URL: a Lesson 2 run
+    and week 1's passed exercise, then a reload, then the server stopped and started again on the
+    same file. Each time Lesson 2 shows the run's result and its history, with the line that its
+    model was not kept, and the course map shows the passed exercise."""
+    environment = {"PROGRESS_DATABASE_URL": f"sqlite:///{tmp_path / 'progress.db'}"}
     with serve_app(browser, environment) as url:
         page = open_page(browser, f"{url}/hello-world")
         page.get_by_text("Graded exercise · week 1").wait_for(timeout=120_000)
@@ -516,10 +516,17 @@ def test_saved_work_comes_back_after_a_reload_and_after_a_restart(browser, test_
         wait_or_tell(page.locator("[data-testid='stMetric']", has_text="Test accuracy"), 120_000, page)
         wait_until_idle(page)
 
+        trained_accuracy = metric_value(page, "Test accuracy")
+
         page.reload()
         page.get_by_text("The ten classes").wait_for(timeout=120_000)
         wait_until_idle(page)
         wait_or_tell(page.get_by_text("Your saved run is back: run #1"), 30_000, page)
+        # The last result without pressing Train: its figures and curves, as far as a saved run keeps them.
+        assert page.get_by_text("Your last result: run #1, saved").count() == 1
+        assert metric_value(page, "Test accuracy") == trained_accuracy
+        assert metric_value(page, "Epochs run") == "1"
+        assert page.locator("[data-testid='stPlotlyChart']").count() >= 2  # its loss and accuracy curves
         expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1, timeout=30_000)  # the runs table
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(test_output / "saved-work-after-reload.png"), full_page=True)
@@ -534,6 +541,7 @@ def test_saved_work_comes_back_after_a_reload_and_after_a_restart(browser, test_
         page.get_by_text("The ten classes").wait_for(timeout=120_000)
         wait_until_idle(page)
         wait_or_tell(page.get_by_text("Your saved run is back: run #1"), 30_000, page)
+        assert metric_value(page, "Test accuracy") == trained_accuracy
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(test_output / "saved-work-after-restart.png"), full_page=True)
         # Its model was not kept: the note's link opens the run's settings (1 epoch, not the default 5).

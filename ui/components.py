@@ -331,8 +331,37 @@ def before_first_run_ui(lesson: course.Lesson, press_train: str | None) -> None:
     the next day brought them back (`ui.progress.restore`), with the line that says so."""
     if press_train is not None and not training_active(lesson):
         st.info(press_train)
+    _saved_result_ui(lesson.track)
     if session_runs(lesson):
         runs_ui(lesson, log_scale=False)
+
+
+def _saved_result_ui(track: course.Track) -> None:
+    """The last result brought back from the learner's saved work (a reload, a restart, the next
+    day), as far as a saved run keeps it: its held-out figures, time and epochs, and its curves;
+    what needs its model (the confusion matrix, the mistakes, the map) comes with training it again."""
+    state = session.track(track)
+    restored = state.restored
+    if restored is None or not state.runs or state.runs[-1].number > restored.last_number:
+        return
+    run, words = state.runs[-1], i18n.words()
+    st.subheader(words("ui.runs.saved_result_title", number=run.number))
+    _restored_ui(track)
+    figures = [
+        (name, value)
+        for name, value in run.results.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and name != "parameters"
+    ]
+    columns = st.columns(len(figures) + 2)
+    for column, (name, value) in zip(columns, figures, strict=False):
+        said = words.percent(value, 2) if "accuracy" in name else f"{value:.4f}"
+        column.metric(_capitalized(run_history.result_name(name, words=words)), said)
+    columns[-2].metric(words("ui.results.training_time"), words("ui.results.seconds", seconds=f"{run.seconds:.1f}"))
+    columns[-1].metric(words("ui.results.epochs_run"), words.number(len(run.loss)))
+    curves = st.columns(2 if run.accuracy else 1)
+    curves[0].plotly_chart(run_charts.loss_overlay([run], log_scale=False, words=words))
+    if run.accuracy:
+        curves[1].plotly_chart(run_charts.accuracy_overlay([run], words=words))
 
 
 def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
@@ -344,7 +373,6 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.caption(words("ui.runs.empty"))
         return
     st.caption(words("ui.runs.intro"))
-    _restored_ui(lesson.track)
     shared = run_history.shared_settings(runs) | run_history.shared_results(runs)
     if shared:  # said once rather than as columns, so the table fits a laptop's width
         settings = ", ".join(
