@@ -194,7 +194,7 @@ if run is None:
 components.classifier_results_ui(
     LESSON, run, names, confusion_note=components.FASHION_CONFUSION, precision_reason=precision.FASTER_IN_FLOAT32
 )
-drawing.drawing_ui(LESSON, run, names)
+drawing.drawing_ui(LESSON.track, run, names, data)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
 components.show_code_ui(dense_network.make_script(run.config, words=words), "fashion_mnist_dense.py")

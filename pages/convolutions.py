@@ -130,7 +130,7 @@ if run is None:
     st.stop()
 
 components.classifier_results_ui(LESSON, run, class_names(), confusion_note=components.FASHION_CONFUSION)
-drawing.drawing_ui(LESSON, run, class_names(), feature_maps=True)
+drawing.drawing_ui(LESSON.track, run, class_names(), data, feature_maps=True)
 
 st.header(words("convolutions.inside.header"))
 model = run.model
