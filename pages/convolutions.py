@@ -74,6 +74,7 @@ def exercise_ui() -> None:
                 run, callback = attempt
                 trained_on = components.trained_on(LESSON, run)
                 exercise_record.grade_ui(exercise.grade_convolutions(run.config, callback, run.history, trained_on))
+                drawing.digits_drawing_ui(LESSON, run, digits)
 
 
 words = i18n.words()

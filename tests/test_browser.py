@@ -947,6 +947,46 @@ def test_the_four_graded_exercises_pass_in_the_browser_and_the_record_downloads(
         page.close()
 
 
+def test_a_digit_drawn_after_the_week_2_exercise_gets_its_networks_guess(browser, test_output, tmp_path):
+    """Week 2's exercise trained (on MNIST-like IDX files the test writes), then a "1" drawn with
+    the mouse: the exercise's network shows the digit as it sees it, light on dark in MNIST's
+    framing, and its guess among the ten digits, with the familiarity flag under it."""
+    from tests.core.digits import write_digit_idx
+
+    digits = write_digit_idx(tmp_path / "mnist")
+    with serve_app(browser, environment={"MNIST_DIR": str(digits)}) as url:
+        page = open_page(browser, f"{url}/computer-vision")
+        page.get_by_text("Graded exercise · week 2").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        panel = open_exercise_panel(page, "Graded exercise · week 2")
+        panel.get_by_role("button", name="Train and grade").click()
+        panel.get_by_text("Draw a digit", exact=True).wait_for(timeout=300_000)
+        wait_until_idle(page)
+        panel.get_by_text("Draw something larger").wait_for(timeout=30_000)  # nothing drawn yet
+        canvas = panel.locator("canvas.upper-canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box and box["width"] >= 250, box
+        draw_stroke(page, box, [(0.5, 0.12), (0.5, 0.88)])
+        guess = panel.get_by_text(re.compile(r"^The network's guess: \d \("))
+        guess.wait_for(timeout=60_000)
+        panel.get_by_text("What the network sees: 28×28 pixels").wait_for(timeout=30_000)
+        flagged = r"Familiar to the network|Unusual for the network|unlike the training images"
+        flag = panel.get_by_text(re.compile(flagged))
+        try:
+            flag.first.wait_for(timeout=60_000)
+        except Exception:
+            page.screenshot(path=str(test_output / "exercise-week2-drawn-digit-failed.png"), full_page=True)
+            raise
+        view = panel.locator("[data-testid='stImage'] img").last  # the 28×28 view, each pixel 7×7
+        assert view.evaluate("image => image.naturalWidth") == 196
+        assert page.locator("[data-testid='stException']").count() == 0
+        panel.get_by_text("How likely the network finds each class").first.wait_for(timeout=30_000)  # the bars
+        page.screenshot(path=str(test_output / "exercise-week2-drawn-digit.png"), full_page=True)
+        print("the exercise's network guessed:", guess.inner_text())
+        page.close()
+
+
 def test_both_certificate_downloads_arrive_when_pressed_one_right_after_the_other(browser, app_url, test_output):
     """Week 1 passed and a name typed in its panel; on the course map (whose reruns are quickest),
     JSON and PNG pressed with no wait between, five times: ten files, of one certificate. With the

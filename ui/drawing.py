@@ -16,7 +16,7 @@ import streamlit as st
 
 from core.base import course, language
 from core.charts import classifier_charts, feature_map_charts
-from core.data import drawings, fashion_mnist
+from core.data import drawings, fashion_mnist, mnist
 from core.engine import familiarity, image_classifier
 from ui import i18n, session
 
@@ -55,9 +55,11 @@ def drawing_ui(
     from streamlit_drawable_canvas import st_canvas  # registered by the running Streamlit; see above
 
     words = i18n.words()
-    st.subheader(words("ui.drawing.title"))
-    st.markdown(words("ui.drawing.intro"))
-    canvas_column, view_column, bars_column = st.columns([2, 1.4, 3])
+    digits = framing == "digit_box"  # MNIST's framing: the exercises' digits
+    st.subheader(words("ui.drawing.digits_title" if digits else "ui.drawing.title"))
+    st.markdown(words("ui.drawing.digits_intro" if digits else "ui.drawing.intro"))
+    # The canvas column holds the 280-pixel canvas whole inside an exercise's expander too.
+    canvas_column, view_column, bars_column = st.columns([2.2, 1.4, 3])
     with canvas_column:
         pen_width = st.select_slider(
             words("ui.drawing.pen_width"), PEN_WIDTHS, value=DEFAULT_PEN, key=session.pen_width_key(track)
@@ -105,6 +107,14 @@ def drawing_ui(
         st.caption(words("ui.drawing.feature_maps"))
         # theme=None: Streamlit's chart theme would recolour the pictures.
         st.plotly_chart(feature_map_charts.all_filters_grid(maps[0][0], layers[0].name, words=words), theme=None)
+
+
+def digits_drawing_ui(
+    lesson: course.Lesson, run: image_classifier.TrainedRun, digits: fashion_mnist.FashionMNIST
+) -> None:
+    """The MNIST exercises (weeks 2 and 3) once trained: the learner draws a digit and the
+    exercise's network guesses it, the drawing framed as MNIST frames its digits."""
+    drawing_ui(lesson.exercise_track, run, mnist.DIGITS, digits, framing="digit_box")
 
 
 def familiarity_ui(
