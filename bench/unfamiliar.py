@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from core.data import image_folders, uploads
+from core.engine import familiarity as measure
 from core.engine import image_classifier, training
-from core.real_world_images import familiarity, network, photos
+from core.real_world_images import network, photos
 
 REAL_PHOTOS = (
     "astronaut",
@@ -85,9 +86,9 @@ def penultimate_rates(model, train_images, held_out_images, other_images, seed: 
         return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-8)
 
     known = unit(train_images)
-    held = familiarity.cosine_distances(unit(held_out_images), known).min(axis=1)
-    others = familiarity.cosine_distances(unit(other_images), known).min(axis=1)
-    rates = familiarity.flag_rates(held, others, seed)
+    held = measure.cosine_distances(unit(held_out_images), known).min(axis=1)
+    others = measure.cosine_distances(unit(other_images), known).min(axis=1)
+    rates = measure.flag_rates(held, others, seed)
     return {"held_out": round(rates.held_out, 3), "real": round(rates.others, 3)}
 
 
@@ -105,9 +106,9 @@ def run(repeats: int = 1) -> dict:
     faces = real_faces(config.image_size)
     held_out = split.validation.images
     started = time.perf_counter()
-    on_photos = familiarity.check_flag(model, split.train_images, held_out, pictures, config.input_scale)
+    on_photos = measure.check_flag(model, split.train_images, held_out, pictures, config.input_scale)
     measure_s = time.perf_counter() - started
-    on_faces = familiarity.check_flag(model, split.train_images, held_out, faces, config.input_scale)
+    on_faces = measure.check_flag(model, split.train_images, held_out, faces, config.input_scale)
     confidence = image_classifier.predict_probabilities(model, np.concatenate([pictures, faces])).max(axis=1)
     said_humans = image_classifier.predict_probabilities(model, faces).argmax(axis=1) == 1
     return {

@@ -141,6 +141,7 @@ def exercise_ui() -> None:
                 trained_on = components.trained_on(LESSON, run)
                 grade = exercise.grade_stop_at_98(run.config, callback, run.history, trained_on, words=words)
                 exercise_record.grade_ui(grade)
+                drawing.digits_drawing_ui(LESSON, run, digits)
 
 
 words = i18n.words()
@@ -168,8 +169,7 @@ for label, indices in samples.items():
     strip = np.hstack([data.train_images[index] for index in indices])
     gallery[label % 5].image(strip, caption=f"{label}: {names[label]}", width="stretch", clamp=True)
 
-why_scale_title = words("computer_vision.page.why_scale_title")
-with st.expander(why_scale_title, key="cv_why_scale", on_change="rerun") as why_scale:
+with st.expander(words("computer_vision.page.why_scale_title"), key="cv_why_scale", on_change="rerun") as why_scale:
     if why_scale.open:  # drawn only when opened
         st.plotly_chart(pixel_histogram(data, words.language))
     st.markdown(words("computer_vision.page.why_scale"))
@@ -193,7 +193,7 @@ if run is None:
 components.classifier_results_ui(
     LESSON, run, names, confusion_note=components.FASHION_CONFUSION, precision_reason=precision.FASTER_IN_FLOAT32
 )
-drawing.drawing_ui(LESSON, run, names)
+drawing.drawing_ui(LESSON.track, run, names, data)
 components.runs_ui(LESSON, log_scale=False)
 components.accuracy_overlay_ui(LESSON)
 components.show_code_ui(dense_network.make_script(run.config, words=words), "fashion_mnist_dense.py")

@@ -74,6 +74,7 @@ def exercise_ui() -> None:
                 run, callback = attempt
                 trained_on = components.trained_on(LESSON, run)
                 exercise_record.grade_ui(exercise.grade_convolutions(run.config, callback, run.history, trained_on))
+                drawing.digits_drawing_ui(LESSON, run, digits)
 
 
 words = i18n.words()
@@ -129,7 +130,7 @@ if run is None:
     st.stop()
 
 components.classifier_results_ui(LESSON, run, class_names(), confusion_note=components.FASHION_CONFUSION)
-drawing.drawing_ui(LESSON, run, class_names(), feature_maps=True)
+drawing.drawing_ui(LESSON.track, run, class_names(), data, feature_maps=True)
 
 st.header(words("convolutions.inside.header"))
 model = run.model

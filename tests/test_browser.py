@@ -380,6 +380,73 @@ def test_computer_vision_classifies_what_the_learner_draws(browser, app_url, tes
     page.close()
 
 
+def click_a_map_point(page, chart) -> None:
+    """Clicks the middle point of one class on the trained map (the right-hand one), where plotly
+    takes the mouse: on its drag layer, at the point's place."""
+    points = chart.locator(".subplot.x2y2 .scatterlayer .trace").first.locator("path.point")
+    point = points.nth(points.count() // 2).bounding_box()
+    assert point, "the trained map drew no points"
+    page.mouse.move(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2, steps=4)
+    page.wait_for_timeout(300)  # plotly's hover finds the point before the click
+    page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+    wait_until_idle(page)
+
+
+def test_computer_vision_map_click_and_weights_over_epochs_slider(browser, app_url, test_output):
+    """One short run of Lesson 2 (10% of the images, two epochs) for both of the results' views
+    of the inside of the network: a point clicked on the map shows its image beside the map, and
+    the weights' epoch slider, moved with the keyboard, shows another epoch's histograms."""
+    page = open_page(browser, f"{app_url}/computer-vision")
+    page.get_by_text("The ten classes").wait_for(timeout=120_000)
+    wait_until_idle(page)
+    set_slider(page, "Share of the 60,000 training images (%)", "ArrowRight", 9)
+    set_slider(page, "Epochs", "ArrowRight", 1)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator("[data-testid='stMetric']", has_text="Test accuracy").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    assert metric_value(page, "Epochs run") == "2 of 2"
+
+    page.get_by_role("tab", name="Map of the images").click()
+    wait_until_idle(page)
+    hint = page.get_by_text("Click a point on the map to see its image here.")
+    hint.wait_for(timeout=60_000)
+    chart = page.locator("[data-testid='stPlotlyChart']", has_text="After training").first
+    chart.scroll_into_view_if_needed()
+    chart.locator("path.point").first.wait_for(timeout=30_000)
+    click_a_map_point(page, chart)
+    clicked = page.get_by_text(re.compile(r"^Image [\d,]+, true class .+ Before training the network said"))
+    try:
+        clicked.wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(test_output / "computer-vision-map-click-failed.png"), full_page=True)
+        raise
+    assert hint.count() == 0
+    beside = page.locator("[data-testid='stColumn']", has=clicked).last
+    image = beside.locator("[data-testid='stImage'] img").first
+    assert image.evaluate("image => image.complete && image.naturalWidth") >= 28
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(test_output / "computer-vision-map-clicked.png"), full_page=True)
+
+    page.get_by_role("tab", name="Weights and gradients").click()
+    wait_until_idle(page)
+    figure = page.locator("[data-testid='stPlotlyChart']", has=page.locator(".slider-container")).first
+    figure.wait_for(timeout=60_000)
+    figure.scroll_into_view_if_needed()
+    current = figure.locator(".slider-container text.slider-label").first  # the epoch shown
+    expect(current).to_have_text("epoch: 2")  # it opens on the trained network
+    trained = figure.locator(".barlayer").first.inner_html()
+    # Plotly's slider has no keyboard control (it is SVG, not an input); a click at the rail's left
+    # end is what a learner does to go back to the start.
+    rail = figure.locator(".slider-rail-rect").bounding_box()
+    assert rail
+    page.mouse.click(rail["x"] + 2, rail["y"] + rail["height"] / 2)
+    expect(current).to_have_text("epoch: start")
+    assert figure.locator(".barlayer").first.inner_html() != trained  # other bars: the starting weights
+    page.screenshot(path=str(test_output / "computer-vision-weights-start.png"), full_page=True)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
+
+
 def test_convolutions_playground_and_feature_map_grid(browser, app_url, test_output):
     page = open_page(browser, f"{app_url}/convolutions")
     page.get_by_text("Convolution playground").wait_for(timeout=120_000)
@@ -957,6 +1024,46 @@ def test_the_four_graded_exercises_pass_in_the_browser_and_the_record_downloads(
         assert [entry["week"] for entry in record["exercises"]] == [1, 2, 3, 4]
         assert all(entry["passed"] for entry in record["exercises"])
         page.screenshot(path=str(test_output / "exercise-record-home.png"), full_page=True)
+        page.close()
+
+
+def test_a_digit_drawn_after_the_week_2_exercise_gets_its_networks_guess(browser, test_output, tmp_path):
+    """Week 2's exercise trained (on MNIST-like IDX files the test writes), then a "1" drawn with
+    the mouse: the exercise's network shows the digit as it sees it, light on dark in MNIST's
+    framing, and its guess among the ten digits, with the familiarity flag under it."""
+    from tests.core.digits import write_digit_idx
+
+    digits = write_digit_idx(tmp_path / "mnist")
+    with serve_app(browser, environment={"MNIST_DIR": str(digits)}) as url:
+        page = open_page(browser, f"{url}/computer-vision")
+        page.get_by_text("Graded exercise · week 2").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        panel = open_exercise_panel(page, "Graded exercise · week 2")
+        panel.get_by_role("button", name="Train and grade").click()
+        panel.get_by_text("Draw a digit", exact=True).wait_for(timeout=300_000)
+        wait_until_idle(page)
+        panel.get_by_text("Draw something larger").wait_for(timeout=30_000)  # nothing drawn yet
+        canvas = panel.locator("canvas.upper-canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box and box["width"] >= 250, box
+        draw_stroke(page, box, [(0.5, 0.12), (0.5, 0.88)])
+        guess = panel.get_by_text(re.compile(r"^The network's guess: \d \("))
+        guess.wait_for(timeout=60_000)
+        panel.get_by_text("What the network sees: 28×28 pixels").wait_for(timeout=30_000)
+        flagged = r"Familiar to the network|Unusual for the network|unlike the training images"
+        flag = panel.get_by_text(re.compile(flagged))
+        try:
+            flag.first.wait_for(timeout=60_000)
+        except Exception:
+            page.screenshot(path=str(test_output / "exercise-week2-drawn-digit-failed.png"), full_page=True)
+            raise
+        view = panel.locator("[data-testid='stImage'] img").last  # the 28×28 view, each pixel 7×7
+        assert view.evaluate("image => image.naturalWidth") == 196
+        assert page.locator("[data-testid='stException']").count() == 0
+        panel.get_by_text("How likely the network finds each class").first.wait_for(timeout=30_000)  # the bars
+        page.screenshot(path=str(test_output / "exercise-week2-drawn-digit.png"), full_page=True)
+        print("the exercise's network guessed:", guess.inner_text())
         page.close()
 
 

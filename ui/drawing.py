@@ -1,5 +1,6 @@
 """Lessons 2 and 3, "draw it yourself": the learner draws, and sees the 28×28 picture the network
-makes of the drawing and what it believes it is, stroke by stroke.
+makes of the drawing, what it believes it is, stroke by stroke, and whether the drawing is unlike
+the images it trained on (the familiarity flag of Lesson 4's photos, `core.engine.familiarity`).
 
 The canvas is `streamlit-drawable-canvas`, a Components v2 widget: Streamlit finds its files by
 scanning the installed packages' `pyproject.toml` when its runtime starts (`streamlit run`, or an
@@ -15,8 +16,8 @@ import streamlit as st
 
 from core.base import course, language
 from core.charts import classifier_charts, feature_map_charts
-from core.data import drawings
-from core.engine import image_classifier
+from core.data import drawings, fashion_mnist, mnist
+from core.engine import familiarity, image_classifier
 from ui import i18n, session
 
 PEN_WIDTHS = (2, 4, 8, 12, 16, 20, 24, 28)  # canvas pixels; 2 shows a stroke that fades, 20 one that does not
@@ -24,26 +25,44 @@ DEFAULT_PEN = 20
 VIEW_SCALE = 7  # the 28×28 view drawn 196 pixels wide, each of its pixels a hard 7×7 square
 
 
+def training_memory(
+    track: course.Track, run: image_classifier.TrainedRun, data: fashion_mnist.FashionMNIST
+) -> familiarity.TrainingMemory:
+    """The run's yardstick for the familiarity flag, kept in the learner's session: made on the
+    first stroke after a training (a sample of the training and held-out images through the
+    network), not again on every stroke."""
+    state = session.track(track)
+    if state.drawing_memory is None or state.drawing_memory.run is not run:
+        memory = familiarity.remember_sample(
+            run.model, data.train_images, data.train_labels, run.held_out, run.config.input_scale, run.config.seed
+        )
+        state.drawing_memory = session.KeptTrainingMemory(run, memory)
+    return state.drawing_memory.memory
+
+
 @st.fragment
 def drawing_ui(
-    lesson: course.Lesson,
+    track: course.Track,
     run: image_classifier.TrainedRun,
     class_names: Sequence[str],
+    data: fashion_mnist.FashionMNIST,
     framing: drawings.Framing = "fills_frame",
     feature_maps: bool = False,
 ) -> None:
-    """A canvas, the drawing as the network sees it, and its probabilities for every class (with the
-    first convolution's feature maps of the drawing when `feature_maps`). A fragment: a stroke reruns
-    this, not the page."""
+    """A canvas, the drawing as the network sees it, its probabilities for every class and how
+    familiar it is to a network trained on `data` (with the first convolution's feature maps of the
+    drawing when `feature_maps`). A fragment: a stroke reruns this, not the page."""
     from streamlit_drawable_canvas import st_canvas  # registered by the running Streamlit; see above
 
     words = i18n.words()
-    st.subheader(words("ui.drawing.title"))
-    st.markdown(words("ui.drawing.intro"))
-    canvas_column, view_column, bars_column = st.columns([2, 1.4, 3])
+    digits = framing == "digit_box"  # MNIST's framing: the exercises' digits
+    st.subheader(words("ui.drawing.digits_title" if digits else "ui.drawing.title"))
+    st.markdown(words("ui.drawing.digits_intro" if digits else "ui.drawing.intro"))
+    # The canvas column holds the 280-pixel canvas whole inside an exercise's expander too.
+    canvas_column, view_column, bars_column = st.columns([2.2, 1.4, 3])
     with canvas_column:
         pen_width = st.select_slider(
-            words("ui.drawing.pen_width"), PEN_WIDTHS, value=DEFAULT_PEN, key=session.pen_width_key(lesson)
+            words("ui.drawing.pen_width"), PEN_WIDTHS, value=DEFAULT_PEN, key=session.pen_width_key(track)
         )
         canvas = st_canvas(
             stroke_width=pen_width,
@@ -52,7 +71,7 @@ def drawing_ui(
             width=drawings.CANVAS_SIDE,
             height=drawings.CANVAS_SIDE,
             return_image_data=True,
-            key=session.drawing_key(lesson),
+            key=session.drawing_key(track),
         )
     sent = canvas.image_bytes
     try:
@@ -76,6 +95,7 @@ def drawing_ui(
         st.markdown(
             words("ui.drawing.guess", class_name=class_names[guess], probability=words.percent(probabilities[guess]))
         )
+        familiarity_ui(training_memory(track, run, data), run, drawing.view, float(probabilities[guess]))
         st.plotly_chart(
             classifier_charts.probability_bars(
                 probabilities, class_names, guess, title=words("ui.drawing.bars_title"), words=words
@@ -87,3 +107,30 @@ def drawing_ui(
         st.caption(words("ui.drawing.feature_maps"))
         # theme=None: Streamlit's chart theme would recolour the pictures.
         st.plotly_chart(feature_map_charts.all_filters_grid(maps[0][0], layers[0].name, words=words), theme=None)
+
+
+def digits_drawing_ui(
+    lesson: course.Lesson, run: image_classifier.TrainedRun, digits: fashion_mnist.FashionMNIST
+) -> None:
+    """The MNIST exercises (weeks 2 and 3) once trained: the learner draws a digit and the
+    exercise's network guesses it, the drawing framed as MNIST frames its digits."""
+    drawing_ui(lesson.exercise_track, run, mnist.DIGITS, digits, framing="digit_box")
+
+
+def familiarity_ui(
+    memory: familiarity.TrainingMemory, run: image_classifier.TrainedRun, view: np.ndarray, confidence: float
+) -> None:
+    """Whether the drawing is unlike the training images, as an uploaded photo in Lesson 4 is told:
+    a warning when it lies farther from them than nearly every held-out image, else a caption."""
+    words = i18n.words()
+    [result] = familiarity.familiarity(memory, run.model, view[np.newaxis], run.config.input_scale)
+    kind = familiarity.kind(result)
+    said = words(
+        f"ui.drawing.familiarity.{kind}",
+        farther_than=words.percent(result.farther_than, 0),
+        confidence=words.percent(confidence, 0),
+    )
+    if kind == "unfamiliar":
+        st.warning(said, icon=":material/help_center:")
+    else:
+        st.caption(said)

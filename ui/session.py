@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # named for the type checker only: both load more than the co
     import plotly.graph_objects as go
 
     from core.base import progress  # SQLAlchemy, loaded on the first write
-    from core.engine import embedding_map, image_classifier  # TensorFlow
+    from core.engine import embedding_map, familiarity, image_classifier  # TensorFlow
 
 KEY = "tf_first_steps"  # the one entry of st.session_state that holds the app's own values
 
@@ -59,6 +59,15 @@ class Restored:
 
 
 @dataclass
+class KeptTrainingMemory:
+    """A run's training images as its network sees them, the yardstick of the familiarity flag
+    under a drawing (`ui.drawing`): made once per run (a second or two), and every stroke reruns."""
+
+    run: image_classifier.TrainedRun  # the run it measures with: a new run's memory replaces it
+    memory: familiarity.TrainingMemory
+
+
+@dataclass
 class TrackState:
     """One track's trainings: a lesson's experiment, or its graded exercise (`course.Track`)."""
 
@@ -71,6 +80,7 @@ class TrackState:
     grade: exercises.Grade | None = None  # an exercise graded at once (Lesson 1's): its latest grade
     maps: KeptMaps | None = None  # the latest run's held-out images mapped, once the learner opened a map
     restored: Restored | None = None  # the runs this tab brought back from the learner's saved work
+    drawing_memory: KeptTrainingMemory | None = None  # the latest run's yardstick, once the learner drew
 
 
 @dataclass(frozen=True)
@@ -265,12 +275,12 @@ def photos_map_key(lesson: course.Lesson) -> str:
     return f"map_open/{lesson.key}"  # "Your photos on the map", drawn only when opened
 
 
-def drawing_key(lesson: course.Lesson) -> str:
-    return f"drawing/{lesson.key}"  # "Draw it yourself": the canvas
+def drawing_key(track: course.Track) -> str:
+    return f"drawing/{track.key}"  # "Draw it yourself": the canvas (a lesson's, or its exercise's)
 
 
-def pen_width_key(lesson: course.Lesson) -> str:
-    return f"pen/{lesson.key}"  # "Draw it yourself": the pen's width
+def pen_width_key(track: course.Track) -> str:
+    return f"pen/{track.key}"  # "Draw it yourself": the pen's width
 
 
 def code_key(file_name: str) -> str:

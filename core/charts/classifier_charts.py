@@ -78,6 +78,7 @@ def probability_bars(
     figure.update_layout(
         title=title or words("charts.probabilities.title"),
         yaxis=dict(title=words("charts.probabilities.y_axis"), range=[0, 1.05], tickformat=".0%"),
+        xaxis=dict(type="category"),  # MNIST's classes "0"-"9" would otherwise make a number axis, ticked 0, 2, 4…
         height=360,
         margin=dict(t=50),
     )

@@ -108,7 +108,7 @@ def before_and_after_chart(
                     text=[
                         words(
                             "charts.embedding.hover",
-                            number=int(index),
+                            number=words.number(int(index)),  # as the clicked image's caption writes it
                             true_class=name,
                             said_class=labels[int(said)],
                         )

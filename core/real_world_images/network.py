@@ -257,10 +257,12 @@ def split_photos(
     return PhotoSplit(images[train_indices], labels[train_indices], held_out)
 
 
-def make_trainer(config: RealWorldConfig, model: keras.Model, split: PhotoSplit) -> training.Trainer:
+def make_trainer(
+    config: RealWorldConfig, model: keras.Model, split: PhotoSplit, *, record_histograms: bool = True
+) -> training.Trainer:
     """The shared trainer with RMSprop, the course's loss and per-batch scaling, validating on the
-    split's validation photos after every epoch, recording the weights' and gradients' histograms.
-    One sigmoid output means binary labels."""
+    split's validation photos after every epoch, recording the weights' and gradients' histograms
+    (`bench histograms` times them against a run without). One sigmoid output means binary labels."""
     binary = model.output_shape[-1] == 1
 
     def targets(values: np.ndarray) -> np.ndarray:
@@ -277,7 +279,7 @@ def make_trainer(config: RealWorldConfig, model: keras.Model, split: PhotoSplit)
         accuracy="binary" if binary else "sparse_categorical",
         input_scale=config.input_scale,
         validation=(validation.images, targets(validation.labels)) if validation is not None else None,
-        record_histograms=True,
+        record_histograms=record_histograms,
         stop=config.stop,
         seed=config.seed,
     )

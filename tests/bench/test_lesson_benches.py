@@ -1,6 +1,6 @@
 """`bench all`'s contract: every lesson bench reports the precision its core ran in, and where that
 was bfloat16 it ran float32 too and says what bfloat16 gained and cost; the table has a row per
-lesson and the JSON is keyed by benchmark name."""
+lesson with, for Lessons 2-4, the histograms' overhead, and the JSON is keyed by benchmark name."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def test_short_dense_bench_trains_stock_float32_and_core_at_the_default_precisio
 
 
 def test_all_prints_a_row_per_lesson_and_keys_each_result_by_name(monkeypatch, capsys):
-    """With the four benches stubbed: one table row each, and their results under their names."""
+    """With the four benches and the histograms' stubbed: one table row each, Lessons 2-4 with
+    their histogram overhead (or why it was left out), and their results under their names."""
 
     class Stub:
         def __init__(self, result):
@@ -72,15 +73,32 @@ def test_all_prints_a_row_per_lesson_and_keys_each_result_by_name(monkeypatch, c
         "real_world": Stub({**figures, "stock_s_per_epoch": 8.0, "core_s_per_epoch": 3.0, "val_accuracy": 0.85}),
     }
     stubs["cnn"].result["core_test_accuracy"] = 0.9
+    overhead = {"with_s": 2.04, "without_s": 2.0, "ratio": 1.02, "cpu_ratio": 1.018, "recording_share": 0.012}
+    histograms = Stub(
+        {
+            "benchmark": "histograms",
+            "lesson_2": {**overhead, "within_target": True},
+            "lesson_3": {**overhead, "ratio": 1.071, "cpu_ratio": 1.066, "within_target": False},
+            "lesson_4": {"left_out": "no horse-or-human photos"},
+        }
+    )
     lessons = {name: (stubs[name], *spec[1:]) for name, spec in bench_all.LESSONS.items()}
     monkeypatch.setattr(bench_all, "LESSONS", lessons)
+    monkeypatch.setattr(bench_all.histograms, "run", histograms.run)
     results = bench_all.run(quick=True)
-    assert list(results) == ["hello_world", "dense", "cnn", "real_world"]
-    assert all(stub.calls == [{"repeats": 1, "quick": True}] for stub in stubs.values())
-    table = capsys.readouterr().out.splitlines()
+    assert list(results) == ["hello_world", "dense", "cnn", "real_world", "histograms"]
+    assert all(stub.calls == [{"repeats": 1, "quick": True}] for stub in [*stubs.values(), histograms])
+    assert results["histograms"]["lesson_2"]["ratio"] == 1.02
+    printed = capsys.readouterr().out.splitlines()
+    table = printed[: next(number for number, line in enumerate(printed) if line.startswith("histograms'"))]
     rows = {line.split()[0]: line for line in table if line.split() and line.split()[0] in results}
     assert len(rows) == 4 and "bfloat16" in rows["cnn"] and "1.6×" in rows["cnn"] and "-0.0050" in rows["cnn"]
     assert "—" in rows["dense"]  # float32: no gain, no difference
+    assert "1.020×" in rows["dense"] and "1.071×" in rows["cnn"] and "left out" in rows["real_world"]
+    assert rows["hello_world"].split()[-1 - len(["≥", "100×,", "prediction", "≈", "4.0"])] == "—"  # no histograms
+    lines = {line.split()[0]: line for line in printed if line.startswith("  ")}
+    assert "within target" in lines["dense"] and "OVER target" in lines["cnn"]
+    assert "processor time 1.066" in lines["cnn"] and "no horse-or-human photos" in lines["real_world"]
 
 
 def test_cli_lists_all_and_tour_and_refuses_options_a_bench_does_not_take():

@@ -11,8 +11,9 @@ import numpy as np
 
 from core.base import course, language
 from core.data import image_folders
+from core.engine import familiarity as measure
 from core.engine import image_classifier
-from core.real_world_images import familiarity, network, photos, teaching
+from core.real_world_images import network, photos, teaching
 from ui import session
 
 LESSON = course.REAL_WORLD_IMAGES
@@ -32,7 +33,7 @@ class RunMemory:
     """A run's training photos as its network sees them, measured once per run."""
 
     run: image_classifier.TrainedRun  # the run it was measured for
-    measured: familiarity.TrainingMemory  # its training photos, and how far held-out photos lie from them
+    measured: measure.TrainingMemory  # its training photos, and how far held-out photos lie from them
     own_images: np.ndarray | None  # the learner's photos the run was taught (squashed), to show them
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 from core.base import course, text
 from core.charts import classifier_charts, feature_map_charts
 from core.data import image_folders, uploads
+from core.engine import familiarity as measure
 from core.engine import image_classifier
 from core.real_world_images import familiarity, gradcam, photos, teaching
 from ui import components, embedding_map, i18n, session
@@ -73,7 +74,7 @@ def classified_photos_ui(
     run_photos = photo_sources.photos_at(folder, run.config.image_size)
     memory = training_memory(run, run_photos.images, run_photos.labels, separate_validation)
     squares = np.stack([uploads.squashed(picture, run.config.image_size) for _, _, picture in candidates])
-    measured = familiarity.familiarity(memory.measured, run.model, squares, run.config.input_scale)
+    measured = measure.familiarity(memory.measured, run.model, squares, run.config.input_scale)
     explained = False
     for (key, name, picture), square, result in zip(candidates, squares, measured, strict=True):
         with st.container(border=True):  # one photo's picture, answer, measure and insides together
@@ -97,7 +98,7 @@ def classified_photo_ui(
     name: str,
     picture: np.ndarray,
     square: np.ndarray,
-    result: familiarity.Familiarity,
+    result: measure.Familiarity,
     run_photos: photos.DecodedPhotos,
     memory: lesson_record.RunMemory,
     explain: bool,

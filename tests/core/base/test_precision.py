@@ -116,8 +116,9 @@ def test_lesson_2s_page_precompiles_the_step_its_training_then_uses(monkeypatch)
 def test_what_a_bfloat16_network_shows_and_measures_is_float32():
     """Its feature maps (Lesson 3's views), Grad-CAM and the familiarity vectors of Lesson 4 are
     read in float32: bfloat16's 8 bits had put the unit vectors' length 0.25% off."""
+    from core.engine import familiarity as measure
     from core.engine import image_classifier
-    from core.real_world_images import familiarity, gradcam
+    from core.real_world_images import gradcam
 
     model = cnn.make_model(cnn.CnnConfig(conv_blocks=1, filters=16, bfloat16=True))
     images = np.random.default_rng(0).integers(0, 256, (3, 28, 28), dtype=np.uint8)
@@ -125,6 +126,6 @@ def test_what_a_bfloat16_network_shows_and_measures_is_float32():
 
     photos = np.random.default_rng(1).integers(0, 256, (4, 150, 150, 3), dtype=np.uint8)
     network_model = network.make_model(network.RealWorldConfig(conv_blocks=2, bfloat16=True))
-    vectors = familiarity.features(network_model, photos)
+    vectors = measure.features(network_model, photos)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     assert gradcam.gradcam(network_model, photos[0]).dtype == np.float32

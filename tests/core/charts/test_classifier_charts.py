@@ -39,3 +39,10 @@ def test_probability_bars_colour_only_the_true_class_green():
     np.testing.assert_array_equal(bars.y, probabilities)
     assert list(bars.x) == list(CLASS_NAMES)
     assert list(bars.marker.color) == ["steelblue", "steelblue", "seagreen"]
+
+
+def test_probability_bars_name_every_digit_on_their_axis():
+    """MNIST's classes are "0" to "9": as numbers, plotly would tick only 0, 2, 4, 6, 8."""
+    digits = [str(digit) for digit in range(10)]
+    figure = classifier_charts.probability_bars(np.full(10, 0.1, np.float32), digits, true_label=3, words=EN)
+    assert figure.layout.xaxis.type == "category" and list(figure.data[0].x) == digits

@@ -11,12 +11,13 @@ import keras
 import numpy as np
 import pytest
 
+from core.engine import familiarity as measure
 from core.engine import image_classifier
 from core.real_world_images import familiarity, network
 
 
 def test_the_features_are_unit_vectors_with_one_part_per_convolution_and_the_penultimate_layer(tiny_trained):
-    vectors = familiarity.features(tiny_trained.model, tiny_trained.images[:5])
+    vectors = measure.features(tiny_trained.model, tiny_trained.images[:5])
     # two convolutions (16 and 32 filters): a mean and a spread per filter; then Dense(512)
     assert vectors.shape == (5, 2 * 16 + 2 * 32 + 512)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
@@ -26,12 +27,12 @@ def test_the_probe_is_built_once_per_model(tiny_trained):
     """The page measures on every run; a new probe each time would add operations to the
     model's layers every time (they grew by two nodes per call before the probe was kept)."""
     first_convolution = next(layer for layer in tiny_trained.model.layers if isinstance(layer, keras.layers.Conv2D))
-    familiarity.features(tiny_trained.model, tiny_trained.images[:1])
+    measure.features(tiny_trained.model, tiny_trained.images[:1])
     nodes = len(first_convolution._outbound_nodes)
     for _ in range(3):
-        familiarity.features(tiny_trained.model, tiny_trained.images[:1])
+        measure.features(tiny_trained.model, tiny_trained.images[:1])
     assert len(first_convolution._outbound_nodes) == nodes
-    assert familiarity.feature_probe(tiny_trained.model) is familiarity.feature_probe(tiny_trained.model)
+    assert measure.feature_probe(tiny_trained.model) is measure.feature_probe(tiny_trained.model)
 
 
 def test_cosine_distances_against_a_plain_loop():
@@ -40,7 +41,7 @@ def test_cosine_distances_against_a_plain_loop():
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     references /= np.linalg.norm(references, axis=1, keepdims=True)
     expected = [[1 - float(np.dot(q, r)) for r in references] for q in queries]
-    np.testing.assert_allclose(familiarity.cosine_distances(queries, references), expected, rtol=1e-6)
+    np.testing.assert_allclose(measure.cosine_distances(queries, references), expected, rtol=1e-6)
 
 
 def unit_vectors(rows: list[list[float]]) -> np.ndarray:
@@ -51,9 +52,11 @@ def unit_vectors(rows: list[list[float]]) -> np.ndarray:
 def test_a_training_photo_is_its_own_nearest_on_the_trained_network(tiny_trained):
     images, labels = tiny_trained.images, tiny_trained.labels
     train, held_out = np.arange(0, 24, 2), images[1::2]
-    memory = familiarity.remember(tiny_trained.model, images[train], labels[train], train, held_out)
+    memory = measure.remember(
+        tiny_trained.model, images[train], labels[train], train, held_out, words_key=familiarity.WORDS
+    )
     assert "training photos, each against the others" in str(memory.reference_name)  # 12 held out: too few
-    [itself] = familiarity.familiarity(memory, tiny_trained.model, images[4:5])
+    [itself] = measure.familiarity(memory, tiny_trained.model, images[4:5])
     assert itself.nearest[0] == 4 and itself.distance == pytest.approx(0.0, abs=1e-5)
     assert list(itself.nearest_distances) == sorted(itself.nearest_distances) and len(itself.nearest) == 5
     assert list(itself.nearest_labels) == list(labels[itself.nearest])
@@ -63,20 +66,22 @@ def test_a_training_photo_is_its_own_nearest_on_the_trained_network(tiny_trained
 def test_enough_held_out_photos_set_the_yardstick(tiny_trained):
     images, labels = tiny_trained.images, tiny_trained.labels
     held_out = np.concatenate([images[12:]] * 2)  # 24 photos: enough
-    memory = familiarity.remember(tiny_trained.model, images[:12], labels[:12], np.arange(12), held_out)
+    memory = measure.remember(
+        tiny_trained.model, images[:12], labels[:12], np.arange(12), held_out, words_key=familiarity.WORDS
+    )
     assert str(memory.reference_name) == "the 24 held-out photos" and len(memory.reference) == 24
-    assert memory.threshold == pytest.approx(np.quantile(memory.reference, familiarity.FLAG_QUANTILE))
+    assert memory.threshold == pytest.approx(np.quantile(memory.reference, measure.FLAG_QUANTILE))
     with pytest.raises(ValueError, match="two training photos"):
-        familiarity.remember(tiny_trained.model, images[:1], labels[:1], np.arange(1), None)
+        measure.remember(tiny_trained.model, images[:1], labels[:1], np.arange(1), None, words_key=familiarity.WORDS)
 
 
 def test_a_photo_farther_than_nearly_all_held_out_photos_is_flagged():
     """Training photos along two directions; held-out photos lie 0.001 to 0.1 from them."""
     known = unit_vectors([[1, 0, 0], [0, 1, 0], [1, 1, 0]])
     reference = np.linspace(0.001, 0.1, 100)
-    memory = familiarity.TrainingMemory(known, np.array([7, 8, 9]), np.array([0, 1, 1]), reference, "test")
+    memory = measure.TrainingMemory(known, np.array([7, 8, 9]), np.array([0, 1, 1]), reference, "test")
     assert memory.threshold == pytest.approx(np.quantile(reference, 0.99))
-    near, edge, far = familiarity.judge(memory, unit_vectors([[1, 0.05, 0], [1, 0.4, 0], [0, 0, 1]]))
+    near, edge, far = measure.judge(memory, unit_vectors([[1, 0.05, 0], [1, 0.4, 0], [0, 0, 1]]))
     assert list(near.nearest) == [7, 9, 8] and list(near.nearest_labels) == [0, 1, 1]
     assert near.distance == pytest.approx(1 - 1 / np.sqrt(1 + 0.05**2)) and not near.unfamiliar
     assert near.farther_than == pytest.approx(np.mean(reference < near.distance))
@@ -90,7 +95,7 @@ def test_the_held_out_rate_never_judges_a_photo_by_a_threshold_it_set():
     the other half's threshold it is flagged, and the rest are not: exactly 1 in 100."""
     held_out = np.concatenate([np.full(99, 0.01), [0.5]])
     for seed in range(5):  # whichever half the outlier falls in
-        rates = familiarity.flag_rates(held_out, np.array([0.012, 0.3, 0.9]), seed)
+        rates = measure.flag_rates(held_out, np.array([0.012, 0.3, 0.9]), seed)
         assert rates.held_out == 0.01 and (rates.held_out_count, rates.others_count) == (100, 3)
         assert rates.others == pytest.approx(2 / 3)  # the all-held-out threshold is 0.0149
 
@@ -108,7 +113,7 @@ def test_a_runs_memory_holds_exactly_the_photos_its_job_trained_on(tiny_trained)
     memory = familiarity.remember_run(trained_run(tiny_trained, scored_on), images, labels, separate_validation=False)
     np.testing.assert_array_equal(images[memory.indices], trained.train_images)
     np.testing.assert_array_equal(memory.labels, trained.train_labels)
-    np.testing.assert_allclose(memory.features, familiarity.features(tiny_trained.model, trained.train_images))
+    np.testing.assert_allclose(memory.features, measure.features(tiny_trained.model, trained.train_images))
     assert str(memory.reference_name) == "the 24 held-out photos"
     on_training = familiarity.remember_run(
         trained_run(tiny_trained, dataclasses.replace(scored_on, name="training")), images, labels, False
@@ -128,7 +133,7 @@ def test_a_taught_runs_memory_numbers_the_learners_photos_after_the_decoded_ones
     np.testing.assert_array_equal(memory.indices, np.arange(len(labels) + 2))
     np.testing.assert_array_equal(memory.labels, [*labels, 1, 0])
     assert memory.labels.dtype == labels.dtype
-    [nearest_own] = familiarity.familiarity(memory, tiny_trained.model, own[1:])
+    [nearest_own] = measure.familiarity(memory, tiny_trained.model, own[1:])
     assert nearest_own.nearest[0] == len(labels) + 1 and nearest_own.distance == pytest.approx(0.0, abs=1e-5)
     np.testing.assert_array_equal(familiarity.training_photo(len(labels) + 1, images, own), own[1])
     np.testing.assert_array_equal(familiarity.training_photo(3, images, own), images[3])
