@@ -377,6 +377,18 @@ def test_computer_vision_classifies_what_the_learner_draws(browser, app_url, tes
     page.wait_for_timeout(1000)
     page.screenshot(path=str(test_output / "computer-vision-drawing.png"), full_page=True)
     assert "Trouser" in guess, guess  # two legs, the pen wide enough not to fade
+
+    # The drawing is a star on the results' map, among the held-out images.
+    page.get_by_role("tab", name="Map of the images").click()
+    wait_until_idle(page)
+    chart = page.locator("[data-testid='stPlotlyChart']", has_text="After training").first
+    chart.locator("path.point").first.wait_for(timeout=60_000)
+    stars = chart.locator(".js-plotly-plot").first.evaluate(
+        "plot => plot.data.filter(trace => trace.marker && trace.marker.symbol === 'star').map(trace => trace.text)"
+    )
+    assert len(stars) == 1 and len(stars[0]) == 1 and "your drawing" in stars[0][0], stars
+    chart.scroll_into_view_if_needed()
+    page.screenshot(path=str(test_output / "computer-vision-drawing-on-the-map.png"), full_page=True)
     page.close()
 
 

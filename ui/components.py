@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -990,7 +991,15 @@ def classifier_results_ui(
             )
     if map_tab.open:
         with map_tab:
-            embedding_map.embedding_map_ui(lesson, run, class_names, fashion_mnist=confusion_note == FASHION_CONFUSION)
+            drawn = session.track(lesson.track).drawn  # the learner's latest drawing, a star among the images
+            embedding_map.embedding_map_ui(
+                lesson,
+                run,
+                class_names,
+                own_images=None if drawn is None else drawn[np.newaxis],
+                own_names=(i18n.t("ui.drawing.on_the_map"),),
+                fashion_mnist=confusion_note == FASHION_CONFUSION,
+            )
     if weights_tab and weights_tab[0].open:
         with weights_tab[0]:
             weights_over_epochs.weights_over_epochs_ui(history)

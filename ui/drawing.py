@@ -79,9 +79,12 @@ def drawing_ui(
     except language.LearnerError as error:
         st.error(words.say(error.message))
         return
+    state = session.track(track)
     if drawing is None or drawing.view is None:
+        state.drawn = None
         bars_column.info(words("ui.drawing.too_little_ink"), icon=":material/draw:")
         return
+    state.drawn = drawing.view  # a star on the results' map when it is drawn next
     pixels = f"{drawing.canvas_pixels_per_pixel:.0f}"
     view_column.image(
         drawings.pixelated(drawing.view, VIEW_SCALE), caption=words("ui.drawing.view_caption"), width="content"

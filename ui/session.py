@@ -81,6 +81,7 @@ class TrackState:
     maps: KeptMaps | None = None  # the latest run's held-out images mapped, once the learner opened a map
     restored: Restored | None = None  # the runs this tab brought back from the learner's saved work
     drawing_memory: KeptTrainingMemory | None = None  # the latest run's yardstick, once the learner drew
+    drawn: Any = None  # the latest drawing as the network sees it (28×28 uint8): a star on the results' map
 
 
 @dataclass(frozen=True)

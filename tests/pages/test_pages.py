@@ -522,7 +522,7 @@ def test_real_world_trains_on_the_synthetic_sample_and_classifies_uploads(monkey
     app.run()
     assert not app.exception, app.exception
     traces = [trace for chart in app.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
-    stars = [trace for trace in traces if trace.get("name") == "your photos"]
+    stars = [trace for trace in traces if trace.get("name") == "your own images"]
     assert len(stars) == 1 and stars[0]["marker"]["symbol"] == "star" and len(stars[0]["text"]) == 1, stars
     assert stars[0]["text"][0].startswith("orange.png<br>the network says ")  # the broken file is no star
     open_results_tab(app, course.REAL_WORLD_IMAGES, "Weights and gradients")

@@ -85,7 +85,7 @@ def test_the_learners_own_images_are_stars_on_the_trained_map():
     )
     figure = embedding_charts.before_and_after_chart(fake_map(), fake_map(), CLASS_NAMES, own, words=EN)
     stars = [trace for trace in figure.data if trace.marker.symbol == "star"]
-    assert len(stars) == 1 and stars[0].xaxis == "x2" and stars[0].name == "your photos"
+    assert len(stars) == 1 and stars[0].xaxis == "x2" and stars[0].name == "your own images"
     np.testing.assert_allclose(stars[0].x, [0.5, 2.0])
     assert list(stars[0].text) == [
         "me.png<br>the network says &lt;b&gt;Bag&lt;/b&gt;",
