@@ -359,10 +359,8 @@ def _saved_result_ui(track: course.Track) -> None:
         column.metric(_capitalized(run_history.result_name(name, words=words)), said)
     columns[-2].metric(words("ui.results.training_time"), words("ui.results.seconds", seconds=f"{run.seconds:.1f}"))
     columns[-1].metric(words("ui.results.epochs_run"), words.number(len(run.loss)))
-    curves = st.columns(2 if run.accuracy else 1)
-    curves[0].plotly_chart(run_charts.loss_overlay([run], log_scale=False, words=words))
-    if run.accuracy:
-        curves[1].plotly_chart(run_charts.accuracy_overlay([run], words=words))
+    kept = training.TrainingHistory(len(run.loss), list(run.loss), list(run.accuracy), seconds=run.seconds)
+    st.plotly_chart(training_charts.training_curves(kept, words=words))  # as the results draw them
 
 
 def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
