@@ -173,45 +173,48 @@ def metric_value(page, label: str) -> str:
     return metric.locator("[data-testid='stMetricValue']").inner_text()
 
 
-def test_hello_world_slider_train_prediction_and_charts(browser, app_url, test_output):
-    page = open_page(browser, f"{app_url}/hello-world")
-    page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=120_000)
-    wait_until_idle(page)
-    # The course's run trains on arrival: about 4.0, not exactly 4.
-    first_prediction = float(metric_value(page, "Prediction for x = 7"))
-    assert 3.9 < first_prediction < 4.1 and first_prediction != 4.0
-    page.locator(".js-plotly-plot").nth(2).wait_for(timeout=60_000)  # plotly draws after the script ends
-    assert page.locator(".js-plotly-plot").count() == 3  # line, loss, landscape; the runs' overlay needs two runs
-    page.screenshot(path=str(test_output / "hello-world-course-run.png"), full_page=True)
+def test_hello_world_slider_train_prediction_and_charts(browser, test_output):
+    """A first visit to Lesson 1: its own server, so no run saved by another test comes back
+    into the history (on loopback every visitor is the machine's one learner)."""
+    with serve_app(browser) as app_url:
+        page = open_page(browser, f"{app_url}/hello-world")
+        page.locator("[data-testid='stMetric']", has_text="Prediction for x = 7").wait_for(timeout=120_000)
+        wait_until_idle(page)
+        # The course's run trains on arrival: about 4.0, not exactly 4.
+        first_prediction = float(metric_value(page, "Prediction for x = 7"))
+        assert 3.9 < first_prediction < 4.1 and first_prediction != 4.0
+        page.locator(".js-plotly-plot").nth(2).wait_for(timeout=60_000)  # plotly draws after the script ends
+        assert page.locator(".js-plotly-plot").count() == 3  # line, loss, landscape; the runs' overlay needs two runs
+        page.screenshot(path=str(test_output / "hello-world-course-run.png"), full_page=True)
 
-    # Change the epochs slider with the keyboard, as a learner would, then train.
-    slider = page.get_by_role("slider", name="Epochs")
-    slider.focus()
-    slider.press("PageDown")  # one PageDown moves the slider a big step down, from 1000 to fewer epochs
-    page.get_by_role("button", name="Train", exact=True).click()
-    wait_until_idle(page)
-    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
-    second_prediction = float(metric_value(page, "Prediction for x = 7"))
-    assert second_prediction != first_prediction
-    loss_metric = page.locator("[data-testid='stMetric']", has_text="Final loss").inner_text()
-    epochs_run = int(re.search(r"(\d+) epochs", loss_metric).group(1))
-    assert epochs_run < 1000
-    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=60_000)  # two runs now: their losses overlaid
-    page.screenshot(path=str(test_output / "hello-world-after-slider.png"), full_page=True)
+        # Change the epochs slider with the keyboard, as a learner would, then train.
+        slider = page.get_by_role("slider", name="Epochs")
+        slider.focus()
+        slider.press("PageDown")  # one PageDown moves the slider a big step down, from 1000 to fewer epochs
+        page.get_by_role("button", name="Train", exact=True).click()
+        wait_until_idle(page)
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+        second_prediction = float(metric_value(page, "Prediction for x = 7"))
+        assert second_prediction != first_prediction
+        loss_metric = page.locator("[data-testid='stMetric']", has_text="Final loss").inner_text()
+        epochs_run = int(re.search(r"(\d+) epochs", loss_metric).group(1))
+        assert epochs_run < 1000
+        page.locator(".js-plotly-plot").nth(3).wait_for(timeout=60_000)  # two runs now: their losses overlaid
+        page.screenshot(path=str(test_output / "hello-world-after-slider.png"), full_page=True)
 
-    # A learning rate that is far too large is a lesson, not a crash.
-    lr = page.get_by_role("slider", name="Learning rate")
-    lr.focus()
-    lr.press("End")
-    page.get_by_role("button", name="Train", exact=True).click()
-    wait_until_idle(page)
-    page.get_by_text("The loss exploded").first.wait_for(timeout=60_000)
-    assert page.locator("[data-testid='stException']").count() == 0
-    page.screenshot(path=str(test_output / "hello-world-diverged.png"), full_page=True)
+        # A learning rate that is far too large is a lesson, not a crash.
+        lr = page.get_by_role("slider", name="Learning rate")
+        lr.focus()
+        lr.press("End")
+        page.get_by_role("button", name="Train", exact=True).click()
+        wait_until_idle(page)
+        page.get_by_text("The loss exploded").first.wait_for(timeout=60_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(test_output / "hello-world-diverged.png"), full_page=True)
 
-    page.get_by_text("Show the code").click()
-    page.get_by_text("model.fit(xs, ys").first.wait_for(timeout=10_000)
-    page.close()
+        page.get_by_text("Show the code").click()
+        page.get_by_text("model.fit(xs, ys").first.wait_for(timeout=10_000)
+        page.close()
 
 
 def test_hello_world_own_points_typed_into_the_table(browser, app_url, test_output):
@@ -359,8 +362,11 @@ def test_computer_vision_classifies_what_the_learner_draws(browser, app_url, tes
 
     # A pair of trousers with the widest pen: the waistband, then two legs of three strokes each,
     # about as wide in 28×28 (5 pixels) as Fashion-MNIST's trouser legs.
-    set_slider(page, "Pen width (canvas pixels)", "ArrowRight", 7)
+    set_slider(page, "Pen width (canvas pixels)", "ArrowRight", 7)  # under the canvas
     wait_until_idle(page)
+    canvas.scroll_into_view_if_needed()  # the slider's focus may have scrolled the page
+    box = canvas.bounding_box()
+    assert box, "the canvas is gone"
     draw_stroke(page, box, [(0.3, 0.06), (0.7, 0.06)])
     for offset in (0.0, 0.04, 0.08):
         draw_stroke(page, box, [(0.3 + offset, 0.06), (0.26 + offset, 0.94)])

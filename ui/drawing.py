@@ -61,9 +61,9 @@ def drawing_ui(
     # The canvas column holds the 280-pixel canvas whole inside an exercise's expander too.
     canvas_column, view_column, bars_column = st.columns([2.2, 1.4, 3])
     with canvas_column:
-        pen_width = st.select_slider(
-            words("ui.drawing.pen_width"), PEN_WIDTHS, value=DEFAULT_PEN, key=session.pen_width_key(track)
-        )
+        # The pen's width is read before the canvas is drawn (its strokes need it) and chosen under it:
+        # above it, the canvas's toolbar, which shows on hover, covered the slider.
+        pen_width = session.widget_value(session.pen_width_key(track), DEFAULT_PEN)
         canvas = st_canvas(
             stroke_width=pen_width,
             stroke_color="#000000",
@@ -73,6 +73,7 @@ def drawing_ui(
             return_image_data=True,
             key=session.drawing_key(track),
         )
+        st.select_slider(words("ui.drawing.pen_width"), PEN_WIDTHS, value=DEFAULT_PEN, key=session.pen_width_key(track))
     sent = canvas.image_bytes
     try:
         drawing = drawings.network_view(sent, pen_width, framing) if sent else None
