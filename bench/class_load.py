@@ -78,8 +78,10 @@ WATCHER = """() => {
     }
     seen.exceptions = Math.max(seen.exceptions, document.querySelectorAll("[data-testid='stException']").length);
     if (seen.results === null) {
+      // The results of the run this tab trained: their "Epochs run" says "N of M" (a lesson also shows the
+      // learner's last saved result, and on loopback every session is the machine's one learner).
       for (const metric of document.querySelectorAll("[data-testid='stMetric']")) {
-        if ((metric.textContent || "").includes("Test accuracy")) { seen.results = now; break; }
+        if (/Epochs run\\s*\\d+ of \\d+/.test(metric.textContent || "")) { seen.results = now; break; }
       }
     }
   };
