@@ -1021,7 +1021,7 @@ def test_the_four_graded_exercises_pass_in_the_browser_and_the_record_downloads(
         panel.get_by_role("button", name="Train and grade").click()
         panel.get_by_text("Passed:").wait_for(timeout=60_000)
 
-        for path, link, title in [  # through the sidebar: the record lives in this browser session
+        for path, link, title in [  # through the sidebar, in one browser session
             ("computer-vision", "2 · Computer vision", "Graded exercise · week 2"),
             ("convolutions", "3 · Convolutions", "Graded exercise · week 3"),
             ("real-world-images", "4 · Real-world images", "Graded exercise · week 4"),

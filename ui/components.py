@@ -347,7 +347,7 @@ def _saved_result_ui(track: course.Track) -> None:
         return
     run, words = state.runs[-1], i18n.words()
     st.subheader(words("ui.runs.saved_result_title", number=run.number))
-    _restored_ui(track)
+    _restored_ui(track, restored, run)
     figures = [
         (name, value)
         for name, value in run.results.items()
@@ -394,17 +394,12 @@ def runs_ui(lesson: course.Lesson, log_scale: bool) -> None:
         st.rerun()
 
 
-def _restored_ui(track: course.Track) -> None:
-    """While the newest run shown is one the tab brought back from the learner's saved work: where
-    it came from, and that its model was not kept (a saved run keeps settings, curves and figures)."""
-    state = session.track(track)
-    restored = state.restored
-    if restored is None or not state.runs or state.runs[-1].number > restored.last_number:
-        return
+def _restored_ui(track: course.Track, restored: session.Restored, newest: run_history.RunRecord) -> None:
+    """Under the saved result (`newest`, one the tab brought back): where it came from, and that its
+    model was not kept (a saved run keeps settings, curves and figures), with the link to train it again."""
     words = i18n.words()
     key = "ui.runs.restored_one" if restored.count == 1 else "ui.runs.restored_many"
     said = words(key, count=restored.count, number=restored.last_number, when=restored.last_finished)
-    newest = state.runs[-1]
     if newest.link:  # Step 7's link: the same page with the run's settings, in the learner's language
         address = urllib.parse.urlencode({**newest.link, language.ADDRESS_KEY: words.language})
         said += "  \n" + words(
